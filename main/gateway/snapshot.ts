@@ -1,0 +1,98 @@
+/**
+ * The config snapshot: the only input of the data plane. Plain, JSON-serializable data, so the
+ * same snapshot feeds the embedded gateway and (over HTTP) connected replicas. Producers: the
+ * config compiler (YAML, local mode) and the control plane (SQLite). Policy configs in a
+ * snapshot are already validated against the catalogue schemas; the runtime compiles them into
+ * policy instances when the snapshot is applied.
+ */
+import type { PolicyRule, RateLimitWindow } from '../../shared/policies/common';
+
+export interface GatewaySnapshot {
+  /** Changes whenever the content changes (a counter or a content hash). */
+  version: string;
+  listeners: ListenerSnapshot[];
+  /** Files the snapshot was built from (local mode); empty when it came from the store. */
+  sources: string[];
+  identity: IdentitySnapshot;
+  sharedStorage?: SharedStorageSnapshot;
+}
+
+export interface ListenerSnapshot {
+  /** Interface to bind, e.g. `0.0.0.0` or `127.0.0.1`. */
+  host: string;
+  port: number;
+  /** Present when a `tls` policy makes this listener HTTPS. */
+  tls?: ListenerTlsSnapshot;
+  /** APIs served on this listener. The runtime sorts them by base path (longest first). */
+  apis: ApiSnapshot[];
+}
+
+export interface ListenerTlsSnapshot {
+  /** PEM text (files are read by the producer). */
+  certificate: string;
+  key: string;
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** PEM CA bundle for client certificates; with `requireClientCertificate`, mutual TLS. */
+  clientCa?: string;
+  requireClientCertificate?: boolean;
+}
+
+export interface ApiSnapshot {
+  id: string;
+  name: string;
+  /** Normalized: leading slash, no trailing slash; the root is `/`. */
+  basePath: string;
+  enabled: boolean;
+  services: ServiceSnapshot[];
+  /** First match wins; when none is given, everything goes to the first service at `/`. */
+  routes: RouteSnapshot[];
+  policies: PolicyBindingSnapshot[];
+  /** Where it was declared, for error messages. */
+  source?: SourceLocation;
+}
+
+export interface ServiceSnapshot {
+  name: string;
+  /** Absolute http(s) URL; its path is prefixed to every forwarded path. */
+  url: string;
+}
+
+export interface RouteSnapshot {
+  service: string;
+  /** Regexes, as Flex's route rules (path, methods, host, headers). */
+  rules?: PolicyRule[];
+  /** Path prefix on the upstream that replaces the API's base path (Flex `destinationPath`). */
+  destinationPath: string;
+}
+
+export interface PolicyBindingSnapshot {
+  id: string;
+  /** Catalogue name, e.g. `rate-limiting-flex`. */
+  name: string;
+  /** Validated config with defaults filled in. */
+  config: Record<string, unknown>;
+  /** Lower runs first (default 50); ties keep declaration order. */
+  order: number;
+  enabled: boolean;
+  rules?: PolicyRule[];
+  source?: SourceLocation;
+}
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
+}
+
+/** Applications, SLA tiers and contracts, for client-id enforcement and SLA limits. */
+export interface IdentitySnapshot {
+  applications: { clientId: string; name: string; secretHash: string }[];
+  tiers: { id: string; name: string; apiId: string; limits: RateLimitWindow[]; status: 'active' | 'deprecated' }[];
+  contracts: { clientId: string; apiId: string; tierId?: string; status: 'pending' | 'approved' | 'revoked' }[];
+}
+
+export interface SharedStorageSnapshot {
+  redis?: { address: string; username?: string; password?: string; db?: number };
+}
+
+export const emptyIdentity = (): IdentitySnapshot => ({ applications: [], tiers: [], contracts: [] });

@@ -1,0 +1,73 @@
+/**
+ * The policy interface: an Envoy-style filter. Each binding is compiled once per snapshot into
+ * a PolicyInstance; per request it decides one thing: continue, reject, or answer itself.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { ApiSnapshot, IdentitySnapshot, PolicyBindingSnapshot } from '../gateway/snapshot';
+import type { CounterStore } from './counters';
+
+export interface PolicyRequest {
+  readonly id: string;
+  readonly method: string;
+  /** Path as the client sent it, without the query string. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Headers to be forwarded upstream; policies may change them (header-injection, removal). */
+  readonly headers: IncomingHttpHeaders;
+  /** The TCP peer's address (never X-Forwarded-For). */
+  readonly remoteAddress: string;
+  readonly host: string;
+  readonly api: { readonly id: string; readonly name: string; readonly basePath: string };
+  /** Aborted when the client goes away; queued policies stop waiting. */
+  readonly signal: AbortSignal;
+  /** Headers added to whatever response reaches the client (upstream or gateway-made). */
+  readonly responseHeaders: OutgoingHttpHeaders;
+  /** Set by client-id enforcement / SLA policies; shown in traffic and analytics. */
+  clientId?: string;
+  /** Set by response-timeout-flex; the forwarder answers 504 past it. */
+  upstreamTimeoutMs?: number;
+  /** Runs on the upstream's response head before it is sent (header injection, removal…). */
+  onResponse(hook: ResponseHook): void;
+}
+
+export type ResponseHook = (response: { status: number; headers: OutgoingHttpHeaders }) => void;
+
+export type PolicyDecision =
+  | { action: 'continue'; detail?: string; modified?: boolean }
+  /** A gateway-made error: JSON `{error:{code,message,policy}}`. */
+  | { action: 'reject'; status: number; code: string; message: string; headers?: OutgoingHttpHeaders; detail?: string }
+  /** The policy answers itself (CORS preflight, a cache hit). */
+  | { action: 'respond'; status: number; headers?: OutgoingHttpHeaders; body?: string | Buffer; detail?: string };
+
+export interface PolicyInstance {
+  onRequest(request: PolicyRequest): PolicyDecision | Promise<PolicyDecision>;
+  /** Called when the snapshot that owns the instance is replaced (timers, queues). */
+  dispose?(): void;
+}
+
+/** What a policy may use when it is compiled. */
+export interface PolicyCompileContext {
+  api: ApiSnapshot;
+  binding: PolicyBindingSnapshot;
+  identity: IdentityIndex;
+  /** Counters live outside snapshots so that a reload does not reset them. */
+  counters: CounterStore;
+  env: Readonly<Record<string, string | undefined>>;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** Lookups over the snapshot's applications, tiers and contracts. */
+export interface IdentityIndex {
+  readonly snapshot: IdentitySnapshot;
+  /** The application for these credentials, when the secret matches its hash. */
+  authenticate(clientId: string, clientSecret: string): { clientId: string; name: string } | undefined;
+  /** The approved contract of a client for an API, with its tier when it has one. */
+  contractFor(clientId: string, apiId: string): { tierId?: string; limits?: { maximumRequests: number; timePeriodInMilliseconds: number }[] } | undefined;
+}
+
+export interface PolicyDefinition<C = Record<string, unknown>> {
+  /** Catalogue name, e.g. `rate-limiting-flex`. */
+  name: string;
+  /** Compiles one binding; `config` is already validated and normalized by the catalogue schema. */
+  create(config: C, context: PolicyCompileContext): PolicyInstance;
+}
