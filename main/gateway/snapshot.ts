@@ -36,6 +36,8 @@ export interface ListenerTlsSnapshot {
   /** PEM CA bundle for client certificates; with `requireClientCertificate`, mutual TLS. */
   clientCa?: string;
   requireClientCertificate?: boolean;
+  alpn?: string[];
+  ciphers?: string[];
 }
 
 export interface ApiSnapshot {
@@ -56,6 +58,24 @@ export interface ServiceSnapshot {
   name: string;
   /** Absolute http(s) URL; its path is prefixed to every forwarded path. */
   url: string;
+  /** From a `tls-outbound` binding on the service (or, in the app, on the API). */
+  tls?: UpstreamTlsSnapshot;
+}
+
+/**
+ * Outbound TLS (Flex `tls-outbound`). Without it, https upstreams are verified against the
+ * system CAs with SNI; `skipValidation` turns verification off and is logged loudly.
+ */
+export interface UpstreamTlsSnapshot {
+  skipValidation?: boolean;
+  /** PEM CA bundle trusted for this upstream (instead of the system CAs). */
+  trustedCA?: string;
+  /** Client certificate for mutual TLS, PEM. */
+  certificate?: { crt: string; key: string };
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  alpn?: string[];
+  ciphers?: string[];
 }
 
 export interface RouteSnapshot {
