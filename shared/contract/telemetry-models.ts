@@ -1,0 +1,88 @@
+/**
+ * Telemetry shapes the control plane serves (metrics, request log, live ticks). Field names are
+ * fixed by issue 3: scripts read them through `GET /api/v1/apis/{id}/metrics` and
+ * `GET /api/v1/traffic`. Times are epoch milliseconds. "errors" everywhere means status ≥ 400.
+ */
+import { z } from 'zod';
+
+export const statusClassSchema = z.enum(['2xx', '3xx', '4xx', '5xx']);
+export type StatusClass = z.infer<typeof statusClassSchema>;
+
+/** Same shape as main/gateway/telemetry.ts's PolicyTraceEntry (shared/ may not import main/). */
+export const policyTraceEntrySchema = z.object({
+  policy: z.string(),
+  bindingId: z.string(),
+  verdict: z.enum(['allow', 'deny', 'respond', 'modify', 'skip', 'error']),
+  detail: z.string().optional(),
+  status: z.number().int().optional(),
+  durationMs: z.number(),
+});
+export type PolicyTraceEntryModel = z.infer<typeof policyTraceEntrySchema>;
+
+export const apiMetricsSchema = z.object({
+  requests: z.number().int(),
+  status: z.object({ '2xx': z.number().int(), '3xx': z.number().int(), '4xx': z.number().int(), '5xx': z.number().int() }),
+  latencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number() }),
+  policyViolations: z.number().int(),
+  violationsByPolicy: z.record(z.string(), z.number().int()),
+  /** Busiest clients first; requests without a client id are not listed. */
+  topClients: z.array(z.object({ clientId: z.string(), requests: z.number().int(), errors: z.number().int() })),
+  /** Oldest first; `t` is the start of each point's interval, points are evenly spaced. */
+  series: z.array(z.object({ t: z.number(), requests: z.number().int(), errors: z.number().int(), p95: z.number() })),
+});
+export type ApiMetrics = z.infer<typeof apiMetricsSchema>;
+
+/** Longest metrics window: the 1-minute buckets are kept for 30 days by default. */
+export const MAX_METRICS_WINDOW_SECONDS = 30 * 24 * 3600;
+
+/** Input of 'metrics.get'; `window` arrives as a query string over HTTP, hence the coercion. */
+export const metricsQuerySchema = z.object({
+  apiId: z.string().min(1),
+  window: z.coerce.number().int().min(1).max(MAX_METRICS_WINDOW_SECONDS).default(3600),
+});
+export type MetricsQuery = z.infer<typeof metricsQuerySchema>;
+
+export const trafficEntrySchema = z.object({
+  id: z.string(),
+  at: z.number(),
+  apiId: z.string().nullable(),
+  apiName: z.string().optional(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number().int(),
+  latencyMs: z.number(),
+  clientId: z.string().nullable(),
+  source: z.enum(['gateway', 'upstream']),
+  errorCode: z.string().optional(),
+  violatedPolicy: z.string().optional(),
+  trace: z.array(policyTraceEntrySchema),
+  requestHeaders: z.record(z.string(), z.string()).optional(),
+  responseHeaders: z.record(z.string(), z.string()).optional(),
+  /** Name of the connected replica that served it; absent for the embedded gateway. */
+  replica: z.string().optional(),
+});
+export type TrafficEntry = z.infer<typeof trafficEntrySchema>;
+
+/** Input of 'traffic.list'. Numbers may arrive as query strings over HTTP, hence the coercion. */
+export const trafficQuerySchema = z.object({
+  apiId: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  statusClass: statusClassSchema.optional(),
+  clientId: z.string().min(1).optional(),
+  /** Case-insensitive text searched in the method and the path. */
+  q: z.string().min(1).optional(),
+  /**
+   * Paging: entries older than this. The id of an entry (the last one of the previous page),
+   * or epoch milliseconds (a number or a string of digits that is not a known id).
+   */
+  before: z.union([z.string().min(1), z.number()]).optional(),
+});
+export type TrafficQuery = z.input<typeof trafficQuerySchema>;
+export type TrafficQueryParsed = z.output<typeof trafficQuerySchema>;
+
+/** Emitted once per second for live charts: the last full second, per API with traffic. */
+export const trafficTickSchema = z.object({
+  t: z.number(),
+  apis: z.array(z.object({ apiId: z.string(), requests: z.number().int(), errors: z.number().int(), p95: z.number() })),
+});
+export type TrafficTick = z.infer<typeof trafficTickSchema>;
