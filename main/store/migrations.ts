@@ -1,0 +1,128 @@
+/**
+ * The schema, as an ordered list of migrations. `PRAGMA user_version` records the last one
+ * applied. Never edit a released migration: append a new one.
+ *
+ * JSON columns hold what is shaped by the policy catalogue or the alert kinds (policy config,
+ * rules, tier limits, alert rule settings) so that those can grow without a migration.
+ */
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const TIMESTAMPS = `created_at TEXT NOT NULL, updated_at TEXT NOT NULL`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'gateways, apis, policy bindings, applications, tiers, contracts, alerts, settings',
+    sql: `
+      CREATE TABLE gateways (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('embedded', 'docker')),
+        host TEXT NOT NULL DEFAULT '127.0.0.1',
+        port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+        desired_replicas INTEGER NOT NULL DEFAULT 1 CHECK (desired_replicas >= 0),
+        ${TIMESTAMPS}
+      );
+
+      CREATE TABLE apis (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        version TEXT NOT NULL,
+        type TEXT NOT NULL DEFAULT 'http',
+        description TEXT,
+        implementation_url TEXT NOT NULL,
+        base_path TEXT NOT NULL,
+        gateway_id TEXT NOT NULL REFERENCES gateways(id),
+        enabled INTEGER NOT NULL DEFAULT 1,
+        ${TIMESTAMPS}
+      );
+      CREATE UNIQUE INDEX apis_gateway_base_path ON apis(gateway_id, base_path);
+
+      CREATE TABLE policy_bindings (
+        id TEXT PRIMARY KEY,
+        api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+        policy_ref TEXT NOT NULL,
+        config TEXT NOT NULL,
+        "order" INTEGER NOT NULL DEFAULT 50,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        rules TEXT,
+        -- declaration order: breaks ties between equal "order" values
+        position INTEGER NOT NULL,
+        ${TIMESTAMPS}
+      );
+      CREATE INDEX policy_bindings_api ON policy_bindings(api_id, "order", position);
+
+      CREATE TABLE applications (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT,
+        client_id TEXT NOT NULL UNIQUE,
+        secret_hash TEXT NOT NULL,
+        ${TIMESTAMPS}
+      );
+
+      CREATE TABLE sla_tiers (
+        id TEXT PRIMARY KEY,
+        api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT,
+        limits TEXT NOT NULL,
+        approval TEXT NOT NULL CHECK (approval IN ('automatic', 'manual')),
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'deprecated')),
+        ${TIMESTAMPS},
+        UNIQUE (api_id, name)
+      );
+
+      -- tier_id is checked at statement end (NO ACTION), so deleting an API cascades to its
+      -- contracts and tiers in one statement; deleting a tier in use is refused by the service.
+      CREATE TABLE contracts (
+        id TEXT PRIMARY KEY,
+        application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+        api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+        tier_id TEXT REFERENCES sla_tiers(id),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')),
+        ${TIMESTAMPS},
+        UNIQUE (application_id, api_id)
+      );
+      CREATE INDEX contracts_api ON contracts(api_id);
+      CREATE INDEX contracts_tier ON contracts(tier_id);
+
+      CREATE TABLE alert_rules (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        api_id TEXT REFERENCES apis(id) ON DELETE CASCADE,
+        gateway_id TEXT REFERENCES gateways(id) ON DELETE CASCADE,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        -- comparator, threshold, window, periods, severity, codes, webhook… (JSON)
+        spec TEXT NOT NULL,
+        ${TIMESTAMPS}
+      );
+
+      CREATE TABLE alert_events (
+        id TEXT PRIMARY KEY,
+        rule_id TEXT NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('fired', 'resolved')),
+        value REAL NOT NULL,
+        threshold REAL NOT NULL,
+        at INTEGER NOT NULL,
+        message TEXT
+      );
+      CREATE INDEX alert_events_rule_at ON alert_events(rule_id, at);
+      CREATE INDEX alert_events_at ON alert_events(at);
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
