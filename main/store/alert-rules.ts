@@ -4,7 +4,7 @@
  * alert kinds can grow without a migration.
  */
 import type { SqliteDatabase } from './database';
-import { fromFlag, fromJson, newId, nowIso, toFlag, toJson } from './rows';
+import { fromFlag, fromJson, newId, nowMs, toFlag, toJson } from './rows';
 
 export interface AlertRuleRecord {
   id: string;
@@ -15,8 +15,8 @@ export interface AlertRuleRecord {
   enabled: boolean;
   /** Everything else the rule says, as the alerts module defines it. */
   spec: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewAlertRule = Pick<AlertRuleRecord, 'name' | 'kind' | 'spec'> &
@@ -35,8 +35,8 @@ interface Row {
   gateway_id: string | null;
   enabled: number;
   spec: string;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
 }
 
 const toRecord = (row: Row): AlertRuleRecord => ({
@@ -101,7 +101,7 @@ export class AlertRuleRepository {
   }
 
   insert(input: NewAlertRule): AlertRuleRecord {
-    const at = input.createdAt ?? nowIso();
+    const at = input.createdAt ?? nowMs();
     const record: AlertRuleRecord = {
       id: input.id ?? newId('rule'),
       name: input.name,
@@ -120,7 +120,7 @@ export class AlertRuleRepository {
   update(id: string, patch: AlertRulePatch): AlertRuleRecord | undefined {
     const current = this.get(id);
     if (!current) return undefined;
-    const next: AlertRuleRecord = { ...current, updatedAt: nowIso() };
+    const next: AlertRuleRecord = { ...current, updatedAt: nowMs() };
     if (patch.name !== undefined) next.name = patch.name;
     if (patch.kind !== undefined) next.kind = patch.kind;
     if (patch.enabled !== undefined) next.enabled = patch.enabled;

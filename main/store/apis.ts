@@ -2,7 +2,7 @@
  * APIs: one upstream (implementationUrl) exposed on a gateway under a base path.
  */
 import type { SqliteDatabase } from './database';
-import { definedOnly, fromFlag, newId, nowIso, toFlag } from './rows';
+import { definedOnly, fromFlag, newId, nowMs, toFlag } from './rows';
 
 export interface ApiRecord {
   id: string;
@@ -15,8 +15,8 @@ export interface ApiRecord {
   basePath: string;
   gatewayId: string;
   enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewApi = Pick<ApiRecord, 'name' | 'implementationUrl' | 'basePath' | 'gatewayId'> &
@@ -35,8 +35,8 @@ interface Row {
   base_path: string;
   gateway_id: string;
   enabled: number;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
 }
 
 const toRecord = (row: Row): ApiRecord => ({
@@ -111,7 +111,7 @@ export class ApiRepository {
   }
 
   insert(input: NewApi): ApiRecord {
-    const at = input.createdAt ?? nowIso();
+    const at = input.createdAt ?? nowMs();
     const record: ApiRecord = {
       id: input.id ?? newId('api'),
       name: input.name,
@@ -132,7 +132,7 @@ export class ApiRepository {
   update(id: string, patch: ApiPatch): ApiRecord | undefined {
     const current = this.get(id);
     if (!current) return undefined;
-    const next: ApiRecord = { ...current, ...definedOnly(patch), updatedAt: nowIso() };
+    const next: ApiRecord = { ...current, ...definedOnly(patch), updatedAt: nowMs() };
     const { created_at: _created, type: _type, ...row } = toRow(next);
     this.updateStatement.run(row);
     return next;

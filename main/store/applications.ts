@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../gateway/secret-hash';
 import type { SqliteDatabase } from './database';
-import { definedOnly, newId, nowIso } from './rows';
+import { definedOnly, newId, nowMs } from './rows';
 
 export interface ApplicationRecord {
   id: string;
@@ -14,8 +14,8 @@ export interface ApplicationRecord {
   clientId: string;
   /** `scrypt$salt$hash`; never sent to clients except in an export. */
   secretHash: string;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewApplication = Pick<ApplicationRecord, 'name' | 'clientId' | 'secretHash'> &
@@ -34,8 +34,8 @@ interface Row {
   description: string | null;
   client_id: string;
   secret_hash: string;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
 }
 
 const toRecord = (row: Row): ApplicationRecord => ({
@@ -115,7 +115,7 @@ export class ApplicationRepository {
 
   /** Inserts with an existing hash (import). */
   insert(input: NewApplication): ApplicationRecord {
-    const at = input.createdAt ?? nowIso();
+    const at = input.createdAt ?? nowMs();
     const record: ApplicationRecord = {
       id: input.id ?? newId('app'),
       name: input.name,
@@ -140,7 +140,7 @@ export class ApplicationRepository {
   update(id: string, patch: ApplicationPatch): ApplicationRecord | undefined {
     const current = this.get(id);
     if (!current) return undefined;
-    const next: ApplicationRecord = { ...current, ...definedOnly(patch), updatedAt: nowIso() };
+    const next: ApplicationRecord = { ...current, ...definedOnly(patch), updatedAt: nowMs() };
     this.updateStatement.run({ id, name: next.name, description: next.description ?? null, updated_at: next.updatedAt });
     return next;
   }
@@ -150,7 +150,7 @@ export class ApplicationRepository {
     const current = this.get(id);
     if (!current) return undefined;
     const clientSecret = generateClientSecret();
-    const application: ApplicationRecord = { ...current, secretHash: hashSecret(clientSecret), updatedAt: nowIso() };
+    const application: ApplicationRecord = { ...current, secretHash: hashSecret(clientSecret), updatedAt: nowMs() };
     this.secretStatement.run({ id, secret_hash: application.secretHash, updated_at: application.updatedAt });
     return { application, clientSecret };
   }

@@ -3,7 +3,7 @@
  * requests through; revoking one takes effect with the next snapshot (the next request).
  */
 import type { SqliteDatabase } from './database';
-import { newId, nowIso } from './rows';
+import { newId, nowMs } from './rows';
 
 export type ContractStatus = 'pending' | 'approved' | 'revoked';
 
@@ -13,8 +13,8 @@ export interface ContractRecord {
   apiId: string;
   tierId?: string;
   status: ContractStatus;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewContract = Pick<ContractRecord, 'applicationId' | 'apiId' | 'status'> &
@@ -34,8 +34,8 @@ interface Row {
   api_id: string;
   tier_id: string | null;
   status: ContractStatus;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
 }
 
 const toRecord = (row: Row): ContractRecord => ({
@@ -96,7 +96,7 @@ export class ContractRepository {
   }
 
   insert(input: NewContract): ContractRecord {
-    const at = input.createdAt ?? nowIso();
+    const at = input.createdAt ?? nowMs();
     const record: ContractRecord = {
       id: input.id ?? newId('con'),
       applicationId: input.applicationId,
@@ -121,7 +121,7 @@ export class ContractRepository {
   update(id: string, patch: ContractPatch): ContractRecord | undefined {
     const current = this.get(id);
     if (!current) return undefined;
-    const next: ContractRecord = { ...current, updatedAt: nowIso() };
+    const next: ContractRecord = { ...current, updatedAt: nowMs() };
     if (patch.status !== undefined) next.status = patch.status;
     if (patch.tierId === null) delete next.tierId;
     else if (patch.tierId !== undefined) next.tierId = patch.tierId;

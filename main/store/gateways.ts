@@ -3,7 +3,7 @@
  * data owned by the docker manager, not stored here.
  */
 import type { SqliteDatabase } from './database';
-import { definedOnly, newId, nowIso } from './rows';
+import { definedOnly, newId, nowMs } from './rows';
 
 export type GatewayKind = 'embedded' | 'docker';
 
@@ -15,8 +15,8 @@ export interface GatewayRecord {
   host: string;
   port: number;
   desiredReplicas: number;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewGateway = Omit<GatewayRecord, 'id' | 'createdAt' | 'updatedAt' | 'host' | 'desiredReplicas'> &
@@ -33,8 +33,8 @@ interface Row {
   host: string;
   port: number;
   desired_replicas: number;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
 }
 
 const toRecord = (row: Row): GatewayRecord => ({
@@ -93,7 +93,7 @@ export class GatewayRepository {
   }
 
   insert(input: NewGateway): GatewayRecord {
-    const at = input.createdAt ?? nowIso();
+    const at = input.createdAt ?? nowMs();
     const record: GatewayRecord = {
       id: input.id ?? newId('gw'),
       name: input.name,
@@ -120,7 +120,7 @@ export class GatewayRepository {
   update(id: string, patch: GatewayPatch): GatewayRecord | undefined {
     const current = this.get(id);
     if (!current) return undefined;
-    const next: GatewayRecord = { ...current, ...definedOnly(patch), updatedAt: nowIso() };
+    const next: GatewayRecord = { ...current, ...definedOnly(patch), updatedAt: nowMs() };
     this.updateStatement.run({
       id,
       name: next.name,

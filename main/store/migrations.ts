@@ -12,7 +12,7 @@ export interface Migration {
   sql: string;
 }
 
-const TIMESTAMPS = `created_at TEXT NOT NULL, updated_at TEXT NOT NULL`;
+const TIMESTAMPS = `created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -119,7 +119,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE settings (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL,
-        updated_at TEXT NOT NULL
+        updated_at INTEGER NOT NULL
       );
     `,
   },

@@ -4,7 +4,7 @@
  */
 import type { PolicyRule } from '../../shared/policies/common';
 import type { SqliteDatabase } from './database';
-import { definedOnly, fromFlag, fromJson, newId, nowIso, toFlag, toJson } from './rows';
+import { definedOnly, fromFlag, fromJson, newId, nowMs, toFlag, toJson } from './rows';
 
 export interface PolicyBindingRecord {
   id: string;
@@ -17,8 +17,8 @@ export interface PolicyBindingRecord {
   enabled: boolean;
   rules?: PolicyRule[];
   position: number;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewPolicyBinding = Pick<PolicyBindingRecord, 'apiId' | 'policyRef' | 'config'> &
@@ -37,8 +37,8 @@ interface Row {
   enabled: number;
   rules: string | null;
   position: number;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
 }
 
 const toRecord = (row: Row): PolicyBindingRecord => {
@@ -101,7 +101,7 @@ export class PolicyBindingRepository {
   }
 
   insert(input: NewPolicyBinding): PolicyBindingRecord {
-    const at = input.createdAt ?? nowIso();
+    const at = input.createdAt ?? nowMs();
     const record: PolicyBindingRecord = {
       id: input.id ?? newId('pol'),
       apiId: input.apiId,
@@ -133,7 +133,7 @@ export class PolicyBindingRepository {
     const current = this.get(id);
     if (!current) return undefined;
     const { rules, ...rest } = patch;
-    const next: PolicyBindingRecord = { ...current, ...definedOnly(rest), updatedAt: nowIso() };
+    const next: PolicyBindingRecord = { ...current, ...definedOnly(rest), updatedAt: nowMs() };
     if (rules === null) delete next.rules;
     else if (rules !== undefined) next.rules = rules;
     this.updateStatement.run({

@@ -8,8 +8,9 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(8).toString('hex')}`;
 }
 
-export function nowIso(): string {
-  return new Date().toISOString();
+/** Epoch milliseconds, as every time in the contract. */
+export function nowMs(): number {
+  return Date.now();
 }
 
 export function toJson(value: unknown): string {

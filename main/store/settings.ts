@@ -2,7 +2,7 @@
  * Settings: small key → JSON values (telemetry retention, UI preferences, …).
  */
 import type { SqliteDatabase } from './database';
-import { nowIso, toJson } from './rows';
+import { nowMs, toJson } from './rows';
 
 export class SettingsRepository {
   private readonly getStatement;
@@ -30,7 +30,7 @@ export class SettingsRepository {
   }
 
   set(key: string, value: unknown): void {
-    this.setStatement.run({ key, value: toJson(value), updated_at: nowIso() });
+    this.setStatement.run({ key, value: toJson(value), updated_at: nowMs() });
   }
 
   delete(key: string): boolean {

@@ -4,7 +4,7 @@
  */
 import type { RateLimitWindow } from '../../shared/policies/common';
 import type { SqliteDatabase } from './database';
-import { definedOnly, fromJson, newId, nowIso, toJson } from './rows';
+import { definedOnly, fromJson, newId, nowMs, toJson } from './rows';
 
 export type TierApproval = 'automatic' | 'manual';
 export type TierStatus = 'active' | 'deprecated';
@@ -17,8 +17,8 @@ export interface SlaTierRecord {
   limits: RateLimitWindow[];
   approval: TierApproval;
   status: TierStatus;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewSlaTier = Pick<SlaTierRecord, 'apiId' | 'name' | 'limits'> &
@@ -33,8 +33,8 @@ interface Row {
   limits: string;
   approval: TierApproval;
   status: TierStatus;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
 }
 
 const toRecord = (row: Row): SlaTierRecord => ({
@@ -114,7 +114,7 @@ export class SlaTierRepository {
   }
 
   insert(input: NewSlaTier): SlaTierRecord {
-    const at = input.createdAt ?? nowIso();
+    const at = input.createdAt ?? nowMs();
     const record: SlaTierRecord = {
       id: input.id ?? newId('tier'),
       apiId: input.apiId,
@@ -133,7 +133,7 @@ export class SlaTierRepository {
   update(id: string, patch: SlaTierPatch): SlaTierRecord | undefined {
     const current = this.get(id);
     if (!current) return undefined;
-    const next: SlaTierRecord = { ...current, ...definedOnly(patch), updatedAt: nowIso() };
+    const next: SlaTierRecord = { ...current, ...definedOnly(patch), updatedAt: nowMs() };
     const { api_id: _api, created_at: _created, ...row } = toRow(next);
     this.updateStatement.run(row);
     return next;
