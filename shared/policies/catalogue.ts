@@ -1,0 +1,44 @@
+/**
+ * Every built-in policy: name, title, description, category, scope, config schema and a
+ * starting config. Config files, the admin API and the UI's forms all validate against these.
+ */
+import type { PolicyCatalogueEntry } from './catalogue-entry';
+import { clientIdEnforcementEntry } from './client-id-enforcement';
+import { corsEntry } from './cors';
+import { headerInjectionEntry } from './header-injection';
+import { headerRemovalEntry } from './header-removal';
+import { healthCheckEntry } from './health-check';
+import { httpBasicAuthenticationEntry } from './http-basic-authentication';
+import { ipAllowlistEntry, ipBlocklistEntry } from './ip-filter';
+import { rateLimitingEntry } from './rate-limiting';
+import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
+import { responseTimeoutEntry } from './response-timeout';
+import { spikeControlEntry } from './spike-control';
+import { tlsEntry, tlsOutboundEntry } from './tls';
+
+export const policyCatalogue: PolicyCatalogueEntry[] = [
+  rateLimitingEntry,
+  rateLimitingSlaBasedEntry,
+  spikeControlEntry,
+  responseTimeoutEntry,
+  httpBasicAuthenticationEntry,
+  clientIdEnforcementEntry,
+  ipAllowlistEntry,
+  ipBlocklistEntry,
+  corsEntry,
+  headerInjectionEntry,
+  headerRemovalEntry,
+  tlsEntry,
+  tlsOutboundEntry,
+  healthCheckEntry,
+] as PolicyCatalogueEntry[];
+
+const byName = new Map(policyCatalogue.map((entry) => [entry.name, entry]));
+
+export function findPolicy(name: string): PolicyCatalogueEntry | undefined {
+  return byName.get(name);
+}
+
+export function policyNames(): string[] {
+  return policyCatalogue.map((entry) => entry.name);
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { PolicyCatalogueEntry } from './catalogue-entry';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const headerName = z.string().regex(TOKEN, 'not a valid HTTP header name');
+const methodName = z.string().regex(TOKEN, 'not a valid HTTP method');
+
+/** Flex writes `{methodName, isAllowed}`; a plain method name is accepted too. */
+const allowedMethod = z.union([
+  z
+    .object({
+      methodName: methodName.describe('HTTP method, e.g. GET'),
+      isAllowed: z.boolean().default(true).describe('Whether cross-origin requests may use it'),
+    })
+    .strict(),
+  methodName,
+]);
+
+const origin = z
+  .string()
+  .min(1)
+  .describe('An origin such as https://app.example.com (scheme://host[:port]), * for any, or a regex');
+
+export const originGroupSchema = z
+  .object({
+    origins: z.array(origin).min(1, 'at least one origin is required').describe('Origins this group applies to'),
+    accessControlMaxAge: z.number().int().nonnegative().default(30).describe('Seconds a browser may cache the preflight answer'),
+    allowedMethods: z.array(allowedMethod).default([]).describe('Methods allowed cross-origin; empty allows the method asked for'),
+    headers: z.array(headerName).default([]).describe('Request headers allowed cross-origin; empty allows those asked for'),
+    exposedHeaders: z.array(headerName).default([]).describe('Response headers the page may read'),
+  })
+  .strict();
+export type OriginGroup = z.infer<typeof originGroupSchema>;
+
+export const corsSchema = z
+  .object({
+    originGroups: z.array(originGroupSchema).default([]).describe('Which origins may call the API, and how'),
+    publicResource: z.boolean().default(true).describe('Any origin may call the API (origin groups still set methods and headers)'),
+    supportCredentials: z.boolean().default(false).describe('Allow cookies and Authorization on cross-origin requests'),
+  })
+  .strict();
+export type CorsConfig = z.infer<typeof corsSchema>;
+
+export const corsEntry: PolicyCatalogueEntry<typeof corsSchema> = {
+  name: 'cors-flex',
+  title: 'CORS',
+  description: 'Lets web pages on other origins call the API: answers preflight requests and adds Access-Control-* headers.',
+  category: 'security',
+  scope: 'request',
+  schema: corsSchema,
+  defaults: { publicResource: true, supportCredentials: false, originGroups: [] },
+};

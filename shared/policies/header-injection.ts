@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { PolicyCatalogueEntry } from './catalogue-entry';
+import { expressionString } from './common';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+const injectedHeader = z
+  .object({
+    key: z.string().regex(TOKEN, 'not a valid HTTP header name').describe('Header name'),
+    value: expressionString({ allowLiteral: true }).describe("Value: text, or an expression such as #[attributes.headers['x-id']]"),
+  })
+  .strict();
+
+export const headerInjectionSchema = z
+  .object({
+    inboundHeaders: z.array(injectedHeader).default([]).describe('Headers added to the request sent upstream'),
+    outboundHeaders: z.array(injectedHeader).default([]).describe('Headers added to the response sent to the client'),
+  })
+  .strict();
+export type HeaderInjectionConfig = z.infer<typeof headerInjectionSchema>;
+
+export const headerInjectionEntry: PolicyCatalogueEntry<typeof headerInjectionSchema> = {
+  name: 'header-injection-flex',
+  title: 'Header injection',
+  description: 'Adds headers to the request sent upstream and to the response sent back.',
+  category: 'transformation',
+  scope: 'request',
+  schema: headerInjectionSchema,
+  defaults: { inboundHeaders: [{ key: 'x-gateway', value: 'gatehouse' }], outboundHeaders: [] },
+};

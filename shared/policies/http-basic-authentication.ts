@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { PolicyCatalogueEntry } from './catalogue-entry';
+
+export const httpBasicAuthenticationSchema = z
+  .object({
+    username: z.string().min(1, 'username must not be empty').describe('The user name callers must send'),
+    password: z.string().min(1, 'password must not be empty').describe('The password callers must send'),
+  })
+  .strict();
+export type HttpBasicAuthenticationConfig = z.infer<typeof httpBasicAuthenticationSchema>;
+
+export const httpBasicAuthenticationEntry: PolicyCatalogueEntry<typeof httpBasicAuthenticationSchema> = {
+  name: 'http-basic-authentication-flex',
+  title: 'HTTP Basic authentication',
+  description: 'Requires a user name and password (Authorization: Basic); others get 401.',
+  category: 'security',
+  scope: 'request',
+  schema: httpBasicAuthenticationSchema,
+  defaults: { username: 'user', password: 'change-me' },
+};

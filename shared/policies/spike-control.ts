@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { PolicyCatalogueEntry } from './catalogue-entry';
+
+export const spikeControlSchema = z
+  .object({
+    maximumRequests: z.number().int().positive().default(1).describe('Requests allowed in any sliding window'),
+    timePeriodInMilliseconds: z.number().int().positive().default(1000).describe('Length of the sliding window (ms)'),
+    delayTimeInMillis: z.number().int().nonnegative().default(1000).describe('How long an excess request waits before trying again (ms)'),
+    delayAttempts: z.number().int().nonnegative().default(1).describe('How many times an excess request waits before it is rejected'),
+    queuingLimit: z.number().int().nonnegative().default(0).describe('How many requests may wait at once; beyond that they are rejected at once'),
+    exposeHeaders: z.boolean().default(false).describe('Add X-Ratelimit-Limit and X-Ratelimit-Remaining to responses'),
+  })
+  .strict();
+export type SpikeControlConfig = z.infer<typeof spikeControlSchema>;
+
+export const spikeControlEntry: PolicyCatalogueEntry<typeof spikeControlSchema> = {
+  name: 'spike-control-flex',
+  title: 'Spike control',
+  description: 'Smooths bursts: requests beyond the sliding-window limit wait and retry, then get 429.',
+  category: 'traffic',
+  scope: 'request',
+  schema: spikeControlSchema,
+  defaults: { maximumRequests: 10, timePeriodInMilliseconds: 1000, delayTimeInMillis: 500, delayAttempts: 1, queuingLimit: 5, exposeHeaders: false },
+};
