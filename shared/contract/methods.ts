@@ -1,0 +1,206 @@
+/**
+ * The typed contract: every method the renderer, the tray and scripts can call, written once.
+ * The HTTP adapter (main/server) and the IPC adapter (main/electron) are generated from this
+ * table by a loop; the renderer's client is typed by it.
+ *
+ * Each entry: `input` (one zod object: path params + query + body merged), `output` (zod
+ * schema of the result) and `http` (its REST route under /api/v1; `{name}` placeholders are
+ * input fields). A method's input is validated once, at the adapter, before the handler runs.
+ */
+import { z } from 'zod';
+import { ContractError } from './errors';
+import {
+  alertEventSchema,
+  alertRuleCreateSchema,
+  alertRulePatchSchema,
+  alertRuleSchema,
+  apiCreateSchema,
+  apiPatchSchema,
+  apiSchema,
+  applicationCreateSchema,
+  applicationPatchSchema,
+  applicationSchema,
+  applicationWithSecretSchema,
+  catalogueItemSchema,
+  configImportResultSchema,
+  contractCreateSchema,
+  contractPatchSchema,
+  contractSchema,
+  contractStatusSchema,
+  gatewayCreateSchema,
+  gatewayPatchSchema,
+  gatewaySchema,
+  policyBindingSchema,
+  policyCreateSchema,
+  policyPatchSchema,
+  settingsPatchSchema,
+  settingsSchema,
+  slaTierCreateSchema,
+  slaTierPatchSchema,
+  slaTierSchema,
+  systemInfoSchema,
+  tryRequestSchema,
+  tryResultSchema,
+} from './models';
+import { apiMetricsSchema, metricsQuerySchema, trafficEntrySchema, trafficQuerySchema } from './telemetry-models';
+
+export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRoute {
+  method: HttpVerb;
+  /** Below /api/v1, e.g. `/apis/{id}`; each `{name}` is a field of the input. */
+  path: string;
+  /** Success status: 200 unless given (201 for creates, 204 for deletes). */
+  status?: 200 | 201 | 204;
+  /** `yaml`: the raw request body (text) becomes the input's `yaml` field. */
+  body?: 'yaml';
+  /** `yaml`: the output is a string sent as `application/yaml`. */
+  response?: 'yaml';
+}
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, H extends HttpRoute = HttpRoute> {
+  summary: string;
+  input: I;
+  output: O;
+  http: H;
+}
+
+/** Keeps each entry's literal types (the route path above all) for type-level checks. */
+function method<I extends z.ZodType, O extends z.ZodType, const H extends HttpRoute>(spec: MethodSpec<I, O, H>): MethodSpec<I, O, H> {
+  return spec;
+}
+
+const id = z.string().min(1);
+const none = z.object({});
+const byId = z.object({ id });
+const nothing = z.void();
+
+export const contractMethods = {
+  // APIs
+  'apis.list': method({ summary: 'List APIs', input: z.object({ gatewayId: id.optional() }), output: z.array(apiSchema), http: { method: 'GET', path: '/apis' } }),
+  'apis.get': method({ summary: 'Get an API', input: byId, output: apiSchema, http: { method: 'GET', path: '/apis/{id}' } }),
+  'apis.create': method({ summary: 'Create an API', input: apiCreateSchema, output: apiSchema, http: { method: 'POST', path: '/apis', status: 201 } }),
+  'apis.update': method({ summary: 'Change an API', input: apiPatchSchema.extend({ id }), output: apiSchema, http: { method: 'PATCH', path: '/apis/{id}' } }),
+  'apis.remove': method({ summary: 'Delete an API and its policies', input: byId, output: nothing, http: { method: 'DELETE', path: '/apis/{id}', status: 204 } }),
+
+  // Policy bindings of an API
+  'policies.list': method({ summary: "List an API's policies in run order", input: z.object({ apiId: id }), output: z.array(policyBindingSchema), http: { method: 'GET', path: '/apis/{apiId}/policies' } }),
+  'policies.add': method({ summary: 'Add a policy to an API', input: policyCreateSchema.extend({ apiId: id }), output: policyBindingSchema, http: { method: 'POST', path: '/apis/{apiId}/policies', status: 201 } }),
+  'policies.update': method({ summary: 'Change a policy binding', input: policyPatchSchema.extend({ apiId: id, policyId: id }), output: policyBindingSchema, http: { method: 'PATCH', path: '/apis/{apiId}/policies/{policyId}' } }),
+  'policies.remove': method({ summary: 'Remove a policy binding', input: z.object({ apiId: id, policyId: id }), output: nothing, http: { method: 'DELETE', path: '/apis/{apiId}/policies/{policyId}', status: 204 } }),
+  'policies.reorder': method({
+    summary: "Set the run order of an API's policies (every binding id, first runs first)",
+    input: z.strictObject({ apiId: id, order: z.array(id).min(1) }),
+    output: z.array(policyBindingSchema),
+    http: { method: 'PUT', path: '/apis/{apiId}/policies/order' },
+  }),
+  'catalogue.list': method({ summary: 'List the policy catalogue', input: none, output: z.array(catalogueItemSchema), http: { method: 'GET', path: '/catalogue' } }),
+
+  // Gateways
+  'gateways.list': method({ summary: 'List gateways', input: none, output: z.array(gatewaySchema), http: { method: 'GET', path: '/gateways' } }),
+  'gateways.get': method({ summary: 'Get a gateway', input: byId, output: gatewaySchema, http: { method: 'GET', path: '/gateways/{id}' } }),
+  'gateways.create': method({ summary: 'Create a gateway', input: gatewayCreateSchema, output: gatewaySchema, http: { method: 'POST', path: '/gateways', status: 201 } }),
+  'gateways.update': method({ summary: 'Change a gateway', input: gatewayPatchSchema.extend({ id }), output: gatewaySchema, http: { method: 'PATCH', path: '/gateways/{id}' } }),
+  'gateways.remove': method({ summary: 'Delete a gateway', input: byId, output: nothing, http: { method: 'DELETE', path: '/gateways/{id}', status: 204 } }),
+  'gateways.start': method({ summary: 'Start a gateway', input: byId, output: gatewaySchema, http: { method: 'POST', path: '/gateways/{id}/start' } }),
+  'gateways.stop': method({ summary: 'Stop a gateway', input: byId, output: gatewaySchema, http: { method: 'POST', path: '/gateways/{id}/stop' } }),
+
+  // Applications (API consumers)
+  'applications.list': method({ summary: 'List applications', input: none, output: z.array(applicationSchema), http: { method: 'GET', path: '/applications' } }),
+  'applications.get': method({ summary: 'Get an application', input: byId, output: applicationSchema, http: { method: 'GET', path: '/applications/{id}' } }),
+  'applications.create': method({ summary: 'Create an application (the secret is shown once)', input: applicationCreateSchema, output: applicationWithSecretSchema, http: { method: 'POST', path: '/applications', status: 201 } }),
+  'applications.update': method({ summary: 'Rename or describe an application', input: applicationPatchSchema.extend({ id }), output: applicationSchema, http: { method: 'PATCH', path: '/applications/{id}' } }),
+  'applications.remove': method({ summary: 'Delete an application and its contracts', input: byId, output: nothing, http: { method: 'DELETE', path: '/applications/{id}', status: 204 } }),
+  'applications.regenerateSecret': method({ summary: 'Replace the client secret (shown once)', input: byId, output: applicationWithSecretSchema, http: { method: 'POST', path: '/applications/{id}/secret' } }),
+
+  // SLA tiers
+  'slaTiers.list': method({ summary: 'List SLA tiers', input: z.object({ apiId: id.optional() }), output: z.array(slaTierSchema), http: { method: 'GET', path: '/sla-tiers' } }),
+  'slaTiers.create': method({ summary: 'Create an SLA tier', input: slaTierCreateSchema, output: slaTierSchema, http: { method: 'POST', path: '/sla-tiers', status: 201 } }),
+  'slaTiers.update': method({ summary: 'Change or deprecate an SLA tier', input: slaTierPatchSchema.extend({ id }), output: slaTierSchema, http: { method: 'PATCH', path: '/sla-tiers/{id}' } }),
+  'slaTiers.remove': method({ summary: 'Delete an SLA tier not used by any contract', input: byId, output: nothing, http: { method: 'DELETE', path: '/sla-tiers/{id}', status: 204 } }),
+
+  // Contracts (application × API × tier)
+  'contracts.list': method({
+    summary: 'List contracts',
+    input: z.object({ apiId: id.optional(), applicationId: id.optional(), status: contractStatusSchema.optional() }),
+    output: z.array(contractSchema),
+    http: { method: 'GET', path: '/contracts' },
+  }),
+  'contracts.create': method({ summary: 'Request a contract', input: contractCreateSchema, output: contractSchema, http: { method: 'POST', path: '/contracts', status: 201 } }),
+  'contracts.update': method({ summary: 'Approve, revoke or restore a contract, or change its tier', input: contractPatchSchema.extend({ id }), output: contractSchema, http: { method: 'PATCH', path: '/contracts/{id}' } }),
+
+  // Alerts
+  'alertRules.list': method({ summary: 'List alert rules', input: z.object({ apiId: id.optional(), gatewayId: id.optional() }), output: z.array(alertRuleSchema), http: { method: 'GET', path: '/alert-rules' } }),
+  'alertRules.create': method({ summary: 'Create an alert rule', input: alertRuleCreateSchema, output: alertRuleSchema, http: { method: 'POST', path: '/alert-rules', status: 201 } }),
+  'alertRules.update': method({ summary: 'Change, enable or mute an alert rule', input: alertRulePatchSchema.extend({ id }), output: alertRuleSchema, http: { method: 'PATCH', path: '/alert-rules/{id}' } }),
+  'alertRules.remove': method({ summary: 'Delete an alert rule', input: byId, output: nothing, http: { method: 'DELETE', path: '/alert-rules/{id}', status: 204 } }),
+  'alertEvents.list': method({
+    summary: 'Alert history, newest first',
+    input: z.object({ ruleId: id.optional(), apiId: id.optional(), limit: z.number().int().min(1).max(1000).default(100) }),
+    output: z.array(alertEventSchema),
+    http: { method: 'GET', path: '/alert-events' },
+  }),
+
+  // Telemetry
+  'metrics.get': method({ summary: "An API's metrics over the last `window` seconds", input: metricsQuerySchema, output: apiMetricsSchema, http: { method: 'GET', path: '/apis/{apiId}/metrics' } }),
+  'traffic.list': method({ summary: 'The newest requests, newest first', input: trafficQuerySchema, output: z.array(trafficEntrySchema), http: { method: 'GET', path: '/traffic' } }),
+
+  // Declarative config (YAML, DESIGN.md's format)
+  'config.export': method({ summary: 'The whole setup as YAML', input: none, output: z.string(), http: { method: 'GET', path: '/config', response: 'yaml' } }),
+  'config.import': method({ summary: 'Import a YAML setup, all or nothing', input: z.strictObject({ yaml: z.string().min(1, 'the document is empty') }), output: configImportResultSchema, http: { method: 'PUT', path: '/config', body: 'yaml' } }),
+
+  // Try it
+  'try.send': method({ summary: 'Send a request through the gateway and show each policy decision', input: tryRequestSchema, output: tryResultSchema, http: { method: 'POST', path: '/try' } }),
+
+  // Settings and system
+  'settings.get': method({ summary: 'App settings', input: none, output: settingsSchema, http: { method: 'GET', path: '/settings' } }),
+  'settings.update': method({ summary: 'Change app settings', input: settingsPatchSchema, output: settingsSchema, http: { method: 'PATCH', path: '/settings' } }),
+  'system.info': method({ summary: 'Version, data dir, token file, ports, Docker status', input: none, output: systemInfoSchema, http: { method: 'GET', path: '/system' } }),
+};
+
+export type ContractMethods = typeof contractMethods;
+export type MethodName = keyof ContractMethods;
+/** What a caller sends (defaults may be omitted). */
+export type MethodInput<M extends MethodName> = z.input<ContractMethods[M]['input']>;
+/** What a handler receives: validated, defaults filled, transforms applied. */
+export type ParsedInput<M extends MethodName> = z.output<ContractMethods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<ContractMethods[M]['output']>;
+
+export const methodNames = Object.keys(contractMethods) as MethodName[];
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.prototype.hasOwnProperty.call(contractMethods, value);
+}
+
+/** Who is calling; handlers may ignore it. */
+export interface CallContext {
+  transport: 'http' | 'ipc' | 'internal';
+}
+
+/** The control plane implements this object; each adapter validates input, then calls it. */
+export type ContractHandlers = {
+  [M in MethodName]: (input: ParsedInput<M>, context: CallContext) => Promise<MethodOutput<M>>;
+};
+
+/** The object shape behind an input schema (inputs are objects, possibly with a transform). */
+export function inputShape(schema: z.ZodType): Record<string, z.ZodType> {
+  const def = (schema as unknown as { def: { type: string; in?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
+  if (def.type === 'pipe' && def.in) return inputShape(def.in);
+  if (def.type === 'object' && def.shape) return def.shape;
+  return {};
+}
+
+/** `{id}` placeholders of a route path, in order. */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g)].map((m) => m[1]!);
+}
+
+/**
+ * Validates a method's input; the ContractError names every bad field. Shared by both
+ * adapters so IPC and HTTP reject exactly the same inputs.
+ */
+export function parseInput<M extends MethodName>(name: M, input: unknown): ParsedInput<M> {
+  const result = contractMethods[name].input.safeParse(input ?? {});
+  if (!result.success) throw ContractError.fromZod(result.error);
+  return result.data as ParsedInput<M>;
+}
