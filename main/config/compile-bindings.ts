@@ -1,0 +1,172 @@
+/**
+ * Policy uses (inline `spec.policies[i]` and PolicyBinding resources): which APIs or Services
+ * they target, and their config validated against the policy catalogue. Each use is validated
+ * once, however many APIs a selector binds it to, so an error is reported once.
+ */
+import type { ZodType } from 'zod';
+import { z } from 'zod';
+import type { PolicyRule } from '../../shared/policies/common';
+import { formatFieldPath, similarNames, type ConfigError } from './errors';
+import { missing } from './compile-identity';
+import { issueMessage, pushZodIssues, type AnyResource, type LoadedResource } from './resources';
+
+export type PolicyScope = 'request' | 'listener' | 'upstream' | 'probe';
+
+/** What the compiler needs from the policy catalogue (shared/policies). */
+export interface PolicyLookup {
+  find(name: string): { schema: ZodType; scope: PolicyScope } | undefined;
+  names(): string[];
+}
+
+export interface BindingUse {
+  policyName: string;
+  rawConfig: Record<string, unknown>;
+  order?: number;
+  rules?: PolicyRule[];
+  /** Stable across reloads: counters and traces key on it. */
+  id: string;
+  enabled: boolean;
+  /** The resource that declared it: an ApiInstance (inline) or a PolicyBinding. */
+  resource: AnyResource;
+  /** Path of the use inside that resource: `['spec', 'policies', i]` or `['spec']`. */
+  base: (string | number)[];
+  /** Declaration order across all files: ties in `order` keep it. */
+  seq: number;
+}
+
+export type ValidatedUse =
+  | { kind: 'route'; use: BindingUse; destination: string; destinationPath: string; rules?: PolicyRule[] }
+  | { kind: 'policy'; use: BindingUse; scope: PolicyScope; config: Record<string, unknown> };
+
+/** Flex's `route` policy: sends an ApiInstance's traffic to a Service resource. */
+const routeConfigSchema = z
+  .object({
+    destinationPath: z.string().optional(),
+    destinationRef: z.object({ name: z.string().min(1), kind: z.literal('Service').optional(), namespace: z.string().optional() }).strict(),
+  })
+  .strict();
+
+export const DISABLED_ANNOTATION = 'gatehouse.dev/enabled';
+
+export function isEnabled(resource: AnyResource): boolean {
+  return resource.metadata.annotations?.[DISABLED_ANNOTATION] !== 'false';
+}
+
+export class UseValidator {
+  private readonly cache = new Map<BindingUse, ValidatedUse | undefined>();
+
+  constructor(
+    private readonly lookup: PolicyLookup,
+    private readonly errors: ConfigError[],
+  ) {}
+
+  validate(use: BindingUse): ValidatedUse | undefined {
+    if (!this.cache.has(use)) this.cache.set(use, this.check(use));
+    return this.cache.get(use);
+  }
+
+  private error(use: BindingUse, path: (string | number)[], message: string): void {
+    const full = [...use.base, ...path];
+    this.errors.push({ file: use.resource.file, line: use.resource.lineOf(full), field: formatFieldPath(full), message });
+  }
+
+  private check(use: BindingUse): ValidatedUse | undefined {
+    const name = use.policyName;
+    if (name === 'route') {
+      const parsed = routeConfigSchema.safeParse(use.rawConfig, { error: issueMessage });
+      if (!parsed.success) {
+        pushZodIssues(this.errors, use.resource, [...use.base, 'config'], parsed.error.issues);
+        return undefined;
+      }
+      return { kind: 'route', use, destination: parsed.data.destinationRef.name, destinationPath: parsed.data.destinationPath ?? '/', rules: use.rules };
+    }
+    if (name === 'route-weighted') {
+      this.error(use, ['policyRef', 'name'], 'route-weighted (weighted upstreams) is not supported yet; use one `route` binding per destination');
+      return undefined;
+    }
+    const entry = this.lookup.find(name);
+    if (!entry) {
+      const suggestions = similarNames(name, this.lookup.names());
+      const hint = suggestions.length ? ` (did you mean ${suggestions.join(' or ')}?)` : '';
+      this.error(use, ['policyRef', 'name'], `unknown policy "${name}"${hint}`);
+      return undefined;
+    }
+    const parsed = entry.schema.safeParse(use.rawConfig, { error: issueMessage });
+    if (!parsed.success) {
+      pushZodIssues(this.errors, use.resource, [...use.base, 'config'], parsed.error.issues);
+      return undefined;
+    }
+    return { kind: 'policy', use, scope: entry.scope, config: (parsed.data ?? {}) as Record<string, unknown> };
+  }
+}
+
+export interface BindingTargets {
+  /** PolicyBinding uses per ApiInstance name, in declaration order. */
+  apis: Map<string, BindingUse[]>;
+  /** tls-outbound uses per Service name (a Service resource or an inline service). */
+  services: Map<string, BindingUse[]>;
+}
+
+/**
+ * Resolves every PolicyBinding's targetRef: by name (ApiInstance by default, Service when
+ * `kind: Service`) or by label selector. A binding that targets nothing is an error.
+ */
+export function resolveBindings(
+  bindings: readonly LoadedResource<'PolicyBinding'>[],
+  apis: ReadonlyMap<string, LoadedResource<'ApiInstance'>>,
+  serviceNames: ReadonlySet<string>,
+  serviceLabels: ReadonlyMap<string, Record<string, string>>,
+  lookup: PolicyLookup,
+  nextSeq: () => number,
+  errors: ConfigError[],
+): BindingTargets {
+  const targets: BindingTargets = { apis: new Map(), services: new Map() };
+  const add = (map: Map<string, BindingUse[]>, key: string, use: BindingUse) => {
+    const list = map.get(key) ?? [];
+    list.push(use);
+    map.set(key, list);
+  };
+  for (const binding of bindings) {
+    const { spec } = binding;
+    const use: BindingUse = {
+      policyName: spec.policyRef.name,
+      rawConfig: (spec.config ?? {}) as Record<string, unknown>,
+      order: spec.order,
+      rules: spec.rules,
+      id: binding.metadata.name,
+      enabled: isEnabled(binding),
+      resource: binding,
+      base: ['spec'],
+      seq: nextSeq(),
+    };
+    const ref = spec.targetRef;
+    const fail = (path: string[], message: string) =>
+      errors.push({ file: binding.file, line: binding.lineOf(['spec', 'targetRef', ...path]), field: formatFieldPath(['spec', 'targetRef', ...path]), message });
+    const upstreamScoped = lookup.find(use.policyName)?.scope === 'upstream';
+
+    if (ref.name !== undefined) {
+      // Flex's default kind is ApiInstance; tls-outbound usually names a Service.
+      const kind = ref.kind ?? (upstreamScoped && !apis.has(ref.name) && serviceNames.has(ref.name) ? 'Service' : 'ApiInstance');
+      if (kind === 'Service') {
+        if (!serviceNames.has(ref.name)) fail(['name'], missing('Service', ref.name, serviceNames));
+        else if (!upstreamScoped && lookup.find(use.policyName)) fail(['kind'], `policy ${use.policyName} cannot target a Service; only tls-outbound can (bind it to the ApiInstance instead)`);
+        else add(targets.services, ref.name, use);
+      } else if (!apis.has(ref.name)) fail(['name'], missing('ApiInstance', ref.name, apis.keys()));
+      else add(targets.apis, ref.name, use);
+      continue;
+    }
+
+    const selectorKind = ref.selector?.kind ?? 'ApiInstance';
+    const wanted = { ...(ref.matchLabels ?? {}), ...(ref.selector?.matchLabels ?? {}), ...(ref.selector?.labels ?? {}) };
+    const matches = (labels: Record<string, string> | undefined) => Object.entries(wanted).every(([key, value]) => labels?.[key] === value);
+    const describe = Object.keys(wanted).length ? `labels ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'its selector';
+    let matched = 0;
+    if (selectorKind === 'Service') {
+      for (const [name, labels] of serviceLabels) if (matches(labels)) (matched++, add(targets.services, name, use));
+    } else {
+      for (const [name, api] of apis) if (matches(api.metadata.labels)) (matched++, add(targets.apis, name, use));
+    }
+    if (matched === 0) fail(['selector'], `no ${selectorKind} matches ${describe}`);
+  }
+  return targets;
+}

@@ -1,0 +1,72 @@
+/**
+ * Config errors are data: where (file, line), what (field path) and why. Every stage collects
+ * them instead of throwing, so `gatehouse validate` can print all of them at once.
+ */
+
+export interface ConfigError {
+  file: string;
+  /** 1-based; 0 when the error has no line (a missing directory, an unreadable file). */
+  line: number;
+  /** Dotted field path such as `spec.policies[0].config.rateLimits[0].maximumRequests`; may be empty. */
+  field: string;
+  message: string;
+}
+
+export type FieldPath = readonly (string | number)[];
+
+/** `['spec', 'policies', 0, 'config']` → `spec.policies[0].config`. */
+export function formatFieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else {
+      const text = String(part);
+      // Keys that are not identifiers (labels such as `secured-by: yes`, header names) are quoted.
+      const plain = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(text);
+      out += plain ? (out ? `.${text}` : text) : `[${JSON.stringify(text)}]`;
+    }
+  }
+  return out;
+}
+
+/** `file:line: field: message`, leaving out what is unknown. */
+export function formatConfigError(error: ConfigError): string {
+  const where = error.line > 0 ? `${error.file}:${error.line}` : error.file;
+  return error.field ? `${where}: ${error.field}: ${error.message}` : `${where}: ${error.message}`;
+}
+
+export function sortConfigErrors(errors: ConfigError[]): ConfigError[] {
+  return [...errors].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Up to `limit` candidates close to `name` (edit distance or a shared stem), closest first. */
+export function similarNames(name: string, candidates: readonly string[], limit = 3): string[] {
+  const lower = name.toLowerCase();
+  const stem = lower.replace(/-flex$/, '');
+  return candidates
+    .map((candidate) => {
+      const c = candidate.toLowerCase();
+      let score = editDistance(lower, c);
+      if (stem.length >= 3 && (c.includes(stem) || stem.includes(c.replace(/-flex$/, '')))) score = Math.min(score, 2);
+      return { candidate, score };
+    })
+    .filter(({ score, candidate }) => score <= Math.max(3, Math.floor(candidate.length / 3)))
+    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
+    .slice(0, limit)
+    .map(({ candidate }) => candidate);
+}

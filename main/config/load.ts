@@ -1,0 +1,63 @@
+/**
+ * The config pipeline in one call: files → documents → resources → snapshot, with every error
+ * from every stage. `loadConfig` reads from disk; `loadConfigText` does the same for text
+ * (imports, tests).
+ */
+import type { GatewaySnapshot } from '../gateway/snapshot';
+import { catalogueLookup } from './catalogue-lookup';
+import type { PolicyLookup } from './compile-bindings';
+import { compileResources } from './compile';
+import type { Env } from './env';
+import { sortConfigErrors, type ConfigError } from './errors';
+import { parseResources, type AnyResource } from './resources';
+import { listConfigFiles, parseSource, readConfigFiles, type SourceDocument, type SourceFile } from './yaml-source';
+
+export interface LoadOptions {
+  /** Variables for `$ENV` substitution; defaults to process.env. */
+  env?: Env;
+  lookup?: PolicyLookup;
+}
+
+export interface LoadResult {
+  /** Present only when there are no errors. */
+  snapshot?: GatewaySnapshot;
+  errors: ConfigError[];
+  /** YAML files that were read (the watcher's list too). */
+  files: string[];
+  /** Resources that passed their own schema (others are in `errors`). */
+  resources: AnyResource[];
+}
+
+export function loadConfig(target: string, options: LoadOptions = {}): LoadResult {
+  const listed = listConfigFiles(target);
+  if (listed.errors.length) return { errors: listed.errors, files: [], resources: [] };
+  if (listed.files.length === 0) {
+    return { errors: [{ file: target, line: 0, field: '', message: 'no *.yaml or *.yml files in this directory' }], files: [], resources: [] };
+  }
+  const read = readConfigFiles(listed.files);
+  const result = loadSources(read.sources, options);
+  return { ...result, errors: sortConfigErrors([...read.errors, ...result.errors]), snapshot: read.errors.length ? undefined : result.snapshot };
+}
+
+/** Loads YAML text as if it were `file` (for `gatehouse import` and tests). */
+export function loadConfigText(text: string, file = 'config.yaml', options: LoadOptions = {}): LoadResult {
+  return loadSources([{ file, text }], options);
+}
+
+function loadSources(sources: SourceFile[], options: LoadOptions): LoadResult {
+  const env = options.env ?? process.env;
+  const errors: ConfigError[] = [];
+  const documents: SourceDocument[] = [];
+  for (const source of sources) {
+    const parsed = parseSource(source, env);
+    documents.push(...parsed.documents);
+    errors.push(...parsed.errors);
+  }
+  const { resources, errors: resourceErrors } = parseResources(documents);
+  errors.push(...resourceErrors);
+  const files = sources.map((source) => source.file);
+  const compiled = compileResources(resources, { lookup: options.lookup ?? catalogueLookup, files });
+  errors.push(...compiled.errors);
+  if (errors.length > 0) return { errors: sortConfigErrors(errors), files, resources };
+  return { snapshot: compiled.snapshot, errors: [], files, resources };
+}
