@@ -1,0 +1,250 @@
+/**
+ * The per-request path: health, pause, routing (longest base path, then the API's routes),
+ * the policy pipeline, then forwarding or a gateway-made answer; and the RequestFact at the
+ * end. Kept free of per-request closures, awaits and string formatting on the success path.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { GatewayErrorCode } from '../../shared/errors';
+import type { CompiledApi, CompiledRoute, GatewayLog } from './compile';
+import { CTX, GatewayRequest, type WithContext } from './context';
+import { abortUpstream, forward } from './forwarder';
+import type { GatewayHealth } from './health';
+import { HEALTH_PATH } from './health';
+import { stripRequestHopByHop } from './hop-by-hop';
+import type { GatewayServices, ListenerHost } from './listener';
+import { runPipeline, type PipelineOutcome } from './pipeline';
+import { sendGatewayError, sendGatewayResponse } from './responses';
+import type { PolicyTraceEntry, RequestFact, RequestFactListener } from './telemetry';
+
+const EMPTY_TRACE: PolicyTraceEntry[] = [];
+
+export interface DispatcherOptions {
+  log: GatewayLog;
+  upstreamTimeoutMs: number;
+  onRequest: RequestFactListener | undefined;
+  captureHeaders: boolean;
+  health: () => GatewayHealth;
+}
+
+export class Dispatcher implements GatewayServices {
+  paused = false;
+  readonly log: GatewayLog;
+  readonly upstreamTimeoutMs: number;
+  private readonly onRequest: RequestFactListener | undefined;
+  private readonly captureHeaders: boolean;
+  private readonly health: () => GatewayHealth;
+
+  constructor(options: DispatcherOptions) {
+    this.log = options.log;
+    this.upstreamTimeoutMs = options.upstreamTimeoutMs;
+    this.onRequest = options.onRequest;
+    this.captureHeaders = options.captureHeaders;
+    this.health = options.health;
+  }
+
+  handleRequest(host: ListenerHost, req: IncomingMessage, res: ServerResponse): void {
+    const ctx = this.begin(host, req, res, req.socket);
+    (res as WithContext<ServerResponse>)[CTX] = ctx;
+    res.on('close', onResponseClose);
+    if (req.headers['transfer-encoding'] !== undefined) req.on('data', countBytesIn);
+    else {
+      const length = req.headers['content-length'];
+      if (length !== undefined) ctx.bytesIn = Number(length) || 0;
+    }
+    this.dispatch(ctx);
+  }
+
+  handleUpgrade(host: ListenerHost, req: IncomingMessage, socket: Socket, head: Buffer): void {
+    // Node hands the socket over without an error listener; a client reset must not crash us.
+    socket.on('error', ignore);
+    const ctx = this.begin(host, req, undefined, socket);
+    ctx.head = head;
+    (socket as WithContext<Socket>)[CTX] = ctx;
+    socket.on('close', onUpgradeSocketClose);
+    this.dispatch(ctx);
+  }
+
+  private begin(host: ListenerHost, req: IncomingMessage, res: ServerResponse | undefined, socket: Socket): GatewayRequest {
+    const table = host.table;
+    table.owner.inFlight++;
+    let url = req.url ?? '/';
+    if (url.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(url)) {
+      // Absolute-form request target (a client configured to use us as a proxy).
+      const parsed = new URL(url);
+      url = parsed.pathname + parsed.search;
+    }
+    const q = url.indexOf('?');
+    const ctx = new GatewayRequest(req, res, socket, host, table, q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q));
+    (req as WithContext<IncomingMessage>)[CTX] = ctx;
+    if (this.captureHeaders) ctx.receivedHeaders = { ...req.headers };
+    return ctx;
+  }
+
+  private dispatch(ctx: GatewayRequest): void {
+    const path = ctx.path;
+    if (path === HEALTH_PATH) return this.answerHealth(ctx);
+    if (this.paused) return sendGatewayError(ctx, 503, GatewayErrorCode.trafficPaused, 'traffic is paused on this gateway; resume it in Gatehouse');
+    if (path.charCodeAt(0) !== 47 || hasDotSegment(path)) return sendGatewayError(ctx, 400, GatewayErrorCode.badRequest, 'request path must be absolute and must not contain "." or ".." segments');
+    const api = findApi(ctx.table.apis, path);
+    if (api === undefined) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no API on this gateway serves ${path}`);
+    ctx.compiledApi = api;
+    ctx.api = api.info;
+    ctx.relativePath = api.basePath === '/' ? path : path.slice(api.basePath.length);
+    if (!api.enabled) return sendGatewayError(ctx, 503, GatewayErrorCode.apiDisabled, `API "${api.name}" is disabled; enable it in Gatehouse to serve traffic`);
+    const route = findRoute(api, ctx);
+    if (route === undefined) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no route of API "${api.name}" matches ${ctx.method} ${path}`);
+    ctx.route = route;
+    stripRequestHopByHop(ctx.headers, ctx.res === undefined);
+    if (api.bindings.length === 0) return forward(ctx);
+    const outcome = runPipeline(api.bindings, ctx);
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (result) => this.afterPipeline(ctx, result),
+        (error: unknown) => this.failed(ctx, error),
+      );
+    } else this.afterPipeline(ctx, outcome);
+  }
+
+  private afterPipeline(ctx: GatewayRequest, outcome: PipelineOutcome): void {
+    try {
+      if (outcome === undefined) {
+        if (!ctx.finished) forward(ctx);
+        return;
+      }
+      const { binding, decision } = outcome;
+      if (decision.action === 'reject') {
+        sendGatewayError(ctx, decision.status, decision.code, decision.message, binding.name, decision.headers);
+        return;
+      }
+      const headers: OutgoingHttpHeaders = {};
+      if (decision.headers) for (const name in decision.headers) headers[name.toLowerCase()] = decision.headers[name];
+      sendGatewayResponse(ctx, decision.status, headers, decision.body);
+    } catch (error) {
+      this.failed(ctx, error);
+    }
+  }
+
+  private failed(ctx: GatewayRequest, error: unknown): void {
+    this.log('error', `request failed in the gateway: ${(error as Error)?.message ?? String(error)}`, { api: ctx.api.id });
+    if (!ctx.finished) sendGatewayError(ctx, 500, GatewayErrorCode.internal, 'the gateway failed to handle this request; see the gateway log');
+  }
+
+  private answerHealth(ctx: GatewayRequest): void {
+    ctx.quiet = true;
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD')
+      return sendGatewayError(ctx, 405, 'METHOD_NOT_ALLOWED', `${HEALTH_PATH} answers GET only`, undefined, { allow: 'GET, HEAD' });
+    const body = JSON.stringify(this.health());
+    sendGatewayResponse(ctx, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body);
+  }
+
+  complete(ctx: GatewayRequest): void {
+    if (ctx.finished) return;
+    ctx.end();
+    const res = ctx.res;
+    if (res !== undefined && !res.writableFinished) {
+      abortUpstream(ctx);
+      if (!res.headersSent) {
+        ctx.status = 499;
+        ctx.errorCode ??= 'CLIENT_CLOSED';
+      } else ctx.errorCode ??= 'RESPONSE_ABORTED';
+    } else if (res === undefined && ctx.status === 0) {
+      abortUpstream(ctx);
+      ctx.status = 499;
+      ctx.errorCode ??= 'CLIENT_CLOSED';
+    }
+    ctx.table.owner.release();
+    const listener = this.onRequest;
+    if (listener === undefined || ctx.quiet) return;
+    try {
+      listener(this.fact(ctx));
+    } catch (error) {
+      this.log('error', `request listener failed: ${(error as Error).message}`);
+    }
+  }
+
+  private fact(ctx: GatewayRequest): RequestFact {
+    const api = ctx.compiledApi;
+    const fact: RequestFact = {
+      id: ctx.id,
+      at: ctx.at,
+      apiId: api?.id,
+      apiName: api?.name,
+      listener: ctx.listener.label,
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      latencyMs: performance.now() - ctx.startedAt,
+      upstreamLatencyMs: ctx.upstreamLatencyMs,
+      bytesIn: ctx.bytesIn,
+      bytesOut: ctx.bytesOut,
+      clientId: ctx.clientId,
+      remoteAddress: ctx.remoteAddress,
+      source: ctx.source,
+      errorCode: ctx.errorCode,
+      violatedPolicy: ctx.violatedPolicy,
+      trace: ctx.trace ?? EMPTY_TRACE,
+    };
+    if (this.captureHeaders) {
+      fact.requestHeaders = flatten(ctx.receivedHeaders);
+      fact.responseHeaders = flatten(ctx.finalHeaders);
+    }
+    return fact;
+  }
+}
+
+function onResponseClose(this: WithContext<ServerResponse>): void {
+  const ctx = this[CTX]!;
+  ctx.listener.services.complete(ctx);
+}
+
+function onUpgradeSocketClose(this: WithContext<Socket>): void {
+  const ctx = this[CTX]!;
+  ctx.listener.services.complete(ctx);
+}
+
+function countBytesIn(this: WithContext<IncomingMessage>, chunk: Buffer): void {
+  this[CTX]!.bytesIn += chunk.length;
+}
+
+function ignore(): void {}
+
+/** Longest base path first (the compiled order); `/users` never matches `/users-admin`. */
+export function findApi(apis: readonly CompiledApi[], path: string): CompiledApi | undefined {
+  for (let i = 0; i < apis.length; i++) {
+    const api = apis[i]!;
+    const base = api.basePath;
+    if (base === '/') return api;
+    if (path.startsWith(base) && (path.length === base.length || path.charCodeAt(base.length) === 47)) return api;
+  }
+  return undefined;
+}
+
+function findRoute(api: CompiledApi, ctx: GatewayRequest): CompiledRoute | undefined {
+  const routes = api.routes;
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i]!;
+    if (route.matcher === undefined || route.matcher(ctx.method, ctx.path, ctx.relativeOrRoot, ctx.host, ctx.headers)) return route;
+  }
+  return undefined;
+}
+
+/** `.`/`..` segments (also percent-encoded) could climb out of the upstream's base path. */
+function hasDotSegment(path: string): boolean {
+  if (path.indexOf('/.') < 0 && path.indexOf('%2') < 0) return false;
+  for (const segment of path.split('/')) {
+    const s = segment.toLowerCase();
+    if (s === '.' || s === '..' || s === '%2e' || s === '.%2e' || s === '%2e.' || s === '%2e%2e') return true;
+  }
+  return false;
+}
+
+function flatten(headers: OutgoingHttpHeaders | undefined): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  const flat: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return flat;
+}

@@ -1,0 +1,190 @@
+/**
+ * Forwarding to the upstream through http-proxy (one proxy per upstream, fixed options, so
+ * nothing is copied per request). The response is self-handled: hop-by-hop headers stripped,
+ * policy headers and hooks applied, the body streamed and counted, and an upstream that dies
+ * mid-body aborts the client connection instead of ending it cleanly with a truncated body.
+ * Handlers are shared functions that find the request through a symbol, not closures.
+ */
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type httpProxy from 'http-proxy';
+import { GatewayErrorCode } from '../../shared/errors';
+import { CTX, type GatewayRequest, type WithContext } from './context';
+import { stripResponseHopByHop } from './hop-by-hop';
+import { finalizeHead, sendGatewayError } from './responses';
+
+type Req = WithContext<IncomingMessage>;
+
+export function attachForwarder(proxy: httpProxy): void {
+  proxy.on('proxyReq', onProxyReq);
+  proxy.on('proxyRes', onProxyRes);
+  proxy.on('proxyReqWs', onProxyReqWs);
+  proxy.on('error', onProxyError);
+}
+
+/** Sends the request (already past the policies) to its route's upstream. */
+export function forward(ctx: GatewayRequest): void {
+  const route = ctx.route!;
+  const upstream = route.upstream;
+  const req = ctx.req;
+  const headers = req.headers;
+  const forwardedFor = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${ctx.remoteAddress}` : ctx.remoteAddress;
+  headers['x-forwarded-proto'] = ctx.listener.protocol;
+  if (ctx.host !== '') headers['x-forwarded-host'] = ctx.host;
+  // The upstream's own host (virtual hosting, SNI) unless a policy chose one explicitly.
+  if (headers.host === ctx.host || headers.host === undefined) headers.host = upstream.hostHeader;
+  const path = route.prefix + ctx.relativePath;
+  req.url = (path === '' ? '/' : path) + ctx.search;
+  ctx.upstreamStartedAt = performance.now();
+  if (ctx.res !== undefined) upstream.proxy.web(req, ctx.res);
+  else upstream.proxy.ws(req, ctx.socket, ctx.head ?? EMPTY);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The client went away before the exchange finished: free the upstream connection now. */
+export function abortUpstream(ctx: GatewayRequest): void {
+  const response = ctx.upstreamResponse;
+  if (response !== undefined) {
+    if (!response.complete) response.destroy();
+    return;
+  }
+  const request = ctx.upstreamRequest;
+  if (request !== undefined && !request.destroyed) request.destroy();
+}
+
+function timeoutFor(ctx: GatewayRequest): number {
+  return ctx.upstreamTimeoutMs ?? ctx.listener.services.upstreamTimeoutMs;
+}
+
+function onProxyReq(proxyReq: ClientRequest, req: Req): void {
+  const ctx = req[CTX];
+  if (ctx === undefined) return;
+  ctx.upstreamRequest = proxyReq;
+  if (ctx.finished) {
+    proxyReq.destroy();
+    return;
+  }
+  // Idle timeout on the upstream socket: covers waiting for the head and a body that stalls.
+  proxyReq.setTimeout(timeoutFor(ctx));
+  proxyReq.on('timeout', onUpstreamTimeout);
+}
+
+function onUpstreamTimeout(this: ClientRequest): void {
+  const error = new Error('upstream timed out') as NodeJS.ErrnoException;
+  error.code = GatewayErrorCode.upstreamTimeout;
+  this.destroy(error);
+}
+
+function onProxyRes(proxyRes: WithContext<IncomingMessage>, req: Req, res: ServerResponse): void {
+  const ctx = req[CTX];
+  if (ctx === undefined || ctx.finished || res.headersSent) {
+    proxyRes.resume();
+    return;
+  }
+  ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
+  ctx.upstreamResponse = proxyRes;
+  const headers = proxyRes.headers;
+  stripResponseHopByHop(headers, false);
+  const status = finalizeHead(ctx, proxyRes.statusCode ?? 502, headers, 'upstream');
+  if (ctx.listener.draining) res.shouldKeepAlive = false;
+  res.writeHead(status, proxyRes.statusMessage, headers);
+  proxyRes[CTX] = ctx;
+  proxyRes.on('error', ignore);
+  proxyRes.on('close', onUpstreamBodyClose);
+  const length = headers['content-length'];
+  if (length !== undefined && ctx.method !== 'HEAD') ctx.bytesOut = Number(length);
+  else proxyRes.on('data', countBytesOut);
+  proxyRes.pipe(res);
+}
+
+function countBytesOut(this: WithContext<IncomingMessage>, chunk: Buffer): void {
+  this[CTX]!.bytesOut += chunk.length;
+}
+
+/** Never a clean end with a truncated body: an incomplete upstream body aborts the client. */
+function onUpstreamBodyClose(this: WithContext<IncomingMessage>): void {
+  if (this.complete) return;
+  const ctx = this[CTX]!;
+  ctx.errorCode ??= 'UPSTREAM_ABORTED';
+  ctx.res?.destroy();
+}
+
+function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResponse | Socket): void {
+  const ctx = req[CTX];
+  if (ctx === undefined) {
+    if ('destroy' in target) target.destroy();
+    return;
+  }
+  const res = ctx.res;
+  if (ctx.finished || (res !== undefined && (res.headersSent || res.destroyed))) {
+    ctx.errorCode ??= mapUpstreamError(error, ctx).code;
+    res?.destroy();
+    return;
+  }
+  const mapped = mapUpstreamError(error, ctx);
+  sendGatewayError(ctx, mapped.status, mapped.code, mapped.message);
+}
+
+const TLS_ERROR = /CERT|SELF_SIGNED|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|UNABLE_TO|ALTNAME/;
+
+export function mapUpstreamError(error: NodeJS.ErrnoException, ctx: GatewayRequest): { status: number; code: string; message: string } {
+  const upstream = ctx.route?.upstream.url ?? 'the upstream';
+  const code = error.code ?? '';
+  if (code === GatewayErrorCode.upstreamTimeout)
+    return { status: 504, code: GatewayErrorCode.upstreamTimeout, message: `${upstream} did not answer within ${timeoutFor(ctx)} ms` };
+  if (TLS_ERROR.test(code)) return { status: 502, code: GatewayErrorCode.upstreamTls, message: `TLS with ${upstream} failed: ${error.message} (${code})` };
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'refused the connection (is it running?)',
+    ECONNRESET: 'closed the connection before answering',
+    EPIPE: 'closed the connection before answering',
+    EHOSTUNREACH: 'is unreachable',
+    ENETUNREACH: 'is unreachable',
+    ENOTFOUND: 'could not be resolved (unknown host)',
+    EAI_AGAIN: 'could not be resolved (DNS failure)',
+    ETIMEDOUT: 'did not accept the connection in time',
+  };
+  const reason = reasons[code] ?? `failed: ${error.message}`;
+  return { status: 502, code: GatewayErrorCode.upstreamUnavailable, message: `${upstream} ${reason}` };
+}
+
+// --- WebSocket upgrades ------------------------------------------------------------------
+
+function onProxyReqWs(proxyReq: WithContext<ClientRequest>, req: Req): void {
+  const ctx = req[CTX];
+  if (ctx === undefined) return;
+  ctx.upstreamRequest = proxyReq;
+  proxyReq[CTX] = ctx;
+  proxyReq.setTimeout(timeoutFor(ctx));
+  proxyReq.on('timeout', onUpstreamTimeout);
+  // Registered before http-proxy's own listeners, so the head is fixed before it is written.
+  proxyReq.on('upgrade', onUpstreamUpgrade);
+  proxyReq.on('response', onUpstreamRefusedUpgrade);
+}
+
+function onUpstreamUpgrade(this: WithContext<ClientRequest>, proxyRes: IncomingMessage, proxySocket: Socket): void {
+  const ctx = this[CTX]!;
+  this.setTimeout(0);
+  proxySocket.on('error', ignore);
+  ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
+  stripResponseHopByHop(proxyRes.headers, true);
+  finalizeHead(ctx, 101, proxyRes.headers, 'upstream');
+  ctx.status = 101;
+  ctx.listener.services.complete(ctx);
+}
+
+/** The upstream answered the upgrade with a plain response; http-proxy writes it raw. */
+function onUpstreamRefusedUpgrade(this: WithContext<ClientRequest>, proxyRes: IncomingMessage): void {
+  if (proxyRes.statusCode === 101) return;
+  const ctx = this[CTX]!;
+  ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
+  const headers = proxyRes.headers;
+  stripResponseHopByHop(headers, false);
+  finalizeHead(ctx, proxyRes.statusCode ?? 502, headers, 'upstream');
+  // Written raw and piped decoded: framed by closing the connection.
+  headers.connection = 'close';
+  ctx.listener.services.complete(ctx);
+}
+
+function ignore(): void {}

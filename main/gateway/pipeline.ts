@@ -1,0 +1,92 @@
+/**
+ * Runs one API's policy bindings on one request, in order, Envoy-style: each binding continues,
+ * rejects or answers; the first reject/answer stops the chain. Every binding leaves a trace
+ * line (verdict, detail, status, duration). Synchronous policies are never awaited: the chain
+ * only turns asynchronous at the first policy that returns a promise.
+ */
+import type { PolicyDecision } from '../policies/types';
+import type { CompiledBinding } from './compile';
+import type { GatewayRequest } from './context';
+import type { PolicyTraceEntry } from './telemetry';
+
+/** A binding stopped the request: a reject (gateway-made error) or its own response. */
+export interface PipelineStop {
+  binding: CompiledBinding;
+  decision: Exclude<PolicyDecision, { action: 'continue' }>;
+}
+
+/** Undefined: every binding let the request through, forward it. */
+export type PipelineOutcome = PipelineStop | undefined;
+
+const SKIPPED = 'rules did not match';
+
+export function runPipeline(bindings: readonly CompiledBinding[], ctx: GatewayRequest, from = 0): PipelineOutcome | Promise<PipelineOutcome> {
+  const trace = (ctx.trace ??= []);
+  for (let i = from; i < bindings.length; i++) {
+    const binding = bindings[i]!;
+    if (binding.matcher !== undefined && !binding.matcher(ctx.method, ctx.path, ctx.relativeOrRoot, ctx.host, ctx.headers)) {
+      trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'skip', detail: SKIPPED, durationMs: 0 });
+      continue;
+    }
+    const started = performance.now();
+    let result: PolicyDecision | Promise<PolicyDecision>;
+    try {
+      result = binding.instance.onRequest(ctx);
+    } catch (error) {
+      return failed(binding, ctx, trace, started, error);
+    }
+    if (isPromise(result)) {
+      const next = i + 1;
+      return result.then(
+        (decision) => {
+          const stop = settle(binding, decision, trace, started);
+          return stop !== undefined || next >= bindings.length ? stop : runPipeline(bindings, ctx, next);
+        },
+        (error: unknown) => failed(binding, ctx, trace, started, error),
+      );
+    }
+    const stop = settle(binding, result, trace, started);
+    if (stop !== undefined) return stop;
+  }
+  return undefined;
+}
+
+function settle(binding: CompiledBinding, decision: PolicyDecision, trace: PolicyTraceEntry[], started: number): PipelineOutcome {
+  const durationMs = performance.now() - started;
+  if (decision === null || typeof decision !== 'object') {
+    trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: 'policy returned no decision', status: 500, durationMs });
+    return internalError(binding, 'returned no decision');
+  }
+  switch (decision.action) {
+    case 'continue':
+      trace.push({ policy: binding.name, bindingId: binding.id, verdict: decision.modified ? 'modify' : 'allow', detail: decision.detail, durationMs });
+      return undefined;
+    case 'reject':
+      trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'deny', detail: decision.detail ?? decision.message, status: decision.status, durationMs });
+      return { binding, decision };
+    case 'respond':
+      trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'respond', detail: decision.detail, status: decision.status, durationMs });
+      return { binding, decision };
+    default:
+      trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: 'policy returned an unknown action', status: 500, durationMs });
+      return internalError(binding, 'returned an unknown action');
+  }
+}
+
+function failed(binding: CompiledBinding, ctx: GatewayRequest, trace: PolicyTraceEntry[], started: number, error: unknown): PipelineStop {
+  const message = error instanceof Error ? error.message : String(error);
+  trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: message, status: 500, durationMs: performance.now() - started });
+  ctx.listener.services.log('error', `policy ${binding.name} failed on ${ctx.method} ${ctx.path}: ${message}`, { api: ctx.api.id, policy: binding.name, bindingId: binding.id });
+  return internalError(binding, 'failed');
+}
+
+function internalError(binding: CompiledBinding, what: string): PipelineStop {
+  return {
+    binding,
+    decision: { action: 'reject', status: 500, code: 'INTERNAL_ERROR', message: `policy ${binding.name} ${what}; see the gateway log` },
+  };
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,98 @@
+/**
+ * Writing responses: the final header set of any response (policy-added headers, response
+ * hooks, `x-gatehouse-source`), and gateway-made responses, including raw ones written on a
+ * socket whose request was a WebSocket upgrade.
+ */
+import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
+import { errorEnvelope } from '../../shared/errors';
+import type { GatewayRequest } from './context';
+
+/**
+ * Adds what policies asked for to a response head and runs their response hooks.
+ * Returns the status, which a hook may have changed.
+ */
+export function finalizeHead(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, source: 'gateway' | 'upstream'): number {
+  const added = ctx.addedResponseHeaders;
+  if (added !== undefined) for (const name in added) headers[name.toLowerCase()] = added[name];
+  const hooks = ctx.hooks;
+  if (hooks !== undefined) {
+    const view = { status, headers };
+    for (const hook of hooks) {
+      try {
+        hook(view);
+      } catch (error) {
+        ctx.listener.services.log('error', `response hook failed: ${(error as Error).message}`, { api: ctx.api.id });
+      }
+    }
+    status = view.status;
+  }
+  headers['x-gatehouse-source'] = source;
+  ctx.finalHeaders = headers;
+  ctx.status = status;
+  ctx.source = source;
+  return status;
+}
+
+/** A gateway-made error: JSON `{"error":{"code","message","policy"?}}`. */
+export function sendGatewayError(ctx: GatewayRequest, status: number, code: string, message: string, policy?: string, extraHeaders?: OutgoingHttpHeaders): void {
+  ctx.errorCode = code;
+  if (policy !== undefined) ctx.violatedPolicy = policy;
+  const body = JSON.stringify(errorEnvelope(code, message, policy === undefined ? {} : { policy }));
+  const headers: OutgoingHttpHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  if (extraHeaders !== undefined) for (const name in extraHeaders) headers[name.toLowerCase()] = extraHeaders[name];
+  sendGatewayResponse(ctx, status, headers, body);
+}
+
+/** A response the gateway (or a policy) makes itself. */
+export function sendGatewayResponse(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, body: string | Buffer | undefined): void {
+  const finalStatus = finalizeHead(ctx, status, headers, 'gateway');
+  const payload = body ?? '';
+  const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  headers['content-length'] = length;
+  ctx.bytesOut = ctx.method === 'HEAD' ? 0 : length;
+  const res = ctx.res;
+  if (res === undefined) {
+    writeRawResponse(ctx, finalStatus, headers, payload);
+    return;
+  }
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  if (ctx.listener.draining) res.shouldKeepAlive = false;
+  try {
+    res.writeHead(finalStatus, headers);
+  } catch (error) {
+    // A policy put a header value Node refuses (e.g. with a newline): still answer, loudly.
+    ctx.listener.services.log('error', `invalid response header: ${(error as Error).message}`, { api: ctx.api.id });
+    res.removeHeader('content-length');
+    const fallback = JSON.stringify(errorEnvelope('INTERNAL_ERROR', 'the gateway built an invalid response header'));
+    ctx.status = 500;
+    ctx.errorCode = 'INTERNAL_ERROR';
+    res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(fallback), 'x-gatehouse-source': 'gateway' });
+    res.end(fallback);
+    return;
+  }
+  res.end(payload);
+}
+
+/** For a rejected WebSocket upgrade: there is no ServerResponse, only the socket. */
+function writeRawResponse(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, body: string | Buffer): void {
+  const socket = ctx.socket;
+  if (!socket.writable) {
+    ctx.listener.services.complete(ctx);
+    return;
+  }
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || name === 'connection') continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const text = String(item);
+      if (!/[\r\n]/.test(text) && !/[\r\n:]/.test(name)) head += `${name}: ${text}\r\n`;
+    }
+  }
+  head += 'connection: close\r\n\r\n';
+  socket.end(typeof body === 'string' ? head + body : Buffer.concat([Buffer.from(head), body]));
+  ctx.listener.services.complete(ctx);
+}
