@@ -1,0 +1,280 @@
+/**
+ * Telemetry of the control plane: counts every finished request exactly, in memory per
+ * (API, second) on the hot path, and writes batches to its own SQLite file once a second.
+ * Queries combine what is stored with what is not flushed yet, so numbers are exact at once.
+ */
+import {
+  type ApiMetrics,
+  MAX_METRICS_WINDOW_SECONDS,
+  type TrafficEntry,
+  type TrafficQuery,
+  type TrafficTick,
+  trafficQuerySchema,
+} from '../../../shared/contract/telemetry-models';
+import type { RequestFact } from '../../gateway/telemetry';
+import { Aggregate, type BucketData, BucketMap } from './aggregator';
+import { type MemoryFilter, RequestRing, statusRange, toTrafficEntry } from './request-log';
+import { applyRetention, type Retention, type RetentionOptions, resolveRetention, retentionCutoffs } from './retention';
+import { addSource, type BucketSource, planWindow, summarizeMetrics, summarizeWindow, type WindowStats } from './summarize';
+import { type BucketKind, TelemetryDb } from './telemetry-db';
+
+export interface TelemetryOptions {
+  /** The SQLite file, e.g. `<dataDir>/telemetry.sqlite`. */
+  file: string;
+  retention?: RetentionOptions;
+  /** Requests kept in the request log (default 10,000). */
+  requestLogSize?: number;
+  /** How often pending buckets and log entries are written (default 1000 ms). */
+  flushIntervalMs?: number;
+  /** Clock, epoch ms; injectable so tests can move time instead of sleeping. */
+  now?: () => number;
+  /** Where background flush failures go (default console.error); data stays pending and is retried. */
+  onError?: (error: Error) => void;
+}
+
+export interface WindowStatsQuery {
+  /** One API; with neither apiId nor apiIds, every API (and unrouted requests). */
+  apiId?: string;
+  apiIds?: readonly string[];
+  fromMs: number;
+  toMs: number;
+}
+
+/** Delay after a request before live-traffic listeners hear of it: batches them off the hot path. */
+const REQUEST_DELIVERY_DELAY_MS = 50;
+/** Retention also runs while idle, at most this often. */
+const IDLE_RETENTION_INTERVAL_MS = 60_000;
+
+export class Telemetry {
+  private readonly db: TelemetryDb;
+  private readonly retention: Retention;
+  private readonly now: () => number;
+  private readonly onError: (error: Error) => void;
+  private readonly ring: RequestRing;
+  private pending = new BucketMap();
+  private flushedSeq: number;
+  private deliveredSeq: number;
+  private lastRetentionAt = 0;
+  private closed = false;
+  private readonly flushTimer: NodeJS.Timeout;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private deliveryTimer: NodeJS.Timeout | undefined;
+  private readonly tickListeners = new Set<(tick: TrafficTick) => void>();
+  private readonly requestListeners = new Set<(entry: TrafficEntry) => void>();
+
+  constructor(options: TelemetryOptions) {
+    const flushIntervalMs = options.flushIntervalMs ?? 1000;
+    if (!(Number.isFinite(flushIntervalMs) && flushIntervalMs > 0)) throw new Error(`flushIntervalMs must be a positive number, got ${flushIntervalMs}`);
+    this.retention = resolveRetention(options.retention, options.requestLogSize);
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? ((error) => console.error(`telemetry: ${error.message}`));
+    this.db = new TelemetryDb(options.file);
+    this.flushedSeq = this.db.maxRequestSeq();
+    this.deliveredSeq = this.flushedSeq;
+    this.ring = new RequestRing(this.retention.requestLogSize, this.flushedSeq);
+    this.ring.restore(this.db.requestBatchesAfter(this.flushedSeq - this.retention.requestLogSize));
+    this.flushTimer = setInterval(() => this.flushInBackground(), flushIntervalMs);
+    this.flushTimer.unref();
+  }
+
+  /**
+   * Counts one finished request. Hot path: O(1), no I/O, no serialisation. The request is
+   * bucketed by the second it finished in (arrival + latency), like a counter incremented on
+   * completion, so live ticks are complete when emitted.
+   */
+  ingest(fact: RequestFact, replica?: string): void {
+    if (this.closed) return;
+    let end = fact.at + fact.latencyMs;
+    if (!Number.isFinite(end)) end = this.now();
+    this.pending.get(fact.apiId ?? '', end - (end % 1000)).add(fact.status, fact.latencyMs, fact.clientId, fact.violatedPolicy);
+    this.ring.push(fact, replica);
+    if (this.requestListeners.size > 0 && this.deliveryTimer === undefined) {
+      this.deliveryTimer = setTimeout(() => this.deliverRequests(), REQUEST_DELIVERY_DELAY_MS);
+      this.deliveryTimer.unref();
+    }
+  }
+
+  /** Merges pre-aggregated 1-second buckets (batches from connected replicas). */
+  ingestBuckets(buckets: readonly BucketData[]): void {
+    if (this.closed) return;
+    for (const bucket of buckets) this.pending.get(bucket.apiId, bucket.t - (bucket.t % 1000)).mergeData(bucket);
+  }
+
+  /** Writes pending buckets (seconds and their minute roll-ups) and new log entries in one transaction. */
+  flush(): void {
+    if (!this.db.open) return;
+    const now = this.now();
+    const newestSeq = this.ring.newestSeq;
+    const hasWork = this.pending.size > 0 || newestSeq !== this.flushedSeq;
+    if (!hasWork && now - this.lastRetentionAt < IDLE_RETENTION_INTERVAL_MS) return;
+
+    const minutes = new BucketMap();
+    for (const [apiId, t, bucket] of this.pending.entries()) minutes.get(apiId, t - (t % 60_000)).merge(bucket);
+    const cutoffs = retentionCutoffs(this.retention, now);
+    this.db.transaction(() => {
+      for (const [apiId, t, bucket] of this.pending.entries()) if (t >= cutoffs.second) this.writeMerged('second', apiId, t, bucket);
+      for (const [apiId, t, bucket] of minutes.entries()) if (t >= cutoffs.minute) this.writeMerged('minute', apiId, t, bucket);
+      const batch = this.ring.batchAfter(this.flushedSeq);
+      if (batch !== undefined) this.db.insertRequestBatch(batch);
+      applyRetention(this.db, this.retention, now, newestSeq);
+    });
+    // Only after the commit: a failed transaction leaves everything pending for the next try.
+    this.pending.clear();
+    this.flushedSeq = newestSeq;
+    this.lastRetentionAt = now;
+  }
+
+  private writeMerged(kind: BucketKind, apiId: string, t: number, bucket: Aggregate): void {
+    const stored = this.db.readBucket(kind, apiId, t);
+    if (stored === undefined) return this.db.writeBucket(kind, bucket.toData(apiId, t));
+    // A late request (or a flush mid-second) adds to a stored bucket; never mutate `bucket` itself.
+    const merged = new Aggregate();
+    merged.mergeData(stored);
+    merged.merge(bucket);
+    this.db.writeBucket(kind, merged.toData(apiId, t));
+  }
+
+  private flushInBackground(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Stored and pending buckets of `kind` with fromT ≤ t < toT. */
+  private sources(kind: BucketKind, apiIds: readonly string[] | undefined, fromT: number, toT: number): BucketSource[] {
+    const out: BucketSource[] = this.db.readBuckets(kind, apiIds, fromT, toT).map((data) => ({ apiId: data.apiId, t: data.t, data }));
+    const width = kind === 'second' ? 1000 : 60_000;
+    for (const [apiId, t, aggregate] of this.pending.entries()) {
+      if (apiIds !== undefined && !apiIds.includes(apiId)) continue;
+      const bucketT = t - (t % width);
+      if (bucketT >= fromT && bucketT < toT) out.push({ apiId, t: bucketT, aggregate });
+    }
+    return out;
+  }
+
+  /** An API's numbers over the last `windowSeconds` (1 s … 30 days), including unflushed traffic. */
+  metrics(apiId: string, windowSeconds: number): ApiMetrics {
+    if (!(Number.isFinite(windowSeconds) && windowSeconds > 0)) throw new RangeError(`window must be a positive number of seconds, got ${windowSeconds}`);
+    const window = Math.min(Math.ceil(windowSeconds), MAX_METRICS_WINDOW_SECONDS, Math.ceil(this.retention.minuteBucketsMs / 1000));
+    const plan = planWindow(this.now(), window, this.retention.secondBucketsMs);
+    return summarizeMetrics(plan, this.sources(plan.kind, [apiId], plan.fromT, plan.toT));
+  }
+
+  /**
+   * Totals over [fromMs, toMs) for the alert evaluator. Uses 1-second buckets while the range
+   * is within their retention, else 1-minute buckets (the range then widens to whole minutes).
+   */
+  windowStats(query: WindowStatsQuery): WindowStats {
+    const kind: BucketKind = query.fromMs >= this.now() - this.retention.secondBucketsMs ? 'second' : 'minute';
+    const width = kind === 'second' ? 1000 : 60_000;
+    const apiIds = query.apiIds ?? (query.apiId !== undefined ? [query.apiId] : undefined);
+    return summarizeWindow(this.sources(kind, apiIds, Math.floor(query.fromMs / width) * width, query.toMs));
+  }
+
+  /** The newest requests matching the query, newest first (from memory: exact before any flush). */
+  traffic(query: TrafficQuery = {}): TrafficEntry[] {
+    const parsed = trafficQuerySchema.parse(query);
+    const filter: MemoryFilter = {
+      apiId: parsed.apiId,
+      ...statusRange(parsed.statusClass),
+      clientId: parsed.clientId,
+      q: parsed.q?.toLowerCase(),
+    };
+    if (parsed.before !== undefined) {
+      const before = parsed.before;
+      const seq = typeof before === 'string' ? this.ring.findSeq(before) : undefined;
+      if (seq !== undefined) filter.beforeSeq = seq;
+      else if (typeof before === 'number') filter.beforeAt = before;
+      else if (/^\d+$/.test(before)) filter.beforeAt = Number(before);
+      else return []; // an id no longer kept: everything older is gone too
+    }
+    return this.ring.query(filter, parsed.limit);
+  }
+
+  /** Per-API numbers of the last full second, once a second while subscribed. */
+  onTick(listener: (tick: TrafficTick) => void): () => void {
+    this.tickListeners.add(listener);
+    if (this.tickTimer === undefined && !this.closed) this.scheduleTick();
+    return () => {
+      this.tickListeners.delete(listener);
+      if (this.tickListeners.size === 0 && this.tickTimer !== undefined) {
+        clearTimeout(this.tickTimer);
+        this.tickTimer = undefined;
+      }
+    };
+  }
+
+  private scheduleTick(): void {
+    // Just after each wall-clock second, when that second's requests are all counted.
+    const delay = 1000 - (Date.now() % 1000) + 5;
+    this.tickTimer = setTimeout(() => {
+      this.emitTick();
+      if (this.tickListeners.size > 0 && !this.closed) this.scheduleTick();
+      else this.tickTimer = undefined;
+    }, delay);
+    this.tickTimer.unref();
+  }
+
+  /** Builds and emits the tick for the second before now(); the timer calls it, tests may too. */
+  emitTick(): TrafficTick {
+    const t = Math.floor(this.now() / 1000) * 1000 - 1000;
+    const perApi = new Map<string, Aggregate>();
+    for (const source of this.sources('second', undefined, t, t + 1000)) {
+      if (source.apiId === '') continue; // requests that matched no API
+      let total = perApi.get(source.apiId);
+      if (total === undefined) perApi.set(source.apiId, (total = new Aggregate()));
+      addSource(total, source);
+    }
+    const tick: TrafficTick = {
+      t,
+      apis: [...perApi].map(([apiId, total]) => ({ apiId, requests: total.requests, errors: total.errors, p95: total.quantile(0.95) })),
+    };
+    for (const listener of this.tickListeners) this.safely(() => listener(tick));
+    return tick;
+  }
+
+  /** Each request, shortly after it finished (delivered in batches, oldest first, off the hot path). */
+  onRequest(listener: (entry: TrafficEntry) => void): () => void {
+    if (this.requestListeners.size === 0) this.deliveredSeq = this.ring.newestSeq;
+    this.requestListeners.add(listener);
+    return () => {
+      this.requestListeners.delete(listener);
+    };
+  }
+
+  private deliverRequests(): void {
+    this.deliveryTimer = undefined;
+    if (this.requestListeners.size === 0) return;
+    const entries: TrafficEntry[] = [];
+    this.ring.forEachAfter(this.deliveredSeq, (_seq, fact, replica) => entries.push(toTrafficEntry(fact, replica)));
+    this.deliveredSeq = this.ring.newestSeq;
+    for (const entry of entries) for (const listener of this.requestListeners) this.safely(() => listener(entry));
+  }
+
+  private safely(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Stops the timers, delivers and flushes everything counted, and closes the database. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.flushTimer);
+    if (this.tickTimer !== undefined) clearTimeout(this.tickTimer);
+    if (this.deliveryTimer !== undefined) {
+      clearTimeout(this.deliveryTimer);
+      this.deliverRequests();
+    }
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
+  }
+}
