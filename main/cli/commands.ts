@@ -1,0 +1,7 @@
+/** The command table. Add a command: write main/cli/<name>.ts exporting a CliCommand, list it here. */
+import type { CliCommand } from './command';
+import { demoUpstreamCommand } from './demo-upstream';
+import { gatewayCommand } from './gateway';
+import { validateCommand } from './validate';
+
+export const commands: CliCommand[] = [gatewayCommand, validateCommand, demoUpstreamCommand];

@@ -1,0 +1,32 @@
+/** What local mode prints: one line per API it serves, one compact line per request. */
+import type { GatewaySnapshot } from '../gateway/snapshot';
+import type { RequestFact } from '../gateway/telemetry';
+
+/** `listening on http://0.0.0.0:8081 — jsonplaceholder at /jsonplaceholder → http://127.0.0.1:3000/ (1 policy)` */
+export function describeListeners(snapshot: GatewaySnapshot): string[] {
+  const lines: string[] = [];
+  for (const listener of snapshot.listeners) {
+    const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
+    const origin = `${listener.tls ? 'https' : 'http'}://${host}:${listener.port}`;
+    for (const api of listener.apis) {
+      const upstreams = api.services.map((service) => service.url).join(', ');
+      const policies = api.policies.length ? ` (${api.policies.map((policy) => policy.name).join(', ')})` : '';
+      const disabled = api.enabled ? '' : ' [disabled]';
+      lines.push(`listening on ${origin} — ${api.name} at ${api.basePath} → ${upstreams}${policies}${disabled}`);
+    }
+  }
+  return lines;
+}
+
+/** `12:03:04.512 GET /jsonplaceholder/users 200 4ms` + who decided when the gateway answered. */
+export function formatAccessLine(fact: RequestFact): string {
+  const time = new Date(fact.at).toISOString().slice(11, 23);
+  const latency = fact.latencyMs < 10 ? fact.latencyMs.toFixed(1) : Math.round(fact.latencyMs).toString();
+  let decided = '';
+  if (fact.source === 'gateway') {
+    const responder = fact.trace.find((entry) => entry.verdict === 'deny' || entry.verdict === 'respond');
+    decided = ` ${fact.violatedPolicy ?? responder?.policy ?? 'gateway'}${fact.errorCode ? ` ${fact.errorCode}` : ''}`;
+  }
+  const api = fact.apiName ? ` [${fact.apiName}]` : '';
+  return `${time} ${fact.method} ${fact.path} ${fact.status} ${latency}ms${decided}${api}`;
+}
