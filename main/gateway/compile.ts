@@ -242,9 +242,6 @@ function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field:
   if (binding.enabled === false || NOT_PER_REQUEST.has(binding.name)) return undefined;
   const entry = (deps.catalogue ?? findPolicy)(binding.name);
   if (entry?.scope && entry.scope !== 'request') return undefined;
-  const definition = policyDefinition(binding.name);
-  if (!definition) throw SnapshotError.at(`${field}.name`, `API "${apiName}": unknown policy "${binding.name}"`, where);
-
   let config: Record<string, unknown> = binding.config ?? {};
   if (entry) {
     const parsed = entry.schema.safeParse(config);
@@ -255,6 +252,9 @@ function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field:
     }
     config = parsed.data as Record<string, unknown>;
   }
+  const definition = policyDefinition(binding.name);
+  if (!definition)
+    throw SnapshotError.at(`${field}.name`, entry ? `API "${apiName}": policy "${binding.name}" has no implementation in this gateway` : `API "${apiName}": unknown policy "${binding.name}"`, where);
   const matcher = compileRules(binding.rules, `${field}.rules`, where);
   let instance: PolicyInstance;
   try {
