@@ -18,6 +18,10 @@ import { applyRetention, type Retention, type RetentionOptions, resolveRetention
 import { addSource, type BucketSource, planWindow, summarizeMetrics, summarizeWindow, type WindowStats } from './summarize';
 import { type BucketKind, TelemetryDb } from './telemetry-db';
 
+export type { BucketData } from './aggregator';
+export type { RetentionOptions } from './retention';
+export type { WindowStats } from './summarize';
+
 export interface TelemetryOptions {
   /** The SQLite file, e.g. `<dataDir>/telemetry.sqlite`. */
   file: string;
