@@ -16,6 +16,11 @@ export interface CounterResult {
   remaining: number;
   /** Milliseconds until the tightest window resets. */
   resetMs: number;
+  /**
+   * On a rejected hit: milliseconds until every exhausted window has quota again (what
+   * Retry-After should say when several windows are exhausted). Absent: use `resetMs`.
+   */
+  retryAfterMs?: number;
 }
 
 export interface CounterStore {
@@ -58,8 +63,15 @@ export class MemoryCounterStore implements CounterStore {
       const tightestLeft = tightest.window.maximumRequests - tightest.state.count;
       if (left < tightestLeft) tightest = entry;
     }
+    let retryAfterMs: number | undefined;
+    if (!allowed) {
+      retryAfterMs = 0;
+      for (const { window, state } of states)
+        if (state.count >= window.maximumRequests) retryAfterMs = Math.max(retryAfterMs, state.start + window.timePeriodInMilliseconds - now);
+    }
     return {
       allowed,
+      retryAfterMs,
       limit: tightest.window.maximumRequests,
       remaining: Math.max(0, tightest.window.maximumRequests - tightest.state.count),
       resetMs: Math.max(0, tightest.state.start + tightest.window.timePeriodInMilliseconds - now),

@@ -7,7 +7,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const injectedHeader = z
   .object({
     key: z.string().regex(TOKEN, 'not a valid HTTP header name').describe('Header name'),
-    value: expressionString({ allowLiteral: true }).describe("Value: text, or an expression such as #[attributes.headers['x-id']]"),
+    value: expressionString({ allowLiteral: true })
+      .refine((value) => !/[\r\n\0]/.test(value), 'a header value cannot contain line breaks')
+      .describe("Value: text, or an expression such as #[attributes.headers['x-id']]"),
   })
   .strict();
 

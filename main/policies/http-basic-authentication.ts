@@ -1,0 +1,41 @@
+/**
+ * http-basic-authentication-flex: one user name and password per binding. Both are compared
+ * in constant time over SHA-256 digests (equal lengths, so timingSafeEqual never throws and
+ * the length of the secret does not leak).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { HttpBasicAuthenticationConfig } from '../../shared/policies/http-basic-authentication';
+import { basicCredentials } from './basic-credentials';
+import type { PolicyDecision, PolicyDefinition } from './types';
+
+export const AUTHENTICATION_REQUIRED = 'AUTHENTICATION_REQUIRED';
+export const INVALID_CREDENTIALS = 'INVALID_CREDENTIALS';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+export const httpBasicAuthenticationPolicy: PolicyDefinition<HttpBasicAuthenticationConfig> = {
+  name: 'http-basic-authentication-flex',
+  create(config, context) {
+    const expectedUser = digest(config.username);
+    const expectedPassword = digest(config.password);
+    const realm = (context.api.name || context.api.id).replace(/["\\]/g, '\\$&').replace(/[^\x20-\x7e]/g, '');
+    const challenge = { 'www-authenticate': `Basic realm="${realm}", charset="UTF-8"` };
+
+    const unauthorized = (code: string, message: string): PolicyDecision => ({ action: 'reject', status: 401, code, message, headers: { ...challenge } });
+
+    return {
+      onRequest(request) {
+        const credentials = basicCredentials(request);
+        if (!credentials) return unauthorized(AUTHENTICATION_REQUIRED, 'this API requires HTTP Basic authentication (Authorization: Basic …)');
+        // Both comparisons always run, so timing does not say which part was wrong.
+        const userOk = timingSafeEqual(digest(credentials.username), expectedUser);
+        const passwordOk = timingSafeEqual(digest(credentials.password), expectedPassword);
+        if (!(userOk && passwordOk)) return unauthorized(INVALID_CREDENTIALS, 'invalid user name or password');
+        request.clientId = credentials.username;
+        return { action: 'continue', detail: `authenticated as ${credentials.username}` };
+      },
+    };
+  },
+};
