@@ -86,7 +86,7 @@ export function createStaticHandler(root: string | undefined): StaticHandler {
     if (isFile(file)) {
       const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
       // Vite puts content-hashed files under assets/: safe to cache for good.
-      const cache = /[\\/]assets[\\/]/.test(path.relative(base, file)) ? 'public, max-age=31536000, immutable' : 'no-cache';
+      const cache = path.relative(base, file).split(path.sep)[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache';
       return send(res, 200, readFileSync(file), type, cache);
     }
     // A missing asset is a 404; a path without an extension is a client route of the SPA.
