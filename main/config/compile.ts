@@ -81,6 +81,8 @@ interface ApiDraft {
   /** Which resource declared each service, for tls-outbound bound to a Service. */
   serviceOrigin: Map<string, string>;
   listenerTls?: { tls: ListenerTlsSnapshot; use: BindingUse };
+  /** A tls binding was declared (even if it failed): no extra "https needs tls" error then. */
+  tlsDeclared: boolean;
 }
 
 export function compileResources(resources: readonly AnyResource[], options: CompileOptions): CompileResult {
@@ -220,7 +222,9 @@ function compileApi(
   const policies: (PolicyBindingSnapshot & { seq: number })[] = [];
   const outbound: { use: BindingUse; config: Record<string, unknown> }[] = [];
   let tlsClaim: ApiDraft['listenerTls'];
+  let tlsDeclared = false;
   for (const use of [...inlineUses, ...boundUses]) {
+    if (use.policyName === 'tls') tlsDeclared = true;
     const validated = validator.validate(use);
     if (!validated) continue;
     const source = { file: use.resource.file, line: use.resource.lineOf(use.base) };
@@ -292,7 +296,7 @@ function compileApi(
     policies: policies.map(({ seq: _seq, ...binding }) => binding),
     source: { file: resource.file, line: resource.line },
   };
-  return { resource, address, api, serviceOrigin, listenerTls: tlsClaim };
+  return { resource, address, api, serviceOrigin, listenerTls: tlsClaim, tlsDeclared };
 }
 
 function pushUseError(errors: ConfigError[], use: BindingUse, path: (string | number)[], message: string): void {
@@ -327,7 +331,7 @@ function groupListeners(drafts: ApiDraft[], errors: ConfigError[]): ListenerSnap
         pushUseError(errors, draft.listenerTls.use, ['policyRef', 'name'], `port ${port} already has a different TLS context (binding ${tlsOwner.listenerTls!.use.id} on ${tlsOwner.resource.metadata.name}); one port has one TLS context`);
         ok = false;
       }
-      if (draft.address.scheme === 'https' && !tlsOwner) {
+      if (draft.address.scheme === 'https' && !tlsOwner && !group.some((other) => other.tlsDeclared)) {
         addressError(draft, `https needs a tls policy bound to this API (or another API on port ${port}) with a certificate and key`);
         ok = false;
       }

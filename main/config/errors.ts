@@ -56,16 +56,17 @@ export function editDistance(a: string, b: string): number {
 
 /** Up to `limit` candidates close to `name` (edit distance or a shared stem), closest first. */
 export function similarNames(name: string, candidates: readonly string[], limit = 3): string[] {
-  const lower = name.toLowerCase();
-  const stem = lower.replace(/-flex$/, '');
+  // Compare without Flex's `-flex` suffix, so `nope-flex` is not "close" to `cors-flex`.
+  const stemOf = (text: string) => text.toLowerCase().replace(/-flex$/, '');
+  const stem = stemOf(name);
   return candidates
     .map((candidate) => {
-      const c = candidate.toLowerCase();
-      let score = editDistance(lower, c);
-      if (stem.length >= 3 && (c.includes(stem) || stem.includes(c.replace(/-flex$/, '')))) score = Math.min(score, 2);
-      return { candidate, score };
+      const other = stemOf(candidate);
+      let score = editDistance(stem, other);
+      if (stem.length >= 4 && (other.includes(stem) || stem.includes(other))) score = Math.min(score, 2);
+      return { candidate, score, limit: Math.max(2, Math.floor(other.length / 3)) };
     })
-    .filter(({ score, candidate }) => score <= Math.max(3, Math.floor(candidate.length / 3)))
+    .filter(({ score, limit: max }) => score <= max)
     .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
     .slice(0, limit)
     .map(({ candidate }) => candidate);

@@ -53,11 +53,14 @@ function loadSources(sources: SourceFile[], options: LoadOptions): LoadResult {
     documents.push(...parsed.documents);
     errors.push(...parsed.errors);
   }
+  // A field whose $ENV was unset is reported once, not again as whatever its raw text breaks.
+  const unresolved = new Set(documents.flatMap((doc) => [...doc.unresolved].map((field) => `${doc.file}\u0000${field}`)));
+  const reportable = (error: ConfigError) => !unresolved.has(`${error.file}\u0000${error.field}`);
   const { resources, errors: resourceErrors } = parseResources(documents);
-  errors.push(...resourceErrors);
+  errors.push(...resourceErrors.filter(reportable));
   const files = sources.map((source) => source.file);
   const compiled = compileResources(resources, { lookup: options.lookup ?? catalogueLookup, files });
-  errors.push(...compiled.errors);
+  errors.push(...compiled.errors.filter(reportable));
   if (errors.length > 0) return { errors: sortConfigErrors(errors), files, resources };
   return { snapshot: compiled.snapshot, errors: [], files, resources };
 }

@@ -16,6 +16,8 @@ export interface SourceDocument {
   /** Line where the document's content starts. */
   line: number;
   value: unknown;
+  /** Fields whose `$ENV` reference could not be resolved (already reported). */
+  unresolved: Set<string>;
   /** The line of the field, or of its closest written ancestor (for a missing field). */
   lineOf(path: FieldPath | readonly PropertyKey[]): number;
 }
@@ -76,7 +78,9 @@ export function parseSource(source: SourceFile, env: Env): { documents: SourceDo
     }
     if (doc.errors.length > 0 || doc.contents === null) return;
     const lines = new Map<string, number>();
+    const unresolved = new Set<string>();
     const value = toValue(doc, doc.contents as Node, [], lines, lineAt, (field, line, missing) => {
+      unresolved.add(field);
       for (const name of missing) {
         errors.push({ file: source.file, line, field, message: `environment variable ${name} is not set` });
       }
@@ -87,6 +91,7 @@ export function parseSource(source: SourceFile, env: Env): { documents: SourceDo
       index,
       line: docLine,
       value,
+      unresolved,
       lineOf(fieldPath) {
         const parts = [...fieldPath];
         for (;;) {
