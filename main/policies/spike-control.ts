@@ -12,7 +12,7 @@ export const SPIKE_CONTROL = 'SPIKE_CONTROL';
 export const CLIENT_CLOSED = 'CLIENT_CLOSED_REQUEST';
 
 /** Admission times of the last `size` admitted requests, oldest first. */
-class SlidingWindow {
+export class SlidingWindow {
   private readonly times: Float64Array;
   private head = 0;
   private count = 0;
