@@ -356,6 +356,8 @@ export const alertRuleSchema = z.object({
   severity: severitySchema,
   enabled: z.boolean(),
   webhookUrl: z.string().optional(),
+  /** Still evaluated and recorded, but no notification goes out (webhook, desktop). */
+  muted: z.boolean().optional(),
   /** Current state of the evaluator for this rule. */
   state: z.enum(['ok', 'alerting']).optional(),
   createdAt: timeSchema,
@@ -378,6 +380,7 @@ const alertRuleFields = {
   severity: severitySchema,
   enabled: z.boolean(),
   webhookUrl: httpUrlSchema,
+  muted: z.boolean(),
 };
 
 /** Scope rules (API for traffic kinds, gateway for gateway-down) are checked by the control plane. */
@@ -395,11 +398,21 @@ export const alertRuleCreateSchema = z.strictObject({
   severity: alertRuleFields.severity.default('warning'),
   enabled: alertRuleFields.enabled.default(true),
   webhookUrl: alertRuleFields.webhookUrl.optional(),
+  muted: alertRuleFields.muted.optional(),
 });
 export type AlertRuleCreate = z.input<typeof alertRuleCreateSchema>;
 
 export const alertRulePatchSchema = z.strictObject(alertRuleFields).partial();
 export type AlertRulePatch = z.input<typeof alertRulePatchSchema>;
+
+export const alertDeliverySchema = z.object({
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  lastError: z.string().optional(),
+  /** When the status last changed. */
+  at: timeSchema,
+});
+export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
 
 export const alertEventSchema = z.object({
   id: idSchema,
@@ -412,6 +425,12 @@ export const alertEventSchema = z.object({
   ruleName: z.string().optional(),
   apiId: idSchema.optional(),
   severity: severitySchema.optional(),
+  /** The rule was muted: recorded and shown in the app, but not notified. */
+  muted: z.boolean().optional(),
+  /** The notification text (the same as the webhook's `text`). */
+  message: z.string().optional(),
+  /** The webhook delivery of this event, when the rule has a webhook. */
+  delivery: alertDeliverySchema.optional(),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 
