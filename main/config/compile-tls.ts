@@ -97,7 +97,8 @@ export function listenerTls(config: Record<string, unknown>, source: TlsSource, 
     // Catches a key that does not match its certificate, or unparsable PEM, at load time.
     createSecureContext({ cert: tls.certificate, key: tls.key, ca: tls.clientCa });
   } catch (error) {
-    reader.error(['certificate'], `unusable certificate or key: ${(error as Error).message}`);
+    // OpenSSL prefixes its reason with codes (`error:05800074:x509 certificate routines::`).
+    reader.error(['certificate'], `unusable certificate or key: ${(error as Error).message.replace(/^error:[0-9A-Fa-f]+:[^:]*::?/, '')}`);
     return undefined;
   }
   return tls;

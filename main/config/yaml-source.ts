@@ -76,7 +76,8 @@ export function parseSource(source: SourceFile, env: Env): { documents: SourceDo
     for (const error of doc.errors) {
       errors.push({ file: source.file, line: lineAt(error.pos[0]), field: '', message: cleanYamlMessage(error.message) });
     }
-    if (doc.errors.length > 0 || doc.contents === null) return;
+    // `---` at the end of a file, or a document of comments only, is empty: nothing to load.
+    if (doc.errors.length > 0 || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
     const lines = new Map<string, number>();
     const unresolved = new Set<string>();
     const value = toValue(doc, doc.contents as Node, [], lines, lineAt, (field, line, missing) => {
