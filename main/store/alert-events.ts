@@ -2,9 +2,17 @@
  * Alert events: one row per state change of a rule (fired, resolved), never one per check.
  */
 import type { SqliteDatabase } from './database';
-import { newId } from './rows';
+import { fromJson, newId, toJson } from './rows';
 
 export type AlertState = 'fired' | 'resolved';
+
+/** How the event's webhook notification went (set by main/alerts). */
+export interface AlertDeliveryRecord {
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastError?: string;
+  at: number;
+}
 
 export interface AlertEventRecord {
   id: string;
@@ -15,6 +23,7 @@ export interface AlertEventRecord {
   /** Epoch milliseconds. */
   at: number;
   message?: string;
+  delivery?: AlertDeliveryRecord;
 }
 
 export type NewAlertEvent = Omit<AlertEventRecord, 'id'> & { id?: string };
@@ -27,6 +36,7 @@ interface Row {
   threshold: number;
   at: number;
   message: string | null;
+  delivery: string | null;
 }
 
 const toRecord = (row: Row): AlertEventRecord => ({
@@ -37,6 +47,7 @@ const toRecord = (row: Row): AlertEventRecord => ({
   threshold: row.threshold,
   at: row.at,
   ...(row.message !== null ? { message: row.message } : {}),
+  ...(row.delivery !== null ? { delivery: fromJson<AlertDeliveryRecord>(row.delivery, { status: 'pending', attempts: 0, at: row.at }) } : {}),
 });
 
 export class AlertEventRepository {
@@ -44,6 +55,7 @@ export class AlertEventRepository {
   private readonly latestStatement;
   private readonly insertStatement;
   private readonly pruneStatement;
+  private readonly deliveryStatement;
 
   constructor(db: SqliteDatabase) {
     this.listStatement = db.prepare<{ rule_id: string | null; limit: number }, Row>(
@@ -53,9 +65,10 @@ export class AlertEventRepository {
       `SELECT * FROM alert_events WHERE rule_id = ? ORDER BY at DESC, rowid DESC LIMIT 1`,
     );
     this.insertStatement = db.prepare(
-      `INSERT INTO alert_events (id, rule_id, state, value, threshold, at, message)
-       VALUES (@id, @rule_id, @state, @value, @threshold, @at, @message)`,
+      `INSERT INTO alert_events (id, rule_id, state, value, threshold, at, message, delivery)
+       VALUES (@id, @rule_id, @state, @value, @threshold, @at, @message, @delivery)`,
     );
+    this.deliveryStatement = db.prepare<[string, string]>(`UPDATE alert_events SET delivery = ? WHERE id = ?`);
     this.pruneStatement = db.prepare<[number]>(`DELETE FROM alert_events WHERE at < ?`);
   }
 
@@ -80,8 +93,14 @@ export class AlertEventRepository {
       threshold: record.threshold,
       at: record.at,
       message: record.message ?? null,
+      delivery: record.delivery ? toJson(record.delivery) : null,
     });
     return record;
+  }
+
+  /** Records how the event's notification went; false when the event is gone (pruned, rule deleted). */
+  setDelivery(id: string, delivery: AlertDeliveryRecord): boolean {
+    return this.deliveryStatement.run(toJson(delivery), id).changes > 0;
   }
 
   /** Drops events older than `before` (epoch ms); returns how many. */

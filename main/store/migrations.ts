@@ -123,6 +123,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'webhook delivery of alert events',
+    // JSON { status, attempts, lastError?, at }; NULL when the rule has no webhook.
+    sql: `ALTER TABLE alert_events ADD COLUMN delivery TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
