@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { ContractError, ContractErrorCode, toErrorBody } from '../../shared/contract/errors';
-import { contractMethods, inputShape, type ContractHandlers, type HttpRoute, type MethodName } from '../../shared/contract/methods';
+import { callHandler } from '../../shared/contract/dispatch';
+import { contractMethods, inputShape, type ContractHandlers, type HttpRoute } from '../../shared/contract/methods';
 import { compileRoutes, matchRoute, type CompiledRoute } from '../../shared/contract/routes';
 import { errorEnvelope, type ErrorBody } from '../../shared/errors';
 
@@ -41,27 +42,15 @@ export function createHttpAdapter(options: HttpAdapterOptions): ContractRequestH
     const { route, params } = match;
     try {
       const input = await readInput(req, route, params, query);
-      const parsed = contractMethods[route.name].input.safeParse(input);
-      if (!parsed.success) throw ContractError.fromZod(parsed.error);
-      const handler = options.handlers[route.name] as ((input: unknown, context: { transport: 'http' }) => Promise<unknown>) | undefined;
-      if (!handler) return sendError(res, 501, { code: 'NOT_IMPLEMENTED', message: `${route.name} is not implemented yet` });
-      const output = await handler(parsed.data, { transport: 'http' });
-      sendResult(res, route, checkOutput(route.name, output, validateOutput));
+      const output = await callHandler(options.handlers, route.name, input, { transport: 'http' }, validateOutput);
+      sendResult(res, route, output);
     } catch (error) {
       const { body, status } = toErrorBody(error);
-      if (status >= 500) logError(`${route.name} failed`, error);
+      if (status >= 500 && status !== 501) logError(`${route.name} failed`, error);
       if (status === 413) res.setHeader('connection', 'close');
       sendError(res, status, body);
     }
   };
-}
-
-function checkOutput(name: MethodName, output: unknown, validate: boolean): unknown {
-  if (!validate) return output;
-  const result = (contractMethods[name].output as z.ZodType).safeParse(output);
-  if (result.success) return result.data;
-  // A contract violation by the control plane: loud on the server, a plain 500 for the client.
-  throw Object.assign(new Error(`${name} returned a result that does not match the contract: ${result.error.message}`), { cause: result.error });
 }
 
 async function readInput(req: IncomingMessage, route: CompiledRoute, params: Record<string, string>, query: URLSearchParams): Promise<Record<string, unknown>> {

@@ -46,6 +46,11 @@ describe('web UI', () => {
     expect(route.status).toBe(200);
     expect(route.body).toContain('<div id="root">');
     expect((await built.call('GET', '/assets/missing-9z.js', { auth: false })).status).toBe(404);
+    // Relative asset URLs requested from a nested client route still find the build's files.
+    const nested = await built.call('GET', '/apis/assets/app-1a2b.js', { auth: false });
+    expect(nested.status).toBe(200);
+    expect(nested.body).toBe('console.log("ui")');
+    expect((await built.call('GET', '/apis/a1/favicon.svg', { auth: false })).body).toBe('<svg/>');
     const traversal = await built.call('GET', '/..%2fgatehouse-outside.txt', { auth: false });
     expect(traversal.status).toBe(404);
     expect(traversal.body).not.toContain('secret');

@@ -83,7 +83,9 @@ export function createStaticHandler(root: string | undefined): StaticHandler {
     }
     const file = path.resolve(base, `.${path.posix.normalize(decoded)}`);
     if (file !== base && !file.startsWith(base + path.sep)) return send(res, 404, 'not found\n', 'text/plain; charset=utf-8', 'no-store');
-    if (isFile(file)) {
+    const found = isFile(file) ? file : relativeAssetFallback(base, decoded);
+    if (found) {
+      const file = found;
       const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
       // Vite puts content-hashed files under assets/: safe to cache for good.
       const cache = path.relative(base, file).split(path.sep)[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache';
@@ -95,6 +97,21 @@ export function createStaticHandler(root: string | undefined): StaticHandler {
   }
 
   return { built, handle };
+}
+
+/**
+ * The renderer is built with relative asset URLs (`./assets/…`, so it also loads from file://
+ * in Electron); on a nested client route such as /apis/a1 the browser then asks for
+ * /apis/assets/app.js. Dropping leading segments finds the real file.
+ */
+function relativeAssetFallback(base: string, decoded: string): string | undefined {
+  if (path.extname(decoded) === '') return undefined;
+  const segments = path.posix.normalize(decoded).split('/').filter(Boolean);
+  for (let skip = 1; skip < segments.length; skip++) {
+    const candidate = path.resolve(base, ...segments.slice(skip));
+    if (candidate.startsWith(base + path.sep) && isFile(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 function isFile(file: string): boolean {

@@ -9,9 +9,9 @@
  *
  * Failures are thrown as ContractError (code, message, status, details).
  */
-import type { ErrorBody } from '../errors';
-import { ContractError, ContractErrorCode, isErrorEnvelope } from './errors';
+import { asContractError, ContractError, isErrorEnvelope } from './errors';
 import type { EventName, EventPayload } from './events';
+export { asContractError } from './errors';
 import { methodNames, type MethodInput, type MethodName, type MethodOutput } from './methods';
 
 /**
@@ -66,14 +66,4 @@ export function createClient(transport: Transport): ContractClient {
     call,
     on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => transport.subscribe(event, listener),
   });
-}
-
-/** A rejection from a transport as a ContractError (keeps one if it already is one). */
-export function asContractError(error: unknown): ContractError {
-  if (error instanceof ContractError) return error;
-  if (isErrorEnvelope(error)) return ContractError.fromBody(error.error);
-  if (error && typeof error === 'object' && typeof (error as ErrorBody).code === 'string' && typeof (error as ErrorBody).message === 'string' && /^[A-Z_]+$/.test((error as ErrorBody).code))
-    return ContractError.fromBody(error as ErrorBody);
-  const message = error instanceof Error ? error.message : String(error);
-  return new ContractError(ContractErrorCode.unavailable, `Gatehouse is not reachable: ${message}`);
 }

@@ -239,3 +239,28 @@ describe('client', () => {
     expect(Object.keys(contractEvents)).toEqual(expect.arrayContaining(['snapshot.applied', 'traffic.tick', 'traffic.request', 'alert.fired', 'alert.resolved', 'gateway.status', 'resource.changed']));
   });
 });
+
+describe('dispatch (the IPC side)', () => {
+  it('answers outputs, or error envelopes for bad input, unknown methods and failures', async () => {
+    const { dispatch } = await import('./dispatch');
+    const internal: string[] = [];
+    const handlers: Partial<ContractHandlers> = {
+      'applications.list': async () => [{ id: 'a', name: 'n', clientId: 'c', createdAt: 1, secretHash: 'x' }] as never,
+      'apis.get': async ({ id }) => {
+        throw ContractError.notFound('API', id);
+      },
+      'gateways.list': async () => {
+        throw new Error('disk on fire at /var/lib/x');
+      },
+    };
+    const options = { onInternalError: (method: string) => internal.push(method) };
+    const context = { transport: 'ipc' as const };
+    expect(await dispatch(handlers, 'applications.list', {}, context, options)).toEqual([{ id: 'a', name: 'n', clientId: 'c', createdAt: 1 }]);
+    expect(await dispatch(handlers, 'apis.get', { id: 'x' }, context, options)).toEqual({ error: { code: 'NOT_FOUND', message: 'API "x" does not exist' } });
+    expect(await dispatch(handlers, 'apis.get', {}, context, options)).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ path: 'id' }] } });
+    expect(await dispatch(handlers, 'apis.nope', {}, context, options)).toEqual({ error: { code: 'NOT_FOUND', message: 'unknown method "apis.nope"' } });
+    expect(await dispatch(handlers, 'gateways.list', {}, context, options)).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
+    expect(await dispatch(handlers, 'system.info', {}, context, options)).toEqual({ error: { code: 'NOT_IMPLEMENTED', message: 'system.info is not implemented yet' } });
+    expect(internal).toEqual(['gateways.list', 'system.info']);
+  });
+});

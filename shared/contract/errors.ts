@@ -138,3 +138,16 @@ export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
   const error = (value as { error?: unknown }).error;
   return Boolean(error && typeof error === 'object' && typeof (error as ErrorBody).code === 'string');
 }
+
+/** A rejection from a transport as a ContractError (keeps one if it already is one). */
+export function asContractError(error: unknown): ContractError {
+  if (error instanceof ContractError) return error;
+  if (isErrorEnvelope(error)) return ContractError.fromBody(error.error);
+  const body = error as Partial<ErrorBody> | undefined;
+  // A plain `{code, message}` object (a structured-cloned error body); Node errors such as
+  // ECONNREFUSED are Error instances and mean the transport failed.
+  if (body && typeof body === 'object' && !(error instanceof Error) && typeof body.code === 'string' && typeof body.message === 'string' && /^[A-Z][A-Z0-9_]*$/.test(body.code))
+    return ContractError.fromBody(body as ErrorBody);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ContractError(ContractErrorCode.unavailable, `Gatehouse is not reachable: ${message}`);
+}

@@ -6,3 +6,4 @@ export * from './events';
 export * from './errors';
 export * from './routes';
 export * from './client';
+export * from './dispatch';
