@@ -66,7 +66,8 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
 }
 
 /** Keeps each entry's literal types (the route path above all) for type-level checks. */
-function method<I extends z.ZodType, O extends z.ZodType, const H extends HttpRoute>(spec: MethodSpec<I, O, H>): MethodSpec<I, O, H> {
+// `H & HttpRoute`: literal paths for type checks, yet every optional field readable on any entry.
+function method<I extends z.ZodType, O extends z.ZodType, const H extends HttpRoute>(spec: MethodSpec<I, O, H>): MethodSpec<I, O, H & HttpRoute> {
   return spec;
 }
 
