@@ -1,0 +1,83 @@
+/**
+ * The app store: one zustand store made of per-resource slices (apis.ts, policies.ts, …), each
+ * talking to main through the typed contract client. Screens read it with `useAppStore`.
+ */
+import { createContext, createElement, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import { createClient, type ContractClient } from '../../../shared/contract/client';
+import type { AppTransport } from '../transport/app-transport';
+import { createAlertsSlice, type AlertsSlice } from './alerts';
+import { createApisSlice, type ApisSlice } from './apis';
+import { createApplicationsSlice, type ApplicationsSlice } from './applications';
+import { createContractsSlice, type ContractsSlice } from './contracts';
+import { createGatewaysSlice, type GatewaysSlice } from './gateways';
+import { createPoliciesSlice, type PoliciesSlice } from './policies';
+import { createSessionSlice, type SessionSlice } from './session';
+import { createSettingsSlice, type SettingsSlice } from './settings';
+import { createToastsSlice, type ToastsSlice } from './toasts';
+import { createTrafficSlice, type TrafficSlice } from './traffic';
+import { createUiSlice, type UiSlice } from './ui';
+
+export type AppState = ApisSlice &
+  PoliciesSlice &
+  GatewaysSlice &
+  ApplicationsSlice &
+  ContractsSlice &
+  AlertsSlice &
+  TrafficSlice &
+  SettingsSlice &
+  ToastsSlice &
+  SessionSlice &
+  UiSlice;
+
+export type Slice<T> = StateCreator<AppState, [], [], T>;
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(client: ContractClient): AppStore {
+  return createStore<AppState>()((...args) => ({
+    ...createApisSlice(client)(...args),
+    ...createPoliciesSlice(client)(...args),
+    ...createGatewaysSlice(client)(...args),
+    ...createApplicationsSlice(client)(...args),
+    ...createContractsSlice(client)(...args),
+    ...createAlertsSlice(client)(...args),
+    ...createTrafficSlice(client)(...args),
+    ...createSettingsSlice(client)(...args),
+    ...createToastsSlice()(...args),
+    ...createSessionSlice()(...args),
+    ...createUiSlice()(...args),
+  }));
+}
+
+/** Everything a screen may need from outside React state: the store, the client, the transport. */
+export interface AppContextValue {
+  store: AppStore;
+  client: ContractClient;
+  transport: AppTransport;
+}
+
+const AppContext = createContext<AppContextValue | null>(null);
+
+export function createAppContext(transport: AppTransport): AppContextValue {
+  const client = createClient(transport);
+  return { store: createAppStore(client), client, transport };
+}
+
+export function AppProvider({ value, children }: { value: AppContextValue; children: ReactNode }) {
+  return createElement(AppContext.Provider, { value }, children);
+}
+
+export function useAppContext(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error('useAppContext outside <AppProvider>');
+  return value;
+}
+
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(useAppContext().store, selector);
+}
+
+export function useClient(): ContractClient {
+  return useAppContext().client;
+}
