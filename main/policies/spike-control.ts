@@ -39,15 +39,16 @@ export class SlidingWindow {
 
   /** Requests still counted at `now`, and ms until the oldest of them leaves the window. */
   usage(now: number): { used: number; resetMs: number } {
-    let used = 0;
-    let resetMs = 0;
-    for (let i = 0; i < this.count; i++) {
-      const at = this.times[(this.head + i) % this.size]!;
-      if (now - at < this.period) {
-        if (used === 0) resetMs = at + this.period - now;
-        used++;
-      }
+    // Times are in admission order, so the expired ones are a prefix: binary search for its end.
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (now - this.times[(this.head + mid) % this.size]! >= this.period) low = mid + 1;
+      else high = mid;
     }
+    const used = this.count - low;
+    const resetMs = used === 0 ? 0 : this.times[(this.head + low) % this.size]! + this.period - now;
     return { used, resetMs };
   }
 }
@@ -83,7 +84,7 @@ export const spikeControlPolicy: PolicyDefinition<SpikeControlConfig> = {
 
     return {
       onRequest(request) {
-        const now = Date.now();
+        const now = performance.now();
         if (window.tryAdmit(now)) return admitted(request, now, 0);
         if (config.delayAttempts === 0 || waiters.size >= config.queuingLimit || disposed)
           return rejected(request, now, config.queuingLimit === 0 ? 'queuing is off' : `queue full (${config.queuingLimit} waiting)`);
@@ -102,7 +103,7 @@ export const spikeControlPolicy: PolicyDefinition<SpikeControlConfig> = {
           };
           const retry = () => {
             attempts++;
-            const at = Date.now();
+            const at = performance.now();
             if (window.tryAdmit(at)) return settle(admitted(request, at, attempts));
             if (attempts >= config.delayAttempts) return settle(rejected(request, at, `still over the limit after ${attempts} wait${attempts > 1 ? 's' : ''} of ${config.delayTimeInMillis} ms`));
             waiter.timer = setTimeout(retry, config.delayTimeInMillis);

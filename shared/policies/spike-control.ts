@@ -8,7 +8,7 @@ export const spikeControlSchema = z
     delayTimeInMillis: z.number().int().nonnegative().default(1000).describe('How long an excess request waits before trying again (ms)'),
     delayAttempts: z.number().int().nonnegative().default(1).describe('How many times an excess request waits before it is rejected'),
     queuingLimit: z.number().int().nonnegative().default(0).describe('How many requests may wait at once; beyond that they are rejected at once'),
-    exposeHeaders: z.boolean().default(false).describe('Add X-Ratelimit-Limit and X-Ratelimit-Remaining to responses'),
+    exposeHeaders: z.boolean().default(false).describe('Add X-Ratelimit-Limit, X-Ratelimit-Remaining and X-Ratelimit-Reset to responses'),
   })
   .strict();
 export type SpikeControlConfig = z.infer<typeof spikeControlSchema>;
