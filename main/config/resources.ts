@@ -59,7 +59,7 @@ function parseResource(document: SourceDocument, errors: ConfigError[]): AnyReso
     return undefined;
   }
   const { apiVersion, kind, metadata, spec, ...rest } = value as Record<string, unknown>;
-  const before = errors.length;
+  // Reported, but the resource still loads so its spec is checked too.
   for (const key of Object.keys(rest)) at([key], `unknown field; a resource has apiVersion, kind, metadata and spec`);
 
   if (typeof kind !== 'string' || kind === '') {
@@ -92,7 +92,7 @@ function parseResource(document: SourceDocument, errors: ConfigError[]): AnyReso
   const specSchema = specSchemaFor(apiVersion, kind)!;
   const parsedSpec = specSchema.safeParse(spec ?? undefined, { error: issueMessage });
   if (!parsedSpec.success) pushZodIssues(errors, document, ['spec'], parsedSpec.error.issues);
-  if (!meta.success || !parsedSpec.success || errors.length > before) return undefined;
+  if (!meta.success || !parsedSpec.success) return undefined;
 
   return {
     apiVersion,
