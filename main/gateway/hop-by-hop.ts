@@ -6,6 +6,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 function dropConnectionTokens(headers: IncomingHttpHeaders, connection: string, upgrade: boolean): void {
+  // Fast path for the values almost every peer sends: they name no other header.
+  if (connection === 'keep-alive' || connection === 'close' || connection === 'Keep-Alive' || connection === 'Close') return;
   for (const raw of connection.split(',')) {
     const token = raw.trim().toLowerCase();
     if (token === '' || (upgrade && token === 'upgrade')) continue;
