@@ -39,13 +39,13 @@ function makeCertificates(): { ca: Pem; server: Pem; client: Pem; rogue: Pem } {
 
 interface HttpsUpstream {
   port: number;
-  servernames: (string | false)[];
+  servernames: (string | false | null)[];
   clientSubjects: string[];
   close(): Promise<void>;
 }
 
 async function startHttpsUpstream(pem: Pem, options: https.ServerOptions = {}): Promise<HttpsUpstream> {
-  const servernames: (string | false)[] = [];
+  const servernames: (string | false | null)[] = [];
   const clientSubjects: string[] = [];
   const server = https.createServer({ cert: pem.crt, key: pem.key, ...options }, (req, res) => {
     const socket = req.socket as TLSSocket;
