@@ -193,8 +193,10 @@ describe('gatehouse gateway --config (local mode)', () => {
     let sent = 0;
     const failures: string[] = [];
     let reloads = 0;
+    let reloading = true;
+    // Workers keep going until the reloads are done, so traffic always overlaps them.
     const worker = async () => {
-      while (sent < total) {
+      while (sent < total || reloading) {
         sent++;
         try {
           const response = await request(url(`/demo/posts/${(sent % 100) + 1}`), { agent });
@@ -210,6 +212,7 @@ describe('gatehouse gateway --config (local mode)', () => {
         writeFileSync(file(), apiYaml(port, demo.port, 200_000 + i, `    - policyRef:\n        name: header-injection-flex\n      config:\n        outboundHeaders:\n          - key: x-reload\n            value: "${i}"\n`));
         reloads++;
       }
+      reloading = false;
     })();
     await Promise.all([...Array.from({ length: 10 }, worker), reloader]);
     agent.destroy();
@@ -233,7 +236,25 @@ describe('gatehouse gateway --config (local mode)', () => {
   });
 });
 
-describe('gatehouse gateway with an invalid config', () => {
+describe('gatehouse gateway options', () => {
+  it('binds every listener on --host-override instead of the address host', async () => {
+    const port = await freePort();
+    writeFileSync(path.join(dir, 'override.yaml'), apiYaml(port, 3000, 10).replace(`http://127.0.0.1:${port}/demo/`, `http://0.0.0.0:${port}/demo/`));
+    const child = spawn(process.execPath, [bin, 'gateway', '--config', 'override.yaml', '--host-override', '127.0.0.1', '--quiet'], { cwd: dir });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      await until(() => out.includes('watching'), 10_000, () => out);
+      expect(out).toContain(`listening on http://127.0.0.1:${port} — demo at /demo`);
+      expect((await request(`http://127.0.0.1:${port}/.gatehouse/health`)).status).toBe(200);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
+  });
+
+
   it('prints every error and exits 2 without listening', async () => {
     const port = await freePort();
     writeFileSync(path.join(dir, 'broken.yaml'), apiYaml(port, 3000, -5).replace('kind: ApiInstance', 'kind: ApiInstance\nextra: true'));
