@@ -3,7 +3,7 @@
  * integers and IPv4 addresses (also `::ffff:a.b.c.d`, as Node reports them on dual-stack
  * sockets) are checked with integer arithmetic; only real IPv6 addresses take the byte path.
  */
-import { parseIpAddress, parseIpRange, rangeContains, type IpRange } from '../../shared/policies/ip-address';
+import { isV4Mapped, parseIpAddress, parseIpRange, rangeContains, type IpRange } from '../../shared/policies/ip-address';
 
 export type IpMatcher = (address: string) => boolean | undefined;
 
@@ -64,11 +64,6 @@ export function compileIpMatcher(ranges: readonly string[]): IpMatcher {
     for (const range of v6) if (rangeContains(range, bytes)) return true;
     return false;
   };
-}
-
-function isV4Mapped(bytes: Uint8Array): boolean {
-  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
-  return bytes[10] === 0xff && bytes[11] === 0xff;
 }
 
 /**

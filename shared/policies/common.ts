@@ -44,3 +44,6 @@ export const rateLimitWindowSchema = z
 export type RateLimitWindow = z.infer<typeof rateLimitWindowSchema>;
 
 export const headerListSchema = z.array(z.object({ key: z.string().min(1), value: z.string() }).strict());
+
+/** An HTTP field name (RFC 9110 token). */
+export const headerNameString = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'not a valid HTTP header name');

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { PolicyCatalogueEntry } from './catalogue-entry';
+import { headerNameString as headerName } from './common';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const headerName = z.string().regex(TOKEN, 'not a valid HTTP header name');
-const methodName = z.string().regex(TOKEN, 'not a valid HTTP method');
+const methodName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'not a valid HTTP method');
 
 /** Flex writes `{methodName, isAllowed}`; a plain method name is accepted too. */
 const allowedMethod = z.union([

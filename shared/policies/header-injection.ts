@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { PolicyCatalogueEntry } from './catalogue-entry';
-import { expressionString } from './common';
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+import { expressionString, headerNameString } from './common';
 
 const injectedHeader = z
   .object({
-    key: z.string().regex(TOKEN, 'not a valid HTTP header name').describe('Header name'),
+    key: headerNameString.describe('Header name'),
     value: expressionString({ allowLiteral: true })
       .refine((value) => !/[\r\n\0]/.test(value), 'a header value cannot contain line breaks')
       .describe("Value: text, or an expression such as #[attributes.headers['x-id']]"),

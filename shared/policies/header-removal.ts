@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { PolicyCatalogueEntry } from './catalogue-entry';
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const headerName = z.string().regex(TOKEN, 'not a valid HTTP header name');
+import { headerNameString as headerName } from './common';
 
 export const headerRemovalSchema = z
   .object({

@@ -85,7 +85,8 @@ function parseGroup(group: string): number | undefined {
   return parseInt(group, 16);
 }
 
-function isV4Mapped(bytes: Uint8Array): boolean {
+/** True for `::ffff:a.b.c.d`. */
+export function isV4Mapped(bytes: Uint8Array): boolean {
   for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
   return bytes[10] === 0xff && bytes[11] === 0xff;
 }
