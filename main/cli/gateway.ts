@@ -14,7 +14,7 @@ import { UsageError, type CliCommand } from './command';
 import { formatAccessLine, describeListeners } from './gateway-output';
 import { untilSignal } from './signals';
 
-const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--quiet] [--drain-ms 10000]
+const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--quiet] [--verbose] [--drain-ms 10000]
 
 Local mode: serves the APIs declared in PATH (a YAML file or a conf.d directory of Flex Gateway
 local-mode resources), reloading within about a second when a file changes, is added or removed.
@@ -23,6 +23,7 @@ An invalid change is reported and the last good config keeps serving.
   --config PATH          file or directory to load and watch
   --host-override HOST   bind every listener on HOST instead of the address's host (e.g. 127.0.0.1)
   --quiet                no access-log line per request
+  --verbose              also print the runtime's informational log lines
   --drain-ms N           on SIGINT/SIGTERM, wait up to N ms for in-flight requests (default 10000)`;
 
 export const gatewayCommand: CliCommand = {
@@ -34,6 +35,7 @@ export const gatewayCommand: CliCommand = {
       config: { type: 'string', short: 'c' },
       'host-override': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      verbose: { type: 'boolean' },
       'drain-ms': { type: 'string' },
       connect: { type: 'string' },
       token: { type: 'string' },
@@ -49,6 +51,7 @@ export const gatewayCommand: CliCommand = {
     const hostOverride = values['host-override'] as string | undefined;
     const drainMs = positiveIntOption(values['drain-ms'] as string | undefined, 'drain-ms', 10_000);
     const quiet = values.quiet === true;
+    const verbose = values.verbose === true;
 
     const first = loadConfig(target);
     if (!first.snapshot) {
@@ -61,7 +64,8 @@ export const gatewayCommand: CliCommand = {
       catalogue: findPolicy,
       onRequest: quiet ? undefined : (fact) => process.stdout.write(`${formatAccessLine(fact)}\n`),
       log: (level, message) => {
-        if (level !== 'info' || !quiet) process.stderr.write(`gatehouse ${level}: ${message}\n`);
+        // Reloads and listeners are announced by this command already; info lines are for --verbose.
+        if (level !== 'info' || verbose) process.stderr.write(`gatehouse ${level}: ${message}\n`);
       },
     });
     try {
