@@ -14,6 +14,7 @@ function run(command, commandArgs, env = {}) {
 
 let failedStep = false;
 if (run('node', ['scripts/build.mjs', '--all']) !== 0) failedStep = true;
+if (only('unit') && run('npx', ['tsc', '--noEmit', '-p', '.']) !== 0) failedStep = true;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
