@@ -53,21 +53,29 @@ export class Store {
   }
 
   /**
-   * Creates the embedded gateway on first start. An explicit port moves it there (the user
-   * asked for `--gateway-port`); without one the stored port stays.
+   * Creates the embedded gateway on first start. An explicit port or host moves it there (the
+   * user asked for `--gateway-port`); without them the stored values stay.
    */
-  ensureEmbeddedGateway(port?: number): GatewayRecord {
+  ensureEmbeddedGateway(port?: number, host?: string): GatewayRecord {
     return this.transaction(() => {
-      const existing = this.gateways.list().find((gateway) => gateway.kind === 'embedded');
+      const existing = this.gateways.get(EMBEDDED_GATEWAY_ID);
       if (!existing)
-        return this.gateways.insert({ id: EMBEDDED_GATEWAY_ID, name: 'embedded', kind: 'embedded', port: port ?? DEFAULT_GATEWAY_PORT });
-      if (port !== undefined && existing.port !== port) return this.gateways.update(existing.id, { port })!;
+        return this.gateways.insert({
+          id: EMBEDDED_GATEWAY_ID,
+          name: this.gateways.findByName('embedded') ? EMBEDDED_GATEWAY_ID : 'embedded',
+          kind: 'embedded',
+          port: port ?? DEFAULT_GATEWAY_PORT,
+          host: host ?? '127.0.0.1',
+        });
+      if ((port !== undefined && existing.port !== port) || (host !== undefined && existing.host !== host))
+        return this.gateways.update(existing.id, { port: port ?? existing.port, host: host ?? existing.host })!;
       return existing;
     });
   }
 
+  /** The built-in gateway, where APIs go when no gateway is named. */
   embeddedGateway(): GatewayRecord | undefined {
-    return this.gateways.list().find((gateway) => gateway.kind === 'embedded');
+    return this.gateways.get(EMBEDDED_GATEWAY_ID);
   }
 
   /** Deletes every resource (not settings); callers wrap it in a transaction with the refill. */

@@ -1,0 +1,164 @@
+/**
+ * The whole store as declarative YAML (DESIGN.md's format): Gateway, ApiInstance (inline
+ * policies; disabled ones as PolicyBinding resources marked `gatehouse.dev/enabled: "false"`),
+ * SlaTier, Application (the secret only as `clientSecretHash`), Contract and AlertRule. No
+ * timestamps, stable order: the same store always gives the same text.
+ */
+import { GATEHOUSE_API_VERSION, FLEX_API_VERSION } from '../config/schemas';
+import { formatResources } from '../config/export';
+import type { DeclarativeResource } from '../config/resources';
+import type { ApiRecord } from '../store/apis';
+import type { GatewayRecord } from '../store/gateways';
+import type { PolicyBindingRecord } from '../store/policy-bindings';
+import type { Store } from '../store/store';
+import { ANNOTATION, identityAnnotations, NameAllocator } from './config-names';
+
+export function exportConfig(store: Store): string {
+  return formatResources(exportResources(store), { header: 'Gatehouse configuration (gatehouse export). Secrets appear only as hashes.' });
+}
+
+export function exportResources(store: Store): DeclarativeResource[] {
+  const resources: DeclarativeResource[] = [];
+  const gatewayNames = new Map<string, string>();
+  const gateways = new Map<string, GatewayRecord>();
+  const gatewayAllocator = new NameAllocator('gateway');
+  for (const gateway of store.gateways.list()) {
+    const name = gatewayAllocator.take(gateway.name);
+    gatewayNames.set(gateway.id, name);
+    gateways.set(gateway.id, gateway);
+    resources.push({
+      apiVersion: GATEHOUSE_API_VERSION,
+      kind: 'Gateway',
+      metadata: { name, annotations: identityAnnotations(gateway.id, gateway.name, name) },
+      spec: {
+        mode: gateway.kind,
+        host: gateway.host,
+        port: gateway.port,
+        ...(gateway.kind === 'docker' || gateway.desiredReplicas !== 1 ? { replicas: gateway.desiredReplicas } : {}),
+      },
+    });
+  }
+
+  const apiNames = new Map<string, string>();
+  const apiAllocator = new NameAllocator('api');
+  const bindingAllocator = new NameAllocator('policy');
+  for (const api of store.apis.list()) {
+    const name = apiAllocator.take(api.name);
+    apiNames.set(api.id, name);
+    const bindings = store.policies.listByApi(api.id);
+    const enabled = bindings.filter((binding) => binding.enabled);
+    resources.push(apiInstance(api, name, gateways.get(api.gatewayId)!, enabled));
+    for (const binding of bindings.filter((b) => !b.enabled)) {
+      const bindingName = bindingAllocator.take(`${name}-${binding.policyRef}`);
+      resources.push({
+        apiVersion: FLEX_API_VERSION,
+        kind: 'PolicyBinding',
+        metadata: { name: bindingName, annotations: { [ANNOTATION.id]: binding.id, [ANNOTATION.enabled]: 'false' } },
+        spec: { targetRef: { name }, ...policySpec(binding) },
+      });
+    }
+  }
+
+  const tierNames = new Map<string, string>();
+  const tierAllocator = new NameAllocator('tier');
+  for (const tier of store.tiers.list()) {
+    const name = tierAllocator.take(tier.name);
+    tierNames.set(tier.id, name);
+    resources.push({
+      apiVersion: GATEHOUSE_API_VERSION,
+      kind: 'SlaTier',
+      metadata: { name, annotations: identityAnnotations(tier.id, tier.name, name) },
+      spec: {
+        apiRef: { name: apiNames.get(tier.apiId)! },
+        limits: tier.limits,
+        approval: tier.approval,
+        status: tier.status,
+        ...(tier.description !== undefined ? { description: tier.description } : {}),
+      },
+    });
+  }
+
+  const appNames = new Map<string, string>();
+  const appAllocator = new NameAllocator('application');
+  for (const app of store.applications.list()) {
+    const name = appAllocator.take(app.name);
+    appNames.set(app.id, name);
+    resources.push({
+      apiVersion: GATEHOUSE_API_VERSION,
+      kind: 'Application',
+      metadata: { name, annotations: identityAnnotations(app.id, app.name, name) },
+      spec: {
+        clientId: app.clientId,
+        clientSecretHash: app.secretHash,
+        ...(app.description !== undefined ? { description: app.description } : {}),
+      },
+    });
+  }
+
+  const contractAllocator = new NameAllocator('contract');
+  for (const contract of store.contracts.list()) {
+    const app = appNames.get(contract.applicationId)!;
+    const api = apiNames.get(contract.apiId)!;
+    resources.push({
+      apiVersion: GATEHOUSE_API_VERSION,
+      kind: 'Contract',
+      metadata: { name: contractAllocator.take(`${app}-${api}`), annotations: { [ANNOTATION.id]: contract.id } },
+      spec: {
+        application: app,
+        api,
+        ...(contract.tierId !== undefined ? { tier: tierNames.get(contract.tierId)! } : {}),
+        status: contract.status,
+      },
+    });
+  }
+
+  const ruleAllocator = new NameAllocator('alert');
+  for (const rule of store.alertRules.list()) {
+    const name = ruleAllocator.take(rule.name);
+    resources.push({
+      apiVersion: GATEHOUSE_API_VERSION,
+      kind: 'AlertRule',
+      metadata: { name, annotations: identityAnnotations(rule.id, rule.name, name) },
+      spec: {
+        kind: rule.kind,
+        ...(rule.apiId !== undefined ? { api: apiNames.get(rule.apiId)! } : {}),
+        ...(rule.gatewayId !== undefined ? { gateway: gatewayNames.get(rule.gatewayId)! } : {}),
+        enabled: rule.enabled,
+        ...rule.spec,
+      },
+    });
+  }
+  return resources;
+}
+
+function apiInstance(api: ApiRecord, name: string, gateway: GatewayRecord, enabled: PolicyBindingRecord[]): DeclarativeResource {
+  const annotations: Record<string, string> = { ...identityAnnotations(api.id, api.name, name), [ANNOTATION.version]: api.version };
+  if (api.description !== undefined) annotations[ANNOTATION.description] = api.description;
+  if (!api.enabled) annotations[ANNOTATION.enabled] = 'false';
+  if (enabled.length > 0) annotations[ANNOTATION.policyIds] = enabled.map((binding) => binding.id).join(',');
+  const scheme = enabled.some((binding) => binding.policyRef === 'tls') ? 'https' : 'http';
+  const path = api.basePath === '/' ? '/' : `${api.basePath}/`;
+  return {
+    apiVersion: FLEX_API_VERSION,
+    kind: 'ApiInstance',
+    metadata: { name, annotations },
+    spec: {
+      address: `${scheme}://${hostForUrl(gateway.host)}:${gateway.port}${path}`,
+      services: { upstream: { address: api.implementationUrl, routes: [{ config: { destinationPath: '/' } }] } },
+      ...(enabled.length > 0 ? { policies: enabled.map(policySpec) } : {}),
+    },
+  };
+}
+
+function policySpec(binding: PolicyBindingRecord): Record<string, unknown> {
+  return {
+    policyRef: { name: binding.policyRef },
+    config: binding.config,
+    order: binding.order,
+    ...(binding.rules && binding.rules.length > 0 ? { rules: binding.rules } : {}),
+  };
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

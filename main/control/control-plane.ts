@@ -1,0 +1,222 @@
+/**
+ * The control plane in one object: store, embedded gateway runtime, telemetry, event bus and
+ * the contract's handlers. `gatehouse serve` and the Electron app both start exactly this.
+ *
+ *   const plane = await createControlPlane({ dataDir, gatewayPort: 8081 });
+ *   await plane.start();           // applies the stored config to the embedded gateway
+ *   serveHttp(plane.handlers, plane.bus);
+ *   await plane.stop();            // drains the gateway, flushes telemetry, closes SQLite
+ */
+import path from 'node:path';
+import packageJson from '../../package.json';
+import type { ContractHandlers } from '../../shared/contract/methods';
+import type { SystemInfo } from '../../shared/contract/models';
+import { findPolicy } from '../../shared/policies/catalogue';
+import { GatewayRuntime } from '../gateway/runtime';
+import type { GatewaySnapshot } from '../gateway/snapshot';
+import { MemoryCounterStore } from '../policies/counters';
+import type { GatewayRecord } from '../store/gateways';
+import { Store } from '../store/store';
+import { EventBus } from './event-bus';
+import { redactFact } from './fact-redaction';
+import { createHandlers } from './handlers';
+import { readSettings } from './handlers/system';
+import { LiveConfig, stoppedGateways, type ControlLog } from './live-config';
+import type { GatewayLiveState } from './models';
+import { toGateway } from './models';
+import { buildGatewaySnapshot } from './snapshot-builder';
+import { Telemetry } from './telemetry/telemetry';
+import { TryTraces } from './try-traces';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  /** Port of the built-in embedded gateway (default 8081; the stored port when omitted later). */
+  gatewayPort?: number;
+  /** Interface it binds (default 127.0.0.1). */
+  gatewayHost?: string;
+  log?: ControlLog;
+  /** Shown by `system.info`; the server knows them. */
+  adminUrl?: string;
+  adminTokenFile?: string;
+  /** Telemetry flush interval (tests). */
+  telemetryFlushIntervalMs?: number;
+  /** How often commits by other processes are looked for (default 500 ms). */
+  watchIntervalMs?: number;
+}
+
+/** Live state of docker gateways comes from the Docker manager, when one is attached. */
+export type GatewayStateProvider = (gateway: GatewayRecord) => GatewayLiveState | undefined;
+
+export interface ControlPlane {
+  readonly handlers: ContractHandlers;
+  readonly bus: EventBus;
+  readonly runtime: GatewayRuntime;
+  readonly telemetry: Telemetry;
+  /** Read connection (committed data only). Writes go through the handlers. */
+  readonly store: Store;
+  readonly dataDir: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The compiled snapshot of one gateway (what its connected replicas pull). */
+  snapshotFor(gatewayId: string): GatewaySnapshot | undefined;
+  /** Re-reads the store and applies it (after an outside change that must be live at once). */
+  reload(): Promise<void>;
+  setSystemInfo(info: Partial<Pick<SystemInfo, 'adminUrl' | 'adminTokenFile' | 'docker'>>): void;
+  setGatewayStateProvider(provider: GatewayStateProvider | undefined): void;
+}
+
+const defaultLog: ControlLog = (level, message) => {
+  if (level !== 'info') process.stderr.write(`gatehouse ${level}: ${message}\n`);
+};
+
+export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? defaultLog;
+  const writer = Store.open(dataDir);
+  let reader: Store | undefined;
+  let telemetry: Telemetry | undefined;
+  try {
+    writer.ensureEmbeddedGateway(options.gatewayPort, options.gatewayHost);
+    reader = Store.open(dataDir, { migrate: false });
+    const settings = readSettings(reader);
+    telemetry = new Telemetry({
+      file: path.join(dataDir, 'telemetry.sqlite'),
+      retention: { secondBucketsSeconds: settings.retention.secondBucketsMinutes * 60, minuteBucketsDays: settings.retention.minuteBucketsDays },
+      requestLogSize: settings.retention.requestLogEntries,
+      ...(options.telemetryFlushIntervalMs ? { flushIntervalMs: options.telemetryFlushIntervalMs } : {}),
+      onError: (error) => log('error', `telemetry: ${error.message}`),
+    });
+  } catch (error) {
+    reader?.close();
+    writer.close();
+    throw error;
+  }
+  return assemble(options, dataDir, log, writer, reader, telemetry);
+}
+
+function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog, writer: Store, reader: Store, telemetry: Telemetry): ControlPlane {
+  const bus = new EventBus((error, event) => log('error', `${event} listener failed: ${error.message}`));
+  const tryTraces = new TryTraces();
+  const runtime = new GatewayRuntime({
+    name: 'embedded',
+    counters: new MemoryCounterStore(),
+    log: (level, message) => log(level, message),
+    // Headers feed the traffic view and Try it's trace lookup; credentials are redacted first.
+    captureHeaders: true,
+    catalogue: (name) => findPolicy(name),
+    onRequest: (fact) => {
+      redactFact(fact);
+      tryTraces.observe(fact);
+      telemetry.ingest(fact);
+    },
+  });
+
+  let started = false;
+  let gatewayStateProvider: GatewayStateProvider | undefined;
+  const startedAt = Date.now();
+  const extraInfo: Partial<SystemInfo> = {
+    ...(options.adminUrl ? { adminUrl: options.adminUrl } : {}),
+    ...(options.adminTokenFile ? { adminTokenFile: options.adminTokenFile } : {}),
+  };
+
+  const gatewayState = (gateway: GatewayRecord): GatewayLiveState => {
+    if (gateway.kind !== 'embedded') return gatewayStateProvider?.(gateway) ?? { status: 'stopped', replicas: [] };
+    if (!started) return { status: 'starting' };
+    if (stoppedGateways(reader).has(gateway.id)) return { status: 'stopped' };
+    const listening = runtime.listenerAddresses().some((address) => address.port === gateway.port && address.host === gateway.host);
+    const version = runtime.version;
+    if (listening) return { status: 'running', ...(version ? { configVersion: version } : {}) };
+    return { status: 'error', lastError: live.lastError ?? `not listening on ${gateway.host}:${gateway.port}` };
+  };
+
+  const live = new LiveConfig({
+    store: writer,
+    runtime,
+    bus,
+    dataDir,
+    log,
+    ...(options.watchIntervalMs ? { watchIntervalMs: options.watchIntervalMs } : {}),
+    onApplied: () => {
+      for (const gateway of reader.gateways.list())
+        if (gateway.kind === 'embedded') bus.emit('gateway.status', toGateway(gateway, gatewayState(gateway)));
+    },
+  });
+
+  const systemInfo = (): SystemInfo => ({
+    version: packageJson.version,
+    dataDir,
+    gatewayPort: reader.embeddedGateway()?.port ?? options.gatewayPort ?? 8081,
+    platform: process.platform,
+    startedAt,
+    docker: { status: 'unknown' },
+    ...extraInfo,
+  });
+
+  const handlers = createHandlers({
+    store: reader,
+    live,
+    runtime,
+    telemetry,
+    bus,
+    dataDir,
+    sessionSecrets: new Map(),
+    tryTraces,
+    gatewayState,
+    systemInfo,
+  });
+
+  const unsubscribe: (() => void)[] = [];
+  let stopping: Promise<void> | undefined;
+
+  return {
+    handlers,
+    bus,
+    runtime,
+    telemetry,
+    store: reader,
+    dataDir,
+
+    async start() {
+      if (started) return;
+      started = true;
+      unsubscribe.push(telemetry.onTick((tick) => bus.emit('traffic.tick', tick)));
+      unsubscribe.push(telemetry.onRequest((entry) => bus.emit('traffic.request', entry)));
+      // A port in use must not keep the app from starting: the gateway shows the error instead.
+      await live.reconcile().catch(() => undefined);
+      live.watch();
+    },
+
+    stop() {
+      stopping ??= (async () => {
+        for (const off of unsubscribe.splice(0)) off();
+        await live.close();
+        await runtime.stop({ graceMs: 5_000 });
+        try {
+          telemetry.close();
+        } finally {
+          reader.close();
+          writer.close();
+        }
+      })();
+      return stopping;
+    },
+
+    snapshotFor(gatewayId) {
+      const gateway = reader.gateways.get(gatewayId);
+      if (!gateway) return undefined;
+      return buildGatewaySnapshot(reader, gateway, { dataDir, stopped: stoppedGateways(reader) }).snapshot;
+    },
+
+    async reload() {
+      await live.reconcile();
+    },
+
+    setSystemInfo(info) {
+      Object.assign(extraInfo, info);
+    },
+
+    setGatewayStateProvider(provider) {
+      gatewayStateProvider = provider;
+    },
+  };
+}

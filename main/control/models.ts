@@ -1,0 +1,162 @@
+/**
+ * Store records → the contract's models (what REST, IPC and the renderer see). Secrets and
+ * internal columns (secret hashes, binding positions) stop here.
+ */
+import type {
+  AlertEvent,
+  AlertRule,
+  Api,
+  Application,
+  Contract,
+  Gateway,
+  GatewayStatus,
+  PolicyBinding,
+  Replica,
+  SlaTier,
+} from '../../shared/contract/models';
+import type { AlertEventRecord } from '../store/alert-events';
+import type { AlertRuleRecord } from '../store/alert-rules';
+import type { ApiRecord } from '../store/apis';
+import type { ApplicationRecord } from '../store/applications';
+import type { ContractRecord } from '../store/contracts';
+import type { GatewayRecord } from '../store/gateways';
+import type { PolicyBindingRecord } from '../store/policy-bindings';
+import type { SlaTierRecord } from '../store/sla-tiers';
+
+export function toApi(record: ApiRecord): Api {
+  return {
+    id: record.id,
+    name: record.name,
+    version: record.version,
+    type: 'http',
+    implementationUrl: record.implementationUrl,
+    basePath: record.basePath,
+    gatewayId: record.gatewayId,
+    enabled: record.enabled,
+    ...(record.description !== undefined ? { description: record.description } : {}),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export function toPolicyBinding(record: PolicyBindingRecord): PolicyBinding {
+  return {
+    id: record.id,
+    apiId: record.apiId,
+    policyRef: record.policyRef,
+    config: record.config,
+    order: record.order,
+    enabled: record.enabled,
+    ...(record.rules ? { rules: record.rules } : {}),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** Live state of a gateway that the store does not hold. */
+export interface GatewayLiveState {
+  status: GatewayStatus;
+  replicas?: Replica[];
+  configVersion?: string;
+  lastError?: string;
+}
+
+export function toGateway(record: GatewayRecord, live: GatewayLiveState): Gateway {
+  return {
+    id: record.id,
+    name: record.name,
+    kind: record.kind,
+    port: record.port,
+    host: record.host,
+    desiredReplicas: record.desiredReplicas,
+    replicas: live.replicas ?? [],
+    status: live.status,
+    ...(live.configVersion ? { configVersion: live.configVersion } : {}),
+    ...(live.lastError ? { lastError: live.lastError } : {}),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export function toApplication(record: ApplicationRecord): Application {
+  return {
+    id: record.id,
+    name: record.name,
+    clientId: record.clientId,
+    ...(record.description !== undefined ? { description: record.description } : {}),
+    createdAt: record.createdAt,
+  };
+}
+
+export function toSlaTier(record: SlaTierRecord): SlaTier {
+  return {
+    id: record.id,
+    apiId: record.apiId,
+    name: record.name,
+    ...(record.description !== undefined ? { description: record.description } : {}),
+    limits: record.limits,
+    approval: record.approval,
+    status: record.status,
+    createdAt: record.createdAt,
+  };
+}
+
+export function toContract(record: ContractRecord): Contract {
+  return {
+    id: record.id,
+    applicationId: record.applicationId,
+    apiId: record.apiId,
+    ...(record.tierId !== undefined ? { tierId: record.tierId } : {}),
+    status: record.status,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** The rule fields kept in the store's JSON spec column (everything but identity and scope). */
+export const ALERT_SPEC_FIELDS = ['codes', 'statistic', 'policy', 'comparator', 'threshold', 'windowSeconds', 'periods', 'severity', 'webhookUrl'] as const;
+
+export function alertSpecOf(rule: Partial<Record<(typeof ALERT_SPEC_FIELDS)[number], unknown>>): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  for (const field of ALERT_SPEC_FIELDS) if (rule[field] !== undefined) spec[field] = rule[field];
+  return spec;
+}
+
+export function toAlertRule(record: AlertRuleRecord, latest: AlertEventRecord | undefined): AlertRule {
+  const spec = record.spec as Partial<AlertRule>;
+  return {
+    id: record.id,
+    name: record.name,
+    kind: record.kind as AlertRule['kind'],
+    ...(record.apiId !== undefined ? { apiId: record.apiId } : {}),
+    ...(record.gatewayId !== undefined ? { gatewayId: record.gatewayId } : {}),
+    ...(spec.codes !== undefined ? { codes: spec.codes } : {}),
+    ...(spec.statistic !== undefined ? { statistic: spec.statistic } : {}),
+    ...(spec.policy !== undefined ? { policy: spec.policy } : {}),
+    comparator: spec.comparator ?? 'gt',
+    threshold: spec.threshold ?? 0,
+    windowSeconds: spec.windowSeconds ?? 60,
+    periods: spec.periods ?? 1,
+    severity: spec.severity ?? 'warning',
+    enabled: record.enabled,
+    ...(spec.webhookUrl !== undefined ? { webhookUrl: spec.webhookUrl } : {}),
+    state: latest?.state === 'fired' ? 'alerting' : 'ok',
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export function toAlertEvent(record: AlertEventRecord, rule: AlertRuleRecord | undefined): AlertEvent {
+  const severity = rule?.spec.severity as AlertEvent['severity'] | undefined;
+  return {
+    id: record.id,
+    ruleId: record.ruleId,
+    state: record.state,
+    value: record.value,
+    threshold: record.threshold,
+    at: record.at,
+    ...(rule ? { ruleName: rule.name } : {}),
+    ...(rule?.apiId ? { apiId: rule.apiId } : {}),
+    ...(severity ? { severity } : {}),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Store → GatewaySnapshot for one gateway: its listener (host:port, HTTPS when an API on it has
+ * a `tls` binding), each API as one upstream service with the default route and its enabled
+ * policy bindings (configs re-validated, defaults filled in), and the identity section built
+ * from applications, tiers and contracts. The version is a content hash, so an unchanged
+ * setup gives the same version (replicas and restarts agree).
+ */
+import { createHash } from 'node:crypto';
+import type { ErrorDetail } from '../../shared/errors';
+import type {
+  ApiSnapshot,
+  GatewaySnapshot,
+  IdentitySnapshot,
+  ListenerSnapshot,
+  ListenerTlsSnapshot,
+  PolicyBindingSnapshot,
+  ServiceSnapshot,
+  UpstreamTlsSnapshot,
+} from '../gateway/snapshot';
+import type { ApiRecord } from '../store/apis';
+import type { GatewayRecord } from '../store/gateways';
+import type { Store } from '../store/store';
+import { checkPolicyConfig, resolveTls } from './policy-config';
+
+/** Bindings that configure the listener or the upstream connection instead of running per request. */
+const CONNECTION_POLICIES = new Set(['tls', 'tls-outbound']);
+
+export interface SnapshotBuildOptions {
+  /** Relative certificate paths in TLS bindings resolve against it. */
+  dataDir: string;
+  /** Gateways that are stopped get no listener. */
+  stopped?: ReadonlySet<string>;
+}
+
+export interface SnapshotBuild {
+  snapshot: GatewaySnapshot;
+  /** Problems that make the snapshot unusable; empty when it can be applied. */
+  errors: ErrorDetail[];
+}
+
+/** What the in-process runtime serves: one listener per embedded-kind gateway that is not stopped. */
+export function buildEmbeddedSnapshot(store: Store, options: SnapshotBuildOptions): SnapshotBuild {
+  const gateways = store.gateways.list().filter((gateway) => gateway.kind === 'embedded' && !options.stopped?.has(gateway.id));
+  return buildSnapshot(store, gateways, options);
+}
+
+/** The snapshot of one gateway (what a docker gateway's replicas pull). */
+export function buildGatewaySnapshot(store: Store, gateway: GatewayRecord, options: SnapshotBuildOptions): SnapshotBuild {
+  return buildSnapshot(store, options.stopped?.has(gateway.id) ? [] : [gateway], options);
+}
+
+function buildSnapshot(store: Store, gateways: readonly GatewayRecord[], options: SnapshotBuildOptions): SnapshotBuild {
+  const errors: ErrorDetail[] = [];
+  const apiIds = new Set<string>();
+  const listeners = gateways.map((gateway) => buildListener(store, gateway, options, errors, apiIds));
+  const identity = buildIdentity(store, apiIds);
+  const version = createHash('sha256').update(JSON.stringify({ listeners, identity })).digest('hex').slice(0, 16);
+  return { snapshot: { version, listeners, sources: [], identity }, errors };
+}
+
+function buildListener(store: Store, gateway: GatewayRecord, options: SnapshotBuildOptions, errors: ErrorDetail[], apiIds: Set<string>): ListenerSnapshot {
+  const apis = store.apis.listByGateway(gateway.id);
+  let listenerTls: { tls: ListenerTlsSnapshot; apiName: string } | undefined;
+  const apiSnapshots = apis.map((api) => {
+    apiIds.add(api.id);
+    const built = buildApi(store, api, options, errors);
+    if (built.listenerTls) {
+      if (listenerTls && JSON.stringify(listenerTls.tls) !== JSON.stringify(built.listenerTls))
+        errors.push({
+          path: `apis.${api.name}.policies.tls`,
+          message: `APIs "${listenerTls.apiName}" and "${api.name}" share port ${gateway.port} but set different TLS certificates; a port has one certificate`,
+        });
+      else listenerTls ??= { tls: built.listenerTls, apiName: api.name };
+    }
+    return built.api;
+  });
+  return { host: gateway.host, port: gateway.port, ...(listenerTls ? { tls: listenerTls.tls } : {}), apis: apiSnapshots };
+}
+
+function buildApi(store: Store, api: ApiRecord, options: SnapshotBuildOptions, errors: ErrorDetail[]): { api: ApiSnapshot; listenerTls?: ListenerTlsSnapshot } {
+  const service: ServiceSnapshot = { name: 'upstream', url: api.implementationUrl };
+  const policies: PolicyBindingSnapshot[] = [];
+  let listenerTls: ListenerTlsSnapshot | undefined;
+  for (const binding of store.policies.listByApi(api.id)) {
+    if (!binding.enabled) continue;
+    const prefix = `apis.${api.name}.policies.${binding.id}`;
+    const checked = checkPolicyConfig(binding.policyRef, binding.config, prefix);
+    if (!checked.ok) {
+      errors.push(...checked.details);
+      continue;
+    }
+    if (CONNECTION_POLICIES.has(binding.policyRef)) {
+      const kind = binding.policyRef as 'tls' | 'tls-outbound';
+      const resolved = resolveTls(kind, checked.config, options.dataDir, `${prefix}.config`);
+      errors.push(...resolved.details);
+      if (resolved.tls && kind === 'tls') listenerTls = resolved.tls as ListenerTlsSnapshot;
+      if (resolved.tls && kind === 'tls-outbound') service.tls = resolved.tls as UpstreamTlsSnapshot;
+      continue;
+    }
+    policies.push({
+      id: binding.id,
+      name: binding.policyRef,
+      config: checked.config,
+      order: binding.order,
+      enabled: true,
+      ...(binding.rules && binding.rules.length > 0 ? { rules: binding.rules } : {}),
+    });
+  }
+  return {
+    api: { id: api.id, name: api.name, basePath: api.basePath, enabled: api.enabled, services: [service], routes: [], policies },
+    ...(listenerTls ? { listenerTls } : {}),
+  };
+}
+
+/** Applications, and the tiers and contracts of the APIs this gateway serves. */
+function buildIdentity(store: Store, apiIds: ReadonlySet<string>): IdentitySnapshot {
+  const applications = store.applications.list();
+  const clientIds = new Map(applications.map((app) => [app.id, app.clientId]));
+  return {
+    applications: applications.map((app) => ({ clientId: app.clientId, name: app.name, secretHash: app.secretHash })),
+    tiers: store.tiers
+      .list()
+      .filter((tier) => apiIds.has(tier.apiId))
+      .map((tier) => ({ id: tier.id, name: tier.name, apiId: tier.apiId, limits: tier.limits, status: tier.status })),
+    contracts: store.contracts
+      .list()
+      .filter((contract) => contract.status !== 'revoked' && apiIds.has(contract.apiId) && clientIds.has(contract.applicationId))
+      .map((contract) => ({
+        clientId: clientIds.get(contract.applicationId)!,
+        apiId: contract.apiId,
+        ...(contract.tierId ? { tierId: contract.tierId } : {}),
+        status: contract.status,
+      })),
+  };
+}

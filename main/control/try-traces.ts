@@ -1,0 +1,46 @@
+/**
+ * Finds the RequestFact of a request sent by Try it: the request carries a unique header, the
+ * runtime captures request headers into its facts, and the control plane shows every fact to
+ * this watcher before telemetry stores it.
+ */
+import type { RequestFact } from '../gateway/telemetry';
+
+export const TRY_HEADER = 'x-gatehouse-try-id';
+
+export class TryTraces {
+  private readonly waiting = new Map<string, (fact: RequestFact) => void>();
+
+  observe(fact: RequestFact): void {
+    if (this.waiting.size === 0) return;
+    const id = fact.requestHeaders?.[TRY_HEADER];
+    if (id === undefined) return;
+    const resolve = this.waiting.get(id);
+    if (resolve) {
+      this.waiting.delete(id);
+      resolve(fact);
+    }
+  }
+
+  /** Register before sending; `fact` resolves with the request's fact or undefined after `timeoutMs`. */
+  expect(id: string, timeoutMs: number): { fact: Promise<RequestFact | undefined>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const fact = new Promise<RequestFact | undefined>((resolve) => {
+      this.waiting.set(id, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+      timer = setTimeout(() => {
+        this.waiting.delete(id);
+        resolve(undefined);
+      }, timeoutMs);
+      timer.unref();
+    });
+    return {
+      fact,
+      cancel: () => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+      },
+    };
+  }
+}
