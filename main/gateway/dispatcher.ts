@@ -52,7 +52,7 @@ export class Dispatcher implements GatewayServices {
       const length = req.headers['content-length'];
       if (length !== undefined) ctx.bytesIn = Number(length) || 0;
     }
-    this.dispatch(ctx);
+    this.dispatchSafely(ctx);
   }
 
   handleUpgrade(host: ListenerHost, req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -62,7 +62,16 @@ export class Dispatcher implements GatewayServices {
     ctx.head = head;
     (socket as WithContext<Socket>)[CTX] = ctx;
     socket.on('close', onUpgradeSocketClose);
-    this.dispatch(ctx);
+    this.dispatchSafely(ctx);
+  }
+
+  /** An exception here would escape into Node's 'request' event and kill the process. */
+  private dispatchSafely(ctx: GatewayRequest): void {
+    try {
+      this.dispatch(ctx);
+    } catch (error) {
+      this.failed(ctx, error);
+    }
   }
 
   private begin(host: ListenerHost, req: IncomingMessage, res: ServerResponse | undefined, socket: Socket): GatewayRequest {

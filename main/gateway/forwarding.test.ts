@@ -118,6 +118,19 @@ describe('forwarding', () => {
     expect(facts.filter((f) => f.path === '/special/upload').at(-1)!.bytesIn).toBe(11);
   });
 
+  it('forwards unusual but legal path characters as sent, percent-encoding included', async () => {
+    const seen = await new Promise<string>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: gateway.port, path: '/echo/a%20b/{x}|"q"?q=%2F&r=1', agent: false }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve(JSON.parse(body).url));
+        })
+        .on('error', reject);
+    });
+    expect(seen).toBe('/base/a%20b/{x}|"q"?q=%2F&r=1');
+  });
+
   it('answers HEAD without a body', async () => {
     const res = await request(gateway.url('/echo/head'), { method: 'HEAD' });
     expect(res.status).toBe(200);

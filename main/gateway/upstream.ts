@@ -96,7 +96,8 @@ export function buildUpstream(service: ServiceSnapshot, field: string, source: S
     agent,
     secure: !tls?.skipValidation,
     selfHandleResponse: true,
-    ws: true,
+    // req.url is already the upstream path we built: skip http-proxy's per-request url.parse.
+    toProxy: true,
   });
   attachForwarder(proxy);
   return {
