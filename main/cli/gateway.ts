@@ -80,9 +80,13 @@ export const gatewayCommand: CliCommand = {
 
     // Reloads are applied one after another, in the order the changes happened.
     let reloading: Promise<void> = Promise.resolve();
-    const watcher = watchConfig(target, (result) => {
-      reloading = reloading.then(() => applyChange(runtime, result, hostOverride));
-    });
+    const watcher = watchConfig(
+      target,
+      (result) => {
+        reloading = reloading.then(() => applyChange(runtime, result, hostOverride));
+      },
+      { initial: first },
+    );
 
     const signal = await untilSignal();
     process.stdout.write(`${signal}: draining (up to ${drainMs} ms)…\n`);

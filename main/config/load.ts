@@ -10,7 +10,7 @@ import { compileResources } from './compile';
 import type { Env } from './env';
 import { sortConfigErrors, type ConfigError } from './errors';
 import { parseResources, type AnyResource } from './resources';
-import { listConfigFiles, parseSource, readConfigFiles, type SourceDocument, type SourceFile } from './yaml-source';
+import { listConfigFiles, parseSource, readConfigFiles, sourcesFingerprint, type SourceDocument, type SourceFile } from './yaml-source';
 
 export interface LoadOptions {
   /** Variables for `$ENV` substitution; defaults to process.env. */
@@ -26,25 +26,29 @@ export interface LoadResult {
   files: string[];
   /** Resources that passed their own schema (others are in `errors`). */
   resources: AnyResource[];
+  /** Hash of the file names and texts read; equal fingerprints mean nothing changed on disk. */
+  fingerprint: string;
 }
 
 export function loadConfig(target: string, options: LoadOptions = {}): LoadResult {
   const listed = listConfigFiles(target);
-  if (listed.errors.length) return { errors: listed.errors, files: [], resources: [] };
+  if (listed.errors.length) return { errors: listed.errors, files: [], resources: [], fingerprint: sourcesFingerprint([], [target]) };
   if (listed.files.length === 0) {
-    return { errors: [{ file: target, line: 0, field: '', message: 'no *.yaml or *.yml files in this directory' }], files: [], resources: [] };
+    return { errors: [{ file: target, line: 0, field: '', message: 'no *.yaml or *.yml files in this directory' }], files: [], resources: [], fingerprint: sourcesFingerprint([]) };
   }
   const read = readConfigFiles(listed.files);
   const result = loadSources(read.sources, options);
-  return { ...result, errors: sortConfigErrors([...read.errors, ...result.errors]), snapshot: read.errors.length ? undefined : result.snapshot };
+  const fingerprint = sourcesFingerprint(read.sources, read.errors.map((error) => error.file));
+  return { ...result, fingerprint, errors: sortConfigErrors([...read.errors, ...result.errors]), snapshot: read.errors.length ? undefined : result.snapshot };
 }
 
 /** Loads YAML text as if it were `file` (for `gatehouse import` and tests). */
 export function loadConfigText(text: string, file = 'config.yaml', options: LoadOptions = {}): LoadResult {
-  return loadSources([{ file, text }], options);
+  const sources = [{ file, text }];
+  return { ...loadSources(sources, options), fingerprint: sourcesFingerprint(sources) };
 }
 
-function loadSources(sources: SourceFile[], options: LoadOptions): LoadResult {
+function loadSources(sources: SourceFile[], options: LoadOptions): Omit<LoadResult, 'fingerprint'> {
   const env = options.env ?? process.env;
   const errors: ConfigError[] = [];
   const documents: SourceDocument[] = [];

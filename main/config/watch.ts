@@ -4,8 +4,7 @@
  * cheap poll of names, sizes and mtimes runs beside it. A reload is reported only when the
  * content of the files actually changed (an added, removed or edited file all count).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type LoadOptions, type LoadResult } from './load';
 import { listConfigFiles } from './yaml-source';
@@ -15,6 +14,8 @@ export interface WatchOptions extends LoadOptions {
   debounceMs?: number;
   /** Poll interval of the fallback (ms). */
   pollMs?: number;
+  /** The load the caller already applied: a change made since then is not missed. */
+  initial?: LoadResult;
 }
 
 export interface ConfigWatcher {
@@ -28,15 +29,15 @@ export function watchConfig(target: string, onChange: (result: LoadResult) => vo
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   let lastStat = statFingerprint(target);
-  let lastContent = contentFingerprint(target);
+  let lastContent = options.initial?.fingerprint ?? loadConfig(target, options).fingerprint;
 
   const reload = () => {
     timer = undefined;
     if (closed) return;
-    const content = contentFingerprint(target);
-    if (content === lastContent) return;
-    lastContent = content;
-    onChange(loadConfig(target, options));
+    const result = loadConfig(target, options);
+    if (result.fingerprint === lastContent) return;
+    lastContent = result.fingerprint;
+    onChange(result);
   };
   const schedule = () => {
     if (closed) return;
@@ -63,6 +64,8 @@ export function watchConfig(target: string, onChange: (result: LoadResult) => vo
     }
   };
   startWatching();
+  // Anything written between the caller's load and this point is picked up now.
+  if (options.initial) schedule();
 
   const poll = setInterval(() => {
     startWatching();
@@ -96,18 +99,4 @@ function statFingerprint(target: string): string {
       }
     })
     .join('\n');
-}
-
-function contentFingerprint(target: string): string {
-  const hash = createHash('sha256');
-  for (const file of listConfigFiles(target).files) {
-    hash.update(file).update('\u0000');
-    try {
-      hash.update(readFileSync(file));
-    } catch {
-      hash.update('\u0001unreadable');
-    }
-    hash.update('\u0000');
-  }
-  return hash.digest('hex');
 }

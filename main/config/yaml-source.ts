@@ -3,6 +3,7 @@
  * later error can name `file:line`. Multi-document files; a file or a conf.d directory.
  * `$ENV` references are substituted here, while the line of each string is still known.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
@@ -62,6 +63,14 @@ export function readConfigFiles(files: string[]): { sources: SourceFile[]; error
     }
   }
   return { sources, errors };
+}
+
+/** Identifies exactly what was read (names and texts): the watcher reloads only when it changes. */
+export function sourcesFingerprint(sources: readonly SourceFile[], unreadable: readonly string[] = []): string {
+  const hash = createHash('sha256');
+  for (const source of sources) hash.update(source.file).update('\u0000').update(source.text).update('\u0000');
+  for (const file of unreadable) hash.update(file).update('\u0001unreadable\u0000');
+  return hash.digest('hex');
 }
 
 /** Parses one file's text into documents; YAML syntax errors and unset variables become errors. */
