@@ -1,9 +1,24 @@
 // Bundles the Node entry points with esbuild. Dependencies stay external (native modules such
 // as better-sqlite3 must be loaded from node_modules); `typescript` only type-checks.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', sourcemap: true, logLevel: 'warning' };
-rmSync('dist/cli.cjs', { force: true });
-await build({ ...common, entryPoints: ['main/cli.ts'], outfile: 'dist/cli.cjs' });
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', sourcemap: 'inline', logLevel: 'warning' };
+
+/** Builds in memory and renames into place, so a process starting meanwhile never sees half a file. */
+export async function buildAtomically(options) {
+  const result = await build({ ...options, write: false });
+  for (const file of result.outputFiles) {
+    mkdirSync(path.dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+}
+
+await buildAtomically({ ...common, entryPoints: ['main/cli.ts'], outfile: 'dist/cli.cjs' });
 console.log('built dist/cli.cjs');
+
+// --- Electron (main/electron, owned by the Electron shell): app.cjs + preload.cjs, with --all.
+if (process.argv.includes('--all')) await (await import('./electron-build.mjs')).buildElectron();

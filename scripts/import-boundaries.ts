@@ -49,7 +49,7 @@ function listSources(dir: string): string[] {
 }
 
 function isTestFile(file: string): boolean {
-  return /\.(test|spec)\.tsx?$/.test(file) || /(^|\/)(testing)\//.test(file) || /\.config\.ts$/.test(file);
+  return /\.(test|spec)\.tsx?$/.test(file) || /(^|\/)testing(\/|\.ts$)/.test(file) || /\.config\.ts$/.test(file);
 }
 
 function layerOf(relative: string): { area: string; rank?: number } {
