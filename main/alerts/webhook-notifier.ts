@@ -53,7 +53,8 @@ export class WebhookNotifier {
     let queue = this.queues.get(job.url);
     if (!queue) this.queues.set(job.url, (queue = { jobs: [], running: false }));
     const limit = this.options.maxQueuePerUrl ?? 100;
-    if (queue.jobs.length >= limit) {
+    const waiting = queue.jobs.length - (queue.running ? 1 : 0);
+    if (waiting >= limit) {
       this.log('warn', `webhook ${redact(job.url)}: ${limit} notifications already waiting; this one is dropped`);
       return report(job, { status: 'failed', attempts: 0, lastError: `not sent: ${limit} notifications already waiting for this webhook`, at: Date.now() });
     }
