@@ -37,6 +37,7 @@ export class ListenerHost {
   readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private closing: Promise<void> | undefined;
+  private deadline = Infinity;
 
   constructor(
     table: CompiledListener,
@@ -105,29 +106,27 @@ export class ListenerHost {
   /**
    * Stops accepting, lets in-flight requests finish (their responses close the connection),
    * closes idle keep-alive connections as they become idle, and destroys what is left after
-   * the grace period.
+   * the grace period. Calling it again can only shorten the grace period.
    */
   close(graceMs: number): Promise<void> {
+    this.deadline = Math.min(this.deadline, Date.now() + Math.max(0, graceMs));
     if (this.closing) return this.closing;
     this.draining = true;
     this.closing = new Promise<void>((resolve) => {
-      const deadline = Date.now() + graceMs;
-      const timer = setInterval(() => {
-        if (Date.now() >= deadline) {
+      const sweep = () => {
+        if (Date.now() >= this.deadline) {
           for (const socket of this.sockets) socket.destroy();
           this.server.closeAllConnections();
         } else {
           this.server.closeIdleConnections();
         }
-      }, 20);
+      };
+      const timer = setInterval(sweep, 20);
       this.server.close(() => {
         clearInterval(timer);
         resolve();
       });
-      this.server.closeIdleConnections();
-      if (graceMs <= 0) {
-        for (const socket of this.sockets) socket.destroy();
-      }
+      sweep();
     });
     return this.closing;
   }

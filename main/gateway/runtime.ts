@@ -48,6 +48,8 @@ const defaultLog: GatewayLog = (level, message) => {
 export class GatewayRuntime {
   private current: CompiledSnapshot | undefined;
   private readonly hosts = new Map<string, ListenerHost>();
+  /** Listeners removed by a reload that are still finishing their requests. */
+  private readonly retiring = new Set<ListenerHost>();
   private readonly live = new Set<CompiledSnapshot>();
   private readonly agents = new AgentPool();
   private readonly dispatcher: Dispatcher;
@@ -129,7 +131,7 @@ export class GatewayRuntime {
       }
       // http ↔ https on the same port: the old server must let go of the port first.
       for (const { old, fresh } of switched) {
-        void old.close(this.options.reloadGraceMs ?? 10_000);
+        this.retire(old);
         await this.bind(fresh, snapshot);
         opened.push(fresh);
       }
@@ -152,10 +154,15 @@ export class GatewayRuntime {
     for (const [key, host] of this.hosts) {
       if (compiled.listeners.has(key)) continue;
       this.hosts.delete(key);
-      void host.close(this.options.reloadGraceMs ?? 10_000);
+      this.retire(host);
     }
     previous?.retire();
     this.log('info', `config ${compiled.version} applied: ${[...compiled.listeners.values()].reduce((n, l) => n + l.apis.length, 0)} API(s) on ${compiled.listeners.size} listener(s)`);
+  }
+
+  private retire(host: ListenerHost): void {
+    this.retiring.add(host);
+    void host.close(this.options.reloadGraceMs ?? 10_000).then(() => this.retiring.delete(host));
   }
 
   private async bind(host: ListenerHost, snapshot: GatewaySnapshot): Promise<void> {
@@ -215,7 +222,7 @@ export class GatewayRuntime {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.stopped = true;
     await this.queue;
-    const hosts = [...this.hosts.values()];
+    const hosts = [...this.hosts.values(), ...this.retiring];
     this.hosts.clear();
     await Promise.all(hosts.map((host) => host.close(options.graceMs ?? 10_000)));
     this.current?.retire();

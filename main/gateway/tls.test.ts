@@ -175,6 +175,35 @@ describe('TLS', () => {
     }
   });
 
+  it('switches a kept HTTPS listener to a new certificate on reload, and a port from http to https', async () => {
+    const echo = await startEchoUpstream();
+    const fingerprint = (url: string) =>
+      new Promise<string>((resolve, reject) => {
+        https
+          .get(url, { agent: false, rejectUnauthorized: false }, (res) => {
+            resolve((res.socket as TLSSocket).getPeerCertificate().fingerprint256);
+            res.resume();
+          })
+          .on('error', reject);
+      });
+    const plain = await startGateway({ basePath: '/', upstream: echo.url });
+    try {
+      expect((await request(plain.url('/x'))).status).toBe(200);
+      await plain.apply({ basePath: '/', upstream: echo.url }, { tls: { certificate: certs.server.crt, key: certs.server.key } });
+      const secureUrl = `https://127.0.0.1:${plain.port}/x`;
+      expect((await httpsGet(secureUrl, { ca: certs.ca.crt })).status).toBe(200);
+      await expect(request(plain.url('/x'))).rejects.toThrow();
+      const before = await fingerprint(secureUrl);
+      await plain.apply({ basePath: '/', upstream: echo.url }, { tls: { certificate: certs.rogue.crt, key: certs.rogue.key } });
+      const after = await fingerprint(secureUrl);
+      expect(after).not.toBe(before);
+      expect(plain.runtime.listenerAddresses()).toEqual([{ host: '127.0.0.1', port: plain.port, protocol: 'https' }]);
+    } finally {
+      await plain.close();
+      await echo.close();
+    }
+  });
+
   it('rejects a snapshot with an unusable listener certificate, naming the field', async () => {
     await expect(gateway.apply([{ basePath: '/x', upstream: 'http://127.0.0.1:1' }], { tls: { certificate: 'not a pem', key: 'nope' } })).rejects.toThrow(/listeners\[0\]\.tls/);
     expect((await request(gateway.url('/verified/still'))).status).toBe(200);
