@@ -2,6 +2,7 @@
 import type { CliCommand } from './command';
 import { demoUpstreamCommand } from './demo-upstream';
 import { gatewayCommand } from './gateway';
+import { serveCommand } from './serve';
 import { validateCommand } from './validate';
 
-export const commands: CliCommand[] = [gatewayCommand, validateCommand, demoUpstreamCommand];
+export const commands: CliCommand[] = [serveCommand, gatewayCommand, validateCommand, demoUpstreamCommand];
