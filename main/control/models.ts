@@ -114,7 +114,7 @@ export function toContract(record: ContractRecord): Contract {
 }
 
 /** The rule fields kept in the store's JSON spec column (everything but identity and scope). */
-export const ALERT_SPEC_FIELDS = ['codes', 'statistic', 'policy', 'comparator', 'threshold', 'windowSeconds', 'periods', 'severity', 'webhookUrl'] as const;
+export const ALERT_SPEC_FIELDS = ['codes', 'statistic', 'policy', 'comparator', 'threshold', 'windowSeconds', 'periods', 'severity', 'webhookUrl', 'muted'] as const;
 
 export function alertSpecOf(rule: Partial<Record<(typeof ALERT_SPEC_FIELDS)[number], unknown>>): Record<string, unknown> {
   const spec: Record<string, unknown> = {};
@@ -140,6 +140,7 @@ export function toAlertRule(record: AlertRuleRecord, latest: AlertEventRecord | 
     severity: spec.severity ?? 'warning',
     enabled: record.enabled,
     ...(spec.webhookUrl !== undefined ? { webhookUrl: spec.webhookUrl } : {}),
+    ...(spec.muted ? { muted: true } : {}),
     state: latest?.state === 'fired' ? 'alerting' : 'ok',
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -158,5 +159,7 @@ export function toAlertEvent(record: AlertEventRecord, rule: AlertRuleRecord | u
     ...(rule ? { ruleName: rule.name } : {}),
     ...(rule?.apiId ? { apiId: rule.apiId } : {}),
     ...(severity ? { severity } : {}),
+    ...(record.message !== undefined ? { message: record.message } : {}),
+    ...(record.delivery ? { delivery: record.delivery } : {}),
   };
 }
