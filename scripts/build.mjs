@@ -21,4 +21,4 @@ await buildAtomically({ ...common, entryPoints: ['main/cli.ts'], outfile: 'dist/
 console.log('built dist/cli.cjs');
 
 // --- Electron (main/electron, owned by the Electron shell): app.cjs + preload.cjs, with --all.
-if (process.argv.includes('--all')) await (await import('./electron-build.mjs')).buildElectron();
+if (process.argv.includes('--all')) await (await import('./electron-build.mjs')).buildElectron(buildAtomically);

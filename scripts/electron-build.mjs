@@ -35,12 +35,13 @@ const namesPlugin = (names) => ({
 const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
 /** The sandboxed preload: everything bundled but electron. */
-export async function buildPreload(outfile = 'dist/electron/preload.cjs') {
-  await build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile, external: ['electron'], plugins: [namesPlugin(await contractNames())] });
+export async function buildPreload(outfile = 'dist/electron/preload.cjs', write = build) {
+  await write({ ...common, entryPoints: ['main/electron/preload.ts'], outfile, external: ['electron'], plugins: [namesPlugin(await contractNames())] });
 }
 
-export async function buildElectron() {
-  await build({ ...common, entryPoints: ['main/electron/app.ts'], outfile: 'dist/electron/app.cjs', packages: 'external' });
-  await buildPreload();
+/** `write` is build.mjs's buildAtomically (a launching app never reads half a file). */
+export async function buildElectron(write = build) {
+  await write({ ...common, entryPoints: ['main/electron/app.ts'], outfile: 'dist/electron/app.cjs', packages: 'external' });
+  await buildPreload('dist/electron/preload.cjs', write);
   console.log(`built ${path.join('dist', 'electron', 'app.cjs')} and preload.cjs`);
 }

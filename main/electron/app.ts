@@ -8,7 +8,6 @@
 import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { version } from '../../package.json';
-import type { ContractHandlers } from '../../shared/contract/methods';
 import { createControlPlane } from '../control/control-plane';
 import { startAdminServer, type AdminServer } from '../server/server';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
@@ -74,16 +73,14 @@ async function main(): Promise<void> {
   // Every webContents, not only the main window's, gets the navigation guards.
   app.on('web-contents-created', (_event, contents) => guardContents(contents, (url) => void openExternal(url)));
 
-  const plane = await createControlPlane({ dataDir: options.dataDir, gatewayPort: options.gatewayPort, version, log });
+  const plane = await createControlPlane({ dataDir: options.dataDir, gatewayPort: options.gatewayPort, log });
   await plane.start();
+  const { handlers } = plane;
 
   let admin: AdminServer | undefined;
-  const handlers: ContractHandlers = {
-    ...plane.handlers,
-    'system.info': async (input, context) => ({ ...(await plane.handlers['system.info'](input, context)), adminUrl: admin?.url, adminTokenFile: admin?.tokenFile }),
-  };
   try {
     admin = await startAdminServer({ port: options.adminPort, dataDir: options.dataDir, handlers, bus: plane.bus, version, staticDir: path.join(__dirname, '..', 'renderer'), logError });
+    plane.setSystemInfo({ adminUrl: admin.url, ...(admin.tokenFile ? { adminTokenFile: admin.tokenFile } : {}) });
   } catch (error) {
     // The window does not need it; replicas and the browser UI do, so say why they are missing.
     log('warn', `admin API not started on 127.0.0.1:${options.adminPort}: ${(error as Error).message}`);
