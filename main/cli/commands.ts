@@ -1,8 +1,10 @@
 /** The command table. Add a command: write main/cli/<name>.ts exporting a CliCommand, list it here. */
 import type { CliCommand } from './command';
 import { demoUpstreamCommand } from './demo-upstream';
+import { exportCommand } from './export';
 import { gatewayCommand } from './gateway';
+import { importCommand } from './import';
 import { serveCommand } from './serve';
 import { validateCommand } from './validate';
 
-export const commands: CliCommand[] = [serveCommand, gatewayCommand, validateCommand, demoUpstreamCommand];
+export const commands: CliCommand[] = [serveCommand, gatewayCommand, validateCommand, exportCommand, importCommand, demoUpstreamCommand];
