@@ -3,6 +3,7 @@
  * its admin API, serving real traffic to a real upstream, stopped with SIGTERM.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +55,14 @@ async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean,
   }
 }
 
+/** Collects the raw text of the SSE stream until `stop()`. */
+function listenEvents(url: string, token: string): { text: () => string; stop: () => void } {
+  let text = '';
+  const req = http.get(url, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => res.on('data', (chunk: Buffer) => (text += chunk.toString())));
+  req.on('error', () => undefined);
+  return { text: () => text, stop: () => req.destroy() };
+}
+
 describe('gatehouse serve', () => {
   let dataDir: string;
   let upstream: TestServer;
@@ -86,6 +95,8 @@ describe('gatehouse serve', () => {
 
       expect((await request(`${admin}/health`)).status).toBe(200);
       expect((await request(`${admin}/apis`)).status).toBe(401);
+      const events = listenEvents(`${admin}/events`, token);
+      await eventually(async () => events.text(), (text) => text.includes('retry:'));
 
       const created = await request(`${admin}/apis`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Echo', implementationUrl: upstream.url }) });
       expect(created.status, created.body).toBe(201);
@@ -120,6 +131,14 @@ describe('gatehouse serve', () => {
       expect(metrics).toMatchObject({ requests: 4, status: { '2xx': 2, '4xx': 2 } });
       const traffic = await request(`${admin}/traffic?apiId=${api.id}&limit=10`, { headers: auth });
       expect(traffic.json().map((entry: { status: number }) => entry.status)).toEqual([429, 429, 200, 200]);
+
+      // The UI refreshes from events: the change, the new snapshot and the live traffic all arrived.
+      const streamed = await eventually(async () => events.text(), (text) => text.includes('event: traffic.tick') && text.includes('event: traffic.request'));
+      events.stop();
+      expect(streamed).toContain(`event: resource.changed\ndata: {"kind":"api","id":"${api.id}","action":"created"`);
+      expect(streamed).toContain('event: snapshot.applied');
+      expect(streamed).toContain('event: traffic.request');
+      expect(streamed).toContain('event: traffic.tick');
     } finally {
       serve.child.kill('SIGTERM');
     }
