@@ -108,6 +108,23 @@ describe('traffic alerts', () => {
     expect(h.events(other.id)).toEqual([]);
   });
 
+  it('sums every API of a gateway for a rule scoped to the gateway', async () => {
+    const upstream = await h.upstream((_req, res) => res.end('ok'));
+    const gw = await h.serve([
+      { id: 'one', name: 'One', basePath: '/one', upstream: upstream.url },
+      { id: 'two', name: 'Two', basePath: '/two', upstream: upstream.url },
+    ]);
+    const rule = h.rule({ name: 'Gateway busy', kind: 'request-count', gatewayId: 'gw_embedded', spec: { comparator: 'gte', threshold: 6, windowSeconds: 2 } });
+    h.start({ gatewayApiIds: (id) => h.store.apis.listByGateway(id).map((api) => api.id) });
+    await send(gw.url, '/one/x', 3);
+    await send(gw.url, '/nowhere', 5); // matches no API: not the gateway's APIs' traffic
+    await sleep(250);
+    expect(h.fired).toEqual([]);
+    await send(gw.url, '/two/x', 3);
+    await vi.waitFor(() => expect(h.fired.map((e) => [e.ruleId, e.value])).toEqual([[rule.id, 6]]), { timeout: 1000, interval: 10 });
+    expect(h.fired[0]!.message).toContain('6 requests in the last 2 s on gateway gw_embedded');
+  });
+
   it('waits for N consecutive periods: a short burst never fires, a lasting one does', async () => {
     const gw = await serveOrders();
     // 3 periods of 1 s: the condition must hold at every check for 2 s.

@@ -7,8 +7,9 @@
  * is "fired" starts Alerting, so it does not fire again.
  */
 import type { ContractEventBus, EventPayload } from '../../shared/contract/events';
-import type { AlertEventRecord, AlertEventRepository } from '../store/alert-events';
+import type { AlertDeliveryRecord, AlertEventRecord } from '../store/alert-events';
 import type { AlertRuleRecord } from '../store/alert-rules';
+import { newId } from '../store/rows';
 import { alertText, webhookBody, type AlertContext, type AlertState } from './message';
 import { measure, type AlertSources } from './measure';
 import { compare, holdMs, ruleFromRecord, type AlertRuleDefinition } from './rule';
@@ -17,9 +18,19 @@ import type { Delivery, WebhookJob } from './webhook-notifier';
 
 export type AlertLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
+/**
+ * Where events are kept (the store's AlertEventRepository fits). Writes may be asynchronous:
+ * the control plane queues them behind its own write transactions.
+ */
+export interface AlertEventSink {
+  latest(ruleId: string): AlertEventRecord | undefined;
+  insert(event: AlertEventRecord): unknown;
+  setDelivery(id: string, delivery: AlertDeliveryRecord): boolean | Promise<boolean>;
+}
+
 export interface AlertEvaluatorOptions extends AlertSources {
   rules: { list(): AlertRuleRecord[] };
-  events: Pick<AlertEventRepository, 'latest' | 'insert' | 'setDelivery'>;
+  events: AlertEventSink;
   bus?: ContractEventBus;
   /** Names for texts and webhooks. */
   apiName?: (apiId: string) => string | undefined;
@@ -127,7 +138,8 @@ export class AlertEvaluator {
     };
     const text = alertText(context);
     const notifyWebhook = rule.webhookUrl !== undefined && !rule.muted && this.options.deliver !== undefined;
-    const stored = this.options.events.insert({
+    const stored: AlertEventRecord = {
+      id: newId('alert'),
       ruleId: rule.id,
       state,
       value,
@@ -135,7 +147,8 @@ export class AlertEvaluator {
       at,
       message: text,
       ...(notifyWebhook ? { delivery: { status: 'pending', attempts: 0, at } } : {}),
-    });
+    };
+    this.settle(this.options.events.insert(stored), `alert event of rule "${rule.name}" not stored`);
     this.log(state === 'fired' ? 'warn' : 'info', `alert: ${text}${rule.muted ? ' (muted)' : ''}`);
     this.options.bus?.emit(state === 'fired' ? 'alert.fired' : 'alert.resolved', this.payload(stored, rule));
     if (notifyWebhook) {
@@ -148,9 +161,18 @@ export class AlertEvaluator {
   }
 
   private delivered(event: AlertEventRecord, rule: AlertRuleDefinition, delivery: Delivery): void {
-    if (!this.options.events.setDelivery(event.id, delivery)) return;
-    // The app refreshes the rule's history on this (failures become visible there).
-    this.options.bus?.emit('resource.changed', { kind: 'alertRule', id: rule.id, action: 'updated', ...(rule.apiId ? { apiId: rule.apiId } : {}) });
+    const announce = (stored: boolean) => {
+      // The app refreshes the rule's history on this (failures become visible there).
+      if (stored) this.options.bus?.emit('resource.changed', { kind: 'alertRule', id: rule.id, action: 'updated', ...(rule.apiId ? { apiId: rule.apiId } : {}) });
+    };
+    const result = this.options.events.setDelivery(event.id, delivery);
+    if (typeof result === 'boolean') announce(result);
+    else this.settle(result.then(announce), `webhook delivery of rule "${rule.name}" not stored`);
+  }
+
+  /** A write that failed is logged; the evaluator carries on. */
+  private settle(result: unknown, what: string): void {
+    if (result instanceof Promise) result.catch((error: Error) => this.log('error', `alerts: ${what}: ${error.message}`));
   }
 
   private payload(event: AlertEventRecord, rule: AlertRuleDefinition): EventPayload<'alert.fired'> {

@@ -17,7 +17,7 @@ export interface AlertWindowStats {
 }
 
 export interface AlertTelemetry {
-  windowStats(query: { apiId?: string; fromMs: number; toMs: number }): AlertWindowStats;
+  windowStats(query: { apiId?: string; apiIds?: readonly string[]; fromMs: number; toMs: number }): AlertWindowStats;
 }
 
 /** One upstream's health as the prober reports it (main/gateway/upstream-probes' UpstreamStatus fits). */
@@ -43,6 +43,8 @@ export interface AlertSources {
   /** By API id. */
   upstreamHealth?: () => Record<string, UpstreamHealthView>;
   gateways?: () => GatewayView[];
+  /** The APIs a gateway serves: a traffic rule scoped to a gateway sums them. */
+  gatewayApiIds?: (gatewayId: string) => string[];
 }
 
 export interface Measurement {
@@ -59,16 +61,20 @@ export function measure(rule: AlertRuleDefinition, sources: AlertSources, now: n
     case 'gateway-down':
       return gatewaysDown(rule, sources);
     default:
-      return fromTraffic(rule, sources.telemetry, now);
+      return fromTraffic(rule, sources, now);
   }
 }
 
-function fromTraffic(rule: AlertRuleDefinition, telemetry: AlertTelemetry, now: number): Measurement {
-  const stats = telemetry.windowStats({
-    ...(rule.apiId !== undefined ? { apiId: rule.apiId } : {}),
-    fromMs: now - rule.windowSeconds * 1000,
-    toMs: now + 1, // the current second's bucket counts too
-  });
+const NO_TRAFFIC: AlertWindowStats = { requests: 0, byStatus: {}, p95: 0, avgLatencyMs: 0, violations: 0, violationsByPolicy: {} };
+
+function fromTraffic(rule: AlertRuleDefinition, sources: AlertSources, now: number): Measurement {
+  const range = { fromMs: now - rule.windowSeconds * 1000, toMs: now + 1 }; // the current second's bucket counts too
+  let stats: AlertWindowStats;
+  if (rule.apiId !== undefined) stats = sources.telemetry.windowStats({ apiId: rule.apiId, ...range });
+  else if (rule.gatewayId !== undefined && sources.gatewayApiIds) {
+    const apiIds = sources.gatewayApiIds(rule.gatewayId);
+    stats = apiIds.length > 0 ? sources.telemetry.windowStats({ apiIds, ...range }) : NO_TRAFFIC;
+  } else stats = sources.telemetry.windowStats(range);
   switch (rule.kind) {
     case 'request-count':
       return { value: stats.requests };

@@ -41,7 +41,7 @@ export function alertText(context: AlertContext): string {
 
 function describeValue({ rule, value, apiName, gatewayName, detail, state }: AlertContext): string {
   const window = `in the last ${rule.windowSeconds} s`;
-  const scope = rule.apiId ? ` on ${apiName ?? rule.apiId}` : rule.kind === 'gateway-down' ? '' : ' on all APIs';
+  const scope = rule.apiId ? ` on ${apiName ?? rule.apiId}` : rule.kind === 'gateway-down' ? '' : rule.gatewayId ? ` on gateway ${gatewayName ?? rule.gatewayId}` : ' on all APIs';
   const n = formatNumber(value);
   switch (rule.kind) {
     case 'request-count':
