@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../testing/net';
+import { Store } from '../store/store';
+import { rejection, startControlFixture, type ControlFixture } from './testing/control-fixture';
+import { TRY_BODY_LIMIT } from './try-send';
+
+// Try it goes through the real embedded gateway over a loopback socket and returns the policy
+// trace of that very request.
+let fx: ControlFixture;
+let big: TestServer;
+beforeAll(async () => {
+  fx = await startControlFixture();
+  big = await startServer((req, res) => {
+    if (req.url === '/binary') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(Buffer.from([0, 255, 1, 254]));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('x'.repeat(300 * 1024));
+  });
+});
+afterAll(async () => {
+  await big.close();
+  await fx.close();
+});
+
+describe('try.send', () => {
+  it('returns status, headers, body, timing and the trace of the policies that ran', async () => {
+    const api = await fx.call('apis.create', { name: 'Echo', implementationUrl: fx.upstream.url, basePath: '/echo' });
+    const limit = await fx.call('policies.add', { apiId: api.id, policyRef: 'rate-limiting-flex', config: { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }] } });
+    await fx.call('policies.add', { apiId: api.id, policyRef: 'header-injection-flex', config: { inboundHeaders: [{ key: 'x-injected', value: 'yes' }] } });
+
+    const first = await fx.call('try.send', { apiId: api.id, method: 'post', path: '/items?q=1', headers: { 'X-Test': 'hello' }, body: '{"a":1}' });
+    expect(first).toMatchObject({ url: `http://127.0.0.1:${fx.gatewayPort}/echo/items?q=1`, status: 200, source: 'upstream', bodyEncoding: 'utf8', truncated: false });
+    const echoed = JSON.parse(first.body);
+    expect(echoed).toMatchObject({ method: 'POST', url: '/items?q=1', body: '{"a":1}', headers: { 'x-test': 'hello', 'x-injected': 'yes' } });
+    expect(first.headers['x-upstream']).toBe('echo');
+    expect(first.timing.totalMs).toBeGreaterThan(0);
+    expect(first.requestId).toMatch(/\S/);
+    expect(first.trace.map((entry) => [entry.policy, entry.verdict])).toEqual([
+      ['rate-limiting-flex', 'allow'],
+      ['header-injection-flex', 'modify'],
+    ]);
+    expect(first.trace[0]!.bindingId).toBe(limit.id);
+
+    const second = await fx.call('try.send', { apiId: api.id, path: '/items' });
+    expect(second).toMatchObject({ status: 429, source: 'gateway' });
+    expect(second.trace).toEqual([expect.objectContaining({ policy: 'rate-limiting-flex', verdict: 'deny', status: 429 })]);
+    expect(JSON.parse(second.body).error.code).toBeTruthy();
+    // The same request is in the traffic log under the same id.
+    const [logged] = await fx.call('traffic.list', { apiId: api.id, limit: 1 });
+    expect(logged!.id).toBe(second.requestId);
+  });
+
+  it("sends an application's credentials when it was created in this session, redacted in the traffic log", async () => {
+    const api = await fx.call('apis.create', { name: 'Secured', implementationUrl: fx.upstream.url, basePath: '/secured' });
+    await fx.call('policies.add', { apiId: api.id, policyRef: 'client-id-enforcement-flex', config: {} });
+    const app = await fx.call('applications.create', { name: 'Tryer' });
+    await fx.call('contracts.create', { applicationId: app.id, apiId: api.id });
+    expect((await fx.call('try.send', { apiId: api.id, path: '/' })).status).toBe(401);
+    const allowed = await fx.call('try.send', { apiId: api.id, path: '/', applicationId: app.id });
+    expect(allowed.status).toBe(200);
+    expect(allowed.trace).toEqual([expect.objectContaining({ policy: 'client-id-enforcement-flex', verdict: 'allow' })]);
+    const [logged] = await fx.call('traffic.list', { apiId: api.id, limit: 1 });
+    expect(logged!.clientId).toBe(app.clientId);
+    expect(logged!.requestHeaders?.authorization).toBe('[redacted]');
+    expect(JSON.stringify(logged)).not.toContain(app.clientSecret);
+
+    // An application from elsewhere: only its hash is known, so Try it says what to do.
+    const other = Store.open(fx.dataDir, { migrate: false });
+    const { application } = other.applications.create({ name: 'From elsewhere' });
+    other.close();
+    const error = await rejection(fx.call('try.send', { apiId: api.id, path: '/', applicationId: application.id }));
+    expect(error).toMatchObject({ status: 400, details: [{ path: 'applicationId', message: expect.stringMatching(/regenerate it/) }] });
+  });
+
+  it('cuts bodies at 256 KiB with a flag and sends binary bodies as base64', async () => {
+    const api = await fx.call('apis.create', { name: 'Big', implementationUrl: big.url, basePath: '/big' });
+    const result = await fx.call('try.send', { apiId: api.id, path: '/' });
+    expect(result.status).toBe(200);
+    expect(result.body.length).toBe(TRY_BODY_LIMIT);
+    expect((result as { truncated?: boolean }).truncated).toBe(true);
+    const binary = await fx.call('try.send', { apiId: api.id, path: '/binary' });
+    expect(binary).toMatchObject({ bodyEncoding: 'base64', body: Buffer.from([0, 255, 1, 254]).toString('base64') });
+  });
+
+  it('says why when the gateway is stopped, and names an unknown API', async () => {
+    const api = await fx.call('apis.create', { name: 'Stopped', implementationUrl: fx.upstream.url, basePath: '/stopped' });
+    await fx.call('gateways.stop', { id: 'gw_embedded' });
+    try {
+      const error = await rejection(fx.call('try.send', { apiId: api.id, path: '/' }));
+      expect(error).toMatchObject({ code: 'UNAVAILABLE', status: 503, message: expect.stringMatching(/stopped/) });
+    } finally {
+      await fx.call('gateways.start', { id: 'gw_embedded' });
+    }
+    expect(await rejection(fx.call('try.send', { apiId: 'api_nope', path: '/' }))).toMatchObject({ status: 400, details: [{ path: 'apiId' }] });
+  });
+});
