@@ -1,0 +1,101 @@
+/** App-level shapes: config import results, Try it, settings, system info. */
+import { z } from 'zod';
+import { idSchema, timeSchema } from './fields';
+import { policyTraceEntrySchema } from './telemetry-models';
+
+// ------------------------------------------------------------------------------ Config (YAML)
+
+export const configImportResultSchema = z.object({
+  /** Resources in the imported document, by kind (`ApiInstance`, `PolicyBinding`, …). */
+  imported: z.record(z.string(), z.number().int()),
+  warnings: z.array(z.string()),
+});
+export type ConfigImportResult = z.infer<typeof configImportResultSchema>;
+
+// ------------------------------------------------------------------------------------ Try it
+
+const headerMapSchema = z.record(z.string(), z.string());
+
+export const tryRequestSchema = z.strictObject({
+  apiId: idSchema,
+  method: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET')
+    .transform((m) => m.toUpperCase())
+    .default('GET'),
+  /** Path below the API's base path, e.g. `/posts/1?x=y`. */
+  path: z.string().regex(/^\//, 'must start with "/"').default('/'),
+  headers: headerMapSchema.default({}),
+  body: z.string().optional(),
+  /** Sends this application's client id and secret (as Basic auth and client_id/client_secret headers). */
+  applicationId: idSchema.optional(),
+  /** Run the policies and show their decisions without calling the upstream. */
+  dryRun: z.boolean().default(false),
+});
+export type TryRequest = z.input<typeof tryRequestSchema>;
+
+export const tryResultSchema = z.object({
+  /** The URL the request was sent to. */
+  url: z.string(),
+  status: z.number().int(),
+  headers: headerMapSchema,
+  body: z.string(),
+  /** `base64` when the response body is not text. */
+  bodyEncoding: z.enum(['utf8', 'base64']),
+  timing: z.object({ totalMs: z.number(), upstreamMs: z.number().optional() }),
+  source: z.enum(['gateway', 'upstream']),
+  trace: z.array(policyTraceEntrySchema),
+  requestId: z.string().optional(),
+});
+export type TryResult = z.infer<typeof tryResultSchema>;
+
+// ------------------------------------------------------------------------------------ Settings
+
+export const settingsSchema = z.object({
+  theme: z.enum(['light', 'dark', 'system']),
+  /** Electron: closing the window keeps the gateway running in the tray. */
+  closeToTray: z.boolean(),
+  desktopNotifications: z.boolean(),
+  retention: z.object({
+    /** Newest requests kept with their trace. */
+    requestLogEntries: z.number().int().min(100).max(1_000_000),
+    /** 1-second buckets. */
+    secondBucketsMinutes: z.number().int().min(1).max(24 * 60),
+    /** 1-minute buckets. */
+    minuteBucketsDays: z.number().int().min(1).max(365),
+  }),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Settings = {
+  theme: 'system',
+  closeToTray: true,
+  desktopNotifications: true,
+  retention: { requestLogEntries: 10_000, secondBucketsMinutes: 60, minuteBucketsDays: 30 },
+};
+
+export const settingsPatchSchema = z
+  .strictObject({
+    theme: settingsSchema.shape.theme,
+    closeToTray: z.boolean(),
+    desktopNotifications: z.boolean(),
+    retention: z.strictObject(settingsSchema.shape.retention.shape).partial(),
+  })
+  .partial();
+export type SettingsPatch = z.input<typeof settingsPatchSchema>;
+
+// -------------------------------------------------------------------------------------- System
+
+export const systemInfoSchema = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  /** Absent when the token comes from GATEHOUSE_ADMIN_TOKEN. */
+  adminTokenFile: z.string().optional(),
+  gatewayPort: z.number().int(),
+  adminUrl: z.string().optional(),
+  platform: z.string(),
+  startedAt: timeSchema,
+  docker: z.object({ status: z.enum(['unknown', 'available', 'unavailable']), message: z.string().optional() }),
+});
+export type SystemInfo = z.infer<typeof systemInfoSchema>;
