@@ -4,6 +4,7 @@
  * is still serving); `paused` means traffic is answered 503 on purpose.
  */
 import type { CompiledSnapshot } from './compile';
+import type { UpstreamStatus } from './upstream-probes';
 
 export const HEALTH_PATH = '/.gatehouse/health';
 
@@ -26,6 +27,8 @@ export interface GatewayHealth {
   uptimeSeconds: number;
   /** The runtime's name (replica name), when it has one. */
   name?: string;
+  /** health-check-flex results by API id (`healthy: null` until the first probes decided). */
+  upstreams: Record<string, UpstreamStatus>;
 }
 
 export function buildHealth(input: {
@@ -35,6 +38,7 @@ export function buildHealth(input: {
   counters: string;
   startedAt: number;
   name?: string;
+  upstreams?: Record<string, UpstreamStatus>;
 }): GatewayHealth {
   const apis: GatewayHealth['apis'] = [];
   for (const listener of input.current?.snapshot.listeners ?? [])
@@ -47,6 +51,7 @@ export function buildHealth(input: {
     lastConfigError: input.lastConfigError,
     counters: input.counters,
     uptimeSeconds: Math.round((Date.now() - input.startedAt) / 1000),
+    upstreams: input.upstreams ?? {},
   };
   if (input.name !== undefined) health.name = input.name;
   return health;

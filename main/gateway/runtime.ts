@@ -14,9 +14,11 @@ import type { GatewaySnapshot } from './snapshot';
 import { SnapshotError } from './snapshot-error';
 import type { RequestFactListener } from './telemetry';
 import { AgentPool } from './upstream';
+import { UpstreamProber, type UpstreamStatus, type UpstreamTransition } from './upstream-probes';
 
 export { SnapshotError } from './snapshot-error';
 export type { GatewayHealth } from './health';
+export type { UpstreamStatus, UpstreamTransition } from './upstream-probes';
 
 export interface GatewayRuntimeOptions {
   counters?: CounterStore;
@@ -53,6 +55,8 @@ export class GatewayRuntime {
   private readonly live = new Set<CompiledSnapshot>();
   private readonly agents = new AgentPool();
   private readonly dispatcher: Dispatcher;
+  /** health-check-flex probes of the serving snapshot's upstreams. */
+  private readonly prober: UpstreamProber;
   private readonly counters: CounterStore;
   private readonly log: GatewayLog;
   private readonly timeouts: ListenerTimeouts;
@@ -73,6 +77,7 @@ export class GatewayRuntime {
       captureHeaders: options.captureHeaders ?? false,
       health: () => this.health(),
     });
+    this.prober = new UpstreamProber({ log: this.log });
   }
 
   /** Version of the snapshot serving traffic, if any. */
@@ -157,6 +162,7 @@ export class GatewayRuntime {
       this.retire(host);
     }
     previous?.retire();
+    this.prober.update(snapshot);
     this.log('info', `config ${compiled.version} applied: ${[...compiled.listeners.values()].reduce((n, l) => n + l.apis.length, 0)} API(s) on ${compiled.listeners.size} listener(s)`);
   }
 
@@ -199,7 +205,18 @@ export class GatewayRuntime {
       counters: this.counters.kind,
       startedAt: this.startedAt,
       name: this.options.name,
+      upstreams: this.prober.status(),
     });
+  }
+
+  /** Health-check results by API id (APIs with a health-check-flex binding). */
+  upstreamHealth(): Record<string, UpstreamStatus> {
+    return this.prober.status();
+  }
+
+  /** Called once per change of an upstream's health; returns the unsubscribe function. */
+  onUpstreamTransition(listener: (transition: UpstreamTransition) => void): () => void {
+    return this.prober.onTransition(listener);
   }
 
   listenerAddresses(): ListenerAddress[] {
@@ -221,6 +238,7 @@ export class GatewayRuntime {
    */
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.stopped = true;
+    this.prober.stop();
     await this.queue;
     const hosts = [...this.hosts.values(), ...this.retiring];
     this.hosts.clear();

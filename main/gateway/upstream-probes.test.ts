@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { snapshotFor, type ApiSnapshotInput } from './testing';
+import { request } from '../testing/net';
+import { snapshotFor, startGateway, type ApiSnapshotInput } from './testing';
 import { UpstreamProber, type UpstreamTransition } from './upstream-probes';
 
 /** A real upstream that can be stopped and started again on the same port. */
@@ -207,5 +208,31 @@ describe('UpstreamProber', () => {
       },
       { timeout: 3000, interval: 20 },
     );
+  });
+
+  it('runs inside the gateway runtime: apply starts probes, /.gatehouse/health shows them, transitions are announced, stop ends them', async () => {
+    const up = await upstream();
+    const gateway = await startGateway({ id: 'orders', name: 'Orders', basePath: '/orders', upstream: up.url, policies: [check({ path: '/ping', intervalSeconds: 0.1, unhealthyThreshold: 1 })] });
+    try {
+      const transitions: UpstreamTransition[] = [];
+      const off = gateway.runtime.onUpstreamTransition((t) => transitions.push(t));
+      await vi.waitFor(() => expect(gateway.runtime.upstreamHealth().orders?.healthy).toBe(true), { timeout: 2000, interval: 10 });
+      // The health-check binding is not a per-request policy: traffic flows as usual.
+      expect((await request(gateway.url('/orders/x'))).status).toBe(200);
+      const health = (await request(gateway.url('/.gatehouse/health'))).json();
+      expect(health.upstreams.orders).toMatchObject({ healthy: true, apiName: 'Orders', url: `${up.url}/ping`, consecutiveFailures: 0 });
+
+      await up.stop();
+      await vi.waitFor(() => expect(transitions.map((t) => t.healthy)).toContain(false), { timeout: 2000, interval: 10 });
+      expect((await request(gateway.url('/.gatehouse/health'))).json().upstreams.orders).toMatchObject({ healthy: false, lastError: expect.stringMatching(/connection refused/) });
+      off();
+
+      // A snapshot without the binding stops probing that API.
+      await gateway.apply({ id: 'orders', name: 'Orders', basePath: '/orders', upstream: up.url });
+      expect(gateway.runtime.upstreamHealth()).toEqual({});
+    } finally {
+      await gateway.close();
+    }
+    expect(gateway.runtime.upstreamHealth()).toEqual({});
   });
 });
