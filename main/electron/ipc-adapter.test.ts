@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../shared/contract/client';
+import { createClient, type Transport } from '../../shared/contract/client';
 import { ContractError } from '../../shared/contract/errors';
 import { methodNames } from '../../shared/contract/methods';
 import { eventNames } from '../../shared/contract/events';
@@ -44,6 +44,11 @@ afterEach(() => dispose());
 
 const upstream = () => fixture.upstream.url;
 
+/** The renderer's view: the preload bridge over the fake IPC of `window` (as renderer/src/transport/ipc-transport.ts uses it). */
+function bridgeTransport(): Transport {
+  return createBridge(new FakeIpcRenderer(ipcMain, window), { methods: methodNames, events: eventNames }) as unknown as Transport;
+}
+
 describe('handlers', () => {
   it('registers one channel per contract method, plus the link opener, and removes them all', () => {
     register();
@@ -55,7 +60,7 @@ describe('handlers', () => {
 
   it('serves the contract through the preload bridge end to end (create, list, events)', async () => {
     register();
-    const client = createClient(createBridge(new FakeIpcRenderer(ipcMain, window), { methods: methodNames, events: eventNames }));
+    const client = createClient(bridgeTransport());
     const changes: unknown[] = [];
     const off = client.on('resource.changed', (change) => changes.push(change));
     const api = await client.apis.create({ name: 'IPC Orders', implementationUrl: upstream() });
@@ -104,7 +109,7 @@ describe('error envelope', () => {
   it('answers NOT_FOUND for an unknown id, and the client rebuilds a ContractError', async () => {
     register();
     expect(await ipcMain.invoke(methodChannel('apis.get'), { sender: window }, { id: 'nope' })).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining('nope') } });
-    const client = createClient(createBridge(new FakeIpcRenderer(ipcMain, window), { methods: methodNames, events: eventNames }));
+    const client = createClient(bridgeTransport());
     const error = await client.apis.get({ id: 'nope' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractError);
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404 });

@@ -36,6 +36,16 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/**
+ * Optional hook for the desktop app: `npm start` builds better-sqlite3 for Electron's ABI into a
+ * cache and passes its path in GATEHOUSE_SQLITE_BINDING, so node_modules keeps the Node build
+ * (and the tests keep working). Unset, better-sqlite3 loads its own build as usual.
+ */
+export function sqliteNativeBinding(env: NodeJS.ProcessEnv = process.env): { nativeBinding?: string } {
+  const binding = env.GATEHOUSE_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
+}
+
 export function databasePath(dataDir: string): string {
   return path.join(dataDir, DATABASE_FILE);
 }
@@ -44,7 +54,7 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Sqlite
   const migrations = options.migrations ?? MIGRATIONS;
   mkdirSync(dataDir, { recursive: true });
   const file = databasePath(dataDir);
-  const db = new Database(file, { readonly: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
+  const db = new Database(file, { readonly: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS, ...sqliteNativeBinding() });
   try {
     // Refuse a newer schema before changing anything, not even the journal mode.
     const fileVersion = userVersion(db);

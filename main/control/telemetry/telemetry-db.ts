@@ -4,6 +4,7 @@
  * Schema versions via `PRAGMA user_version`; a file from a newer Gatehouse is refused untouched.
  */
 import Database from 'better-sqlite3';
+import { sqliteNativeBinding } from '../../store/database';
 import type { BucketData } from './aggregator';
 
 export type BucketKind = 'second' | 'minute';
@@ -62,7 +63,7 @@ export class TelemetryDb {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(readonly file: string) {
-    this.db = new Database(file);
+    this.db = new Database(file, sqliteNativeBinding());
     try {
       this.db.pragma('journal_mode = WAL');
       // Telemetry may lose the last flush on a power cut, never its consistency: NORMAL is enough in WAL.
