@@ -174,3 +174,26 @@ describe('live apply through the embedded gateway', () => {
     expect((await request(`${fx.gatewayUrl}/users/1`)).status).toBe(429);
   });
 });
+
+describe('starting while the gateway port is taken', () => {
+  it('starts anyway, shows the error on the gateway, and recovers when the port is changed', async () => {
+    const busy = await startServer((_req, res) => res.end('someone else'));
+    const blocked = await startControlFixture({ gatewayPort: busy.port });
+    try {
+      const gateway = await blocked.call('gateways.get', { id: 'gw_embedded' });
+      expect(gateway).toMatchObject({ status: 'error', lastError: expect.stringMatching(/already in use/) });
+      // Changes that do not touch the gateway still work; ones that do say why they cannot.
+      expect((await blocked.call('settings.update', { theme: 'light' })).theme).toBe('light');
+      const refused = await rejection(blocked.call('apis.create', { name: 'Users', implementationUrl: blocked.upstream.url, basePath: '/users' }));
+      expect(refused).toMatchObject({ status: 409, message: expect.stringMatching(/already in use/) });
+      expect(await blocked.call('apis.list', {})).toEqual([]);
+      const port = await freePort();
+      expect(await blocked.call('gateways.update', { id: 'gw_embedded', port })).toMatchObject({ status: 'running', port });
+      await blocked.call('apis.create', { name: 'Users', implementationUrl: blocked.upstream.url, basePath: '/users' });
+      expect((await request(`http://127.0.0.1:${port}/users/1`)).status).toBe(200);
+    } finally {
+      await blocked.close();
+      await busy.close();
+    }
+  });
+});

@@ -49,6 +49,11 @@ export class LiveConfig {
   private watchTimer: NodeJS.Timeout | undefined;
   /** The last apply failure (start-up or outside change), shown on the gateway until a success. */
   lastError: string | undefined;
+  /**
+   * Version of the stored config the runtime could not take (e.g. its port is in use). Writes
+   * that leave it unchanged (settings, alert rules) commit without retrying the apply.
+   */
+  private failedVersion: string | undefined;
 
   constructor(private readonly options: LiveConfigOptions) {
     this.dataVersion = options.store.dataVersion();
@@ -72,16 +77,22 @@ export class LiveConfig {
     try {
       const changes: ResourceChange[] = [];
       const result = change(store, changes);
+      if (result instanceof Promise) throw new Error('LiveConfig.write: the change must be synchronous (it runs inside a transaction)');
       const build = this.build();
-      if (build.errors.length > 0) throw invalidConfig(build.errors);
-      if (build.snapshot.version !== runtime.version) {
+      const version = build.snapshot.version;
+      const untouchedFailure = version === this.failedVersion;
+      if (build.errors.length > 0 && !untouchedFailure) throw invalidConfig(build.errors);
+      if (version !== runtime.version && !untouchedFailure) {
         await this.apply(build.snapshot);
         applied = build.snapshot;
       }
       store.db.exec('COMMIT');
       this.dataVersion = store.dataVersion();
-      this.lastError = undefined;
-      runtime.reportConfigError(undefined);
+      if (applied) {
+        this.failedVersion = undefined;
+        this.lastError = undefined;
+        runtime.reportConfigError(undefined);
+      }
       for (const item of changes) this.options.bus.emit('resource.changed', item);
       if (applied) this.announce(applied);
       return result;
@@ -107,12 +118,14 @@ export class LiveConfig {
       if (build.errors.length > 0) throw invalidConfig(build.errors);
       if (build.snapshot.version === this.options.runtime.version) return undefined;
       await this.apply(build.snapshot);
+      this.failedVersion = undefined;
       this.lastError = undefined;
       this.options.runtime.reportConfigError(undefined);
       this.announce(build.snapshot);
       return build.snapshot;
     } catch (error) {
       // Nobody to hand the error to: keep serving the last good snapshot and say why.
+      this.failedVersion = build.snapshot.version;
       this.lastError = (error as Error).message;
       this.options.runtime.reportConfigError({ message: this.lastError });
       this.options.log('error', `gateway config not applied: ${this.lastError}`);
