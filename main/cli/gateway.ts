@@ -68,6 +68,11 @@ export const gatewayCommand: CliCommand = {
         if (level !== 'info' || verbose) process.stderr.write(`gatehouse ${level}: ${message}\n`);
       },
     });
+    // health-check-flex results, also with --quiet: an upstream going down is what you want to see.
+    runtime.onUpstreamTransition((t) => {
+      if (t.healthy) process.stdout.write(`upstream of ${t.apiName} is healthy (${t.url}: ${t.detail})\n`);
+      else process.stderr.write(`gatehouse warn: upstream of ${t.apiName} is DOWN (${t.url}: ${t.detail})\n`);
+    });
     try {
       await runtime.apply(withHostOverride(first.snapshot, hostOverride));
     } catch (error) {
