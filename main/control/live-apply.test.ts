@@ -149,6 +149,7 @@ describe('live apply through the embedded gateway', () => {
 
   it('applies commits made by another process (or connection) within a second', async () => {
     const api = await createUsersApi();
+    const announced = fx.plane.bus.next('resource.changed', (event) => event.kind === 'config', 2000);
     const other = Store.open(fx.dataDir, { migrate: false });
     other.apis.update(api.id, { enabled: false });
     other.close();
@@ -160,6 +161,8 @@ describe('live apply through the embedded gateway', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(status).toBe(503);
+    expect(await announced).toEqual({ kind: 'config', id: '*', action: 'updated' });
+    expect((await fx.call('apis.get', { id: api.id })).enabled).toBe(false);
   });
 
   it('restart keeps everything and serves it again', async () => {

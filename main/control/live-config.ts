@@ -133,7 +133,7 @@ export class LiveConfig {
     }
   }
 
-  /** Polls data_version; a commit from another connection triggers a reconcile. */
+  /** Polls data_version; a commit from another connection (or process) triggers a reconcile. */
   watch(): void {
     if (this.watchTimer) return;
     this.watchTimer = setInterval(() => {
@@ -145,9 +145,16 @@ export class LiveConfig {
       }
       if (version === this.dataVersion) return;
       this.dataVersion = version;
-      this.options.log('info', 'the store was changed by another process; applying it');
-      this.options.bus.emit('resource.changed', { kind: 'config', id: '*', action: 'updated' });
-      this.reconcile().catch(() => undefined);
+      // Only commits that change the gateway's config are announced: alert events written on
+      // the read connection, for instance, are not a config change.
+      this.reconcile().then(
+        (applied) => {
+          if (!applied) return;
+          this.options.log('info', 'the store was changed by another process; applied it');
+          this.options.bus.emit('resource.changed', { kind: 'config', id: '*', action: 'updated' });
+        },
+        () => undefined,
+      );
     }, this.options.watchIntervalMs ?? 500);
     this.watchTimer.unref();
   }
