@@ -12,6 +12,7 @@ import packageJson from '../../package.json';
 import type { ContractHandlers } from '../../shared/contract/methods';
 import type { SystemInfo } from '../../shared/contract/models';
 import { findPolicy } from '../../shared/policies/catalogue';
+import { startAlerting, type Alerting } from '../alerts/alerting';
 import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import { MemoryCounterStore } from '../policies/counters';
@@ -42,6 +43,8 @@ export interface ControlPlaneOptions {
   telemetryFlushIntervalMs?: number;
   /** How often commits by other processes are looked for (default 500 ms). */
   watchIntervalMs?: number;
+  /** How often alert rules are evaluated (default 1000 ms; tests go faster). */
+  alertIntervalMs?: number;
 }
 
 /** Live state of docker gateways comes from the Docker manager, when one is attached. */
@@ -166,6 +169,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
   });
 
   const unsubscribe: (() => void)[] = [];
+  let alerts: Alerting | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -184,10 +188,12 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
       // A port in use must not keep the app from starting: the gateway shows the error instead.
       await live.reconcile().catch(() => undefined);
       live.watch();
+      alerts = startPlaneAlerting({ reader, live, runtime, telemetry, bus, gatewayState, log, intervalMs: options.alertIntervalMs });
     },
 
     stop() {
       stopping ??= (async () => {
+        await alerts?.stop();
         for (const off of unsubscribe.splice(0)) off();
         await live.close();
         await runtime.stop({ graceMs: 5_000 });
@@ -217,6 +223,53 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
 
     setGatewayStateProvider(provider) {
       gatewayStateProvider = provider;
+    },
+  };
+}
+
+/**
+ * The alert evaluator (main/alerts) over this plane's telemetry, upstream health checks and
+ * gateway status. Its event writes queue behind config writes on the writer connection, which
+ * may be inside a transaction while a snapshot is applied.
+ */
+function startPlaneAlerting(deps: {
+  reader: Store;
+  live: LiveConfig;
+  runtime: GatewayRuntime;
+  telemetry: Telemetry;
+  bus: EventBus;
+  gatewayState: (gateway: GatewayRecord) => GatewayLiveState;
+  log: ControlLog;
+  intervalMs: number | undefined;
+}): Alerting {
+  const { reader, live, runtime, telemetry, bus, gatewayState, log, intervalMs } = deps;
+  // The UI and the tray show upstream health on the API: tell them when it changes.
+  const offHealth = runtime.onUpstreamTransition((t) => {
+    log(t.healthy ? 'info' : 'warn', `upstream of ${t.apiName} is ${t.healthy ? 'healthy' : 'DOWN'} (${t.url}: ${t.detail})`);
+    bus.emit('resource.changed', { kind: 'api', id: t.apiId, action: 'updated', apiId: t.apiId });
+  });
+  const alerting = startAlerting({
+    rules: { list: () => reader.alertRules.list() },
+    events: {
+      latest: (ruleId) => reader.alertEvents.latest(ruleId),
+      insert: (event) => live.write((tx) => tx.alertEvents.insert(event)),
+      setDelivery: (id, delivery) => live.write((tx) => tx.alertEvents.setDelivery(id, delivery)),
+    },
+    telemetry,
+    bus,
+    upstreamHealth: () => runtime.upstreamHealth(),
+    gateways: () => reader.gateways.list().map((gateway) => toGateway(gateway, gatewayState(gateway))),
+    gatewayApiIds: (gatewayId) => reader.apis.listByGateway(gatewayId).map((api) => api.id),
+    apiName: (apiId) => reader.apis.get(apiId)?.name,
+    gatewayName: (gatewayId) => reader.gateways.get(gatewayId)?.name,
+    log,
+    ...(intervalMs ? { intervalMs } : {}),
+  });
+  return {
+    ...alerting,
+    stop: async (options) => {
+      offHealth();
+      await alerting.stop(options);
     },
   };
 }

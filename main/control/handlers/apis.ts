@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/errors';
 import type { ContractHandlers } from '../../../shared/contract/methods';
 import { policyCatalogue } from '../../../shared/policies/catalogue';
-import type { ApiPatch } from '../../store/apis';
+import type { ApiPatch, ApiRecord } from '../../store/apis';
 import { toApi, toPolicyBinding } from '../models';
 import { resolveTls, validatePolicyConfig } from '../policy-config';
 import {
@@ -33,6 +33,12 @@ type ApiHandlers = Pick<
 
 export function apiHandlers(ctx: HandlerContext): ApiHandlers {
   const { store, live } = ctx;
+  /** With the health-check result of the embedded gateway (green/red in the UI and the tray). */
+  const view = (record: ApiRecord) => {
+    const health = ctx.runtime.upstreamHealth()[record.id];
+    if (!health) return toApi(record);
+    return { ...toApi(record), upstreamHealth: health.healthy === null ? ('unknown' as const) : health.healthy ? ('healthy' as const) : ('unhealthy' as const) };
+  };
 
   /** TLS bindings must name readable, matching certificates before they reach the gateway. */
   const checkTls = (policyRef: string, config: Record<string, unknown>) => {
@@ -42,9 +48,9 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
   };
 
   return {
-    'apis.list': async ({ gatewayId }) => (gatewayId ? store.apis.listByGateway(gatewayId) : store.apis.list()).map(toApi),
+    'apis.list': async ({ gatewayId }) => (gatewayId ? store.apis.listByGateway(gatewayId) : store.apis.list()).map(view),
 
-    'apis.get': async ({ id }) => toApi(requireApi(store, id)),
+    'apis.get': async ({ id }) => view(requireApi(store, id)),
 
     'apis.create': async (input) =>
       live.write((tx, changes) => {
