@@ -61,7 +61,9 @@ export function exportResources(store: Store): DeclarativeResource[] {
 
   const tierNames = new Map<string, string>();
   const tierAllocator = new NameAllocator('tier');
-  for (const tier of store.tiers.list()) {
+  // By API, then tier name: which tier keeps the plain name when two share one is then stable.
+  const tiers = store.tiers.list().sort((a, b) => compare(apiNames.get(a.apiId)!, apiNames.get(b.apiId)!) || compare(a.name, b.name) || compare(a.id, b.id));
+  for (const tier of tiers) {
     const name = tierAllocator.take(tier.name);
     tierNames.set(tier.id, name);
     resources.push({
@@ -157,6 +159,10 @@ function policySpec(binding: PolicyBindingRecord): Record<string, unknown> {
     order: binding.order,
     ...(binding.rules && binding.rules.length > 0 ? { rules: binding.rules } : {}),
   };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function hostForUrl(host: string): string {

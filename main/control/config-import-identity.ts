@@ -25,16 +25,17 @@ export interface IdentityPlan {
 export function importIdentity(ctx: ImportContext, resources: readonly AnyResource[], apis: ApiPlan, gateways: GatewayPlan): IdentityPlan {
   const plan: IdentityPlan = { tiers: [], applications: [], contracts: [], alertRules: [] };
   const now = Date.now();
+  // References go by metadata.name, so a name used twice would be ambiguous.
+  for (const kind of ['SlaTier', 'Application', 'Contract', 'AlertRule']) uniqueNames(ctx, resources.filter((resource) => resource.kind === kind));
 
   const tierIds = new Map<string, { id: string; apiId: string }>();
-  const tierNames = new Set<string>();
+  const tierNames = new Map<string, string>();
   for (const tier of resourcesOfKind(resources, 'SlaTier')) {
     const apiId = apis.idsByName.get(tier.spec.apiRef.name);
     if (!apiId) continue; // a missing API was reported by the loader
     const id = ctx.idFor(tier, 'tier');
     const name = ctx.displayName(tier);
-    if (tierNames.has(`${apiId} ${name}`)) ctx.error(tier, ['metadata', 'name'], `API ${tier.spec.apiRef.name} has two tiers named "${name}"`);
-    tierNames.add(`${apiId} ${name}`);
+    if (clashes(tierNames, `${apiId} ${name}`, tier)) ctx.error(tier, ['metadata', 'name'], `API ${tier.spec.apiRef.name} has two tiers named "${name}"`);
     tierIds.set(tier.metadata.name, { id, apiId });
     plan.tiers.push({
       id,
@@ -49,12 +50,11 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
   }
 
   const appIds = new Map<string, string>();
-  const appNames = new Set<string>();
+  const appNames = new Map<string, string>();
   for (const app of resourcesOfKind(resources, 'Application')) {
     const id = ctx.idFor(app, 'app');
     const name = ctx.displayName(app);
-    if (appNames.has(name)) ctx.error(app, ['metadata', 'name'], `two applications named "${name}"`);
-    appNames.add(name);
+    if (clashes(appNames, name, app)) ctx.error(app, ['metadata', 'name'], `two applications named "${name}"`);
     appIds.set(app.metadata.name, id);
     appIds.set(app.spec.clientId, id);
     plan.applications.push({
@@ -67,11 +67,19 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
     });
   }
 
+  const pairs = new Map<string, string>();
   for (const contract of resourcesOfKind(resources, 'Contract')) {
     const applicationId = appIds.get(contract.spec.application);
     const apiId = apis.idsByName.get(contract.spec.api);
     const tier = contract.spec.tier !== undefined ? tierIds.get(contract.spec.tier) : undefined;
     if (!applicationId || !apiId || (contract.spec.tier !== undefined && !tier)) continue; // reported by the loader
+    const pair = `${applicationId} ${apiId}`;
+    const previous = pairs.get(pair);
+    if (previous !== undefined) {
+      ctx.error(contract, ['spec', 'api'], `application ${contract.spec.application} already has a contract for ${contract.spec.api} (Contract ${previous})`);
+      continue;
+    }
+    pairs.set(pair, contract.metadata.name);
     plan.contracts.push({
       id: ctx.idFor(contract, 'con'),
       applicationId,
@@ -82,7 +90,7 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
     });
   }
 
-  const ruleNames = new Set<string>();
+  const ruleNames = new Map<string, string>();
   for (const rule of resourcesOfKind(resources, 'AlertRule')) {
     const { api, gateway, ...rest } = rule.spec as Record<string, unknown>;
     const input: Record<string, unknown> = { ...rest, name: ctx.displayName(rule) };
@@ -106,8 +114,7 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
       continue;
     }
     const value = parsed.data;
-    if (ruleNames.has(value.name)) ctx.error(rule, ['metadata', 'name'], `two alert rules named "${value.name}"`);
-    ruleNames.add(value.name);
+    if (clashes(ruleNames, value.name, rule)) ctx.error(rule, ['metadata', 'name'], `two alert rules named "${value.name}"`);
     for (const detail of checkAlertScopeOnPlan(value, apis, gateways))
       ctx.error(rule, ['spec', detail.path === 'apiId' ? 'api' : detail.path === 'gatewayId' ? 'gateway' : detail.path], detail.message);
     plan.alertRules.push({
@@ -122,6 +129,22 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
     });
   }
   return plan;
+}
+
+/** Display names must be unique too; the same metadata.name twice is reported by uniqueNames. */
+function clashes(seen: Map<string, string>, key: string, resource: AnyResource): boolean {
+  const other = seen.get(key);
+  if (other === undefined) seen.set(key, resource.metadata.name);
+  return other !== undefined && other !== resource.metadata.name;
+}
+
+function uniqueNames(ctx: ImportContext, resources: readonly AnyResource[]): void {
+  const seen = new Map<string, AnyResource>();
+  for (const resource of resources) {
+    const first = seen.get(resource.metadata.name);
+    if (first) ctx.error(resource, ['metadata', 'name'], `${resource.kind} "${resource.metadata.name}" is already declared at ${first.file}:${first.line}`);
+    else seen.set(resource.metadata.name, resource);
+  }
 }
 
 /** checkAlertScope against the plan (the store does not hold the imported rows yet). */

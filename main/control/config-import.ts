@@ -152,7 +152,7 @@ function planGateways(ctx: ImportContext, resources: LoadedResource<'Gateway'>[]
     const id = ctx.idFor(resource, 'gw', claimsDefault ? EMBEDDED_GATEWAY_ID : annotated);
     if (id === EMBEDDED_GATEWAY_ID && spec.mode !== 'embedded') ctx.error(resource, ['spec', 'mode'], 'the built-in gateway is embedded');
     const name = ctx.displayName(resource);
-    if (names.has(name)) ctx.error(resource, ['metadata', 'name'], `two gateways named "${name}"`);
+    if (names.has(name) || byName.has(resource.metadata.name)) ctx.error(resource, ['metadata', 'name'], `two gateways named "${resource.metadata.name}"`);
     names.add(name);
     if (spec.host !== undefined && typeof spec.host !== 'string') ctx.error(resource, ['spec', 'host'], 'must be a host such as 127.0.0.1');
     const host = typeof spec.host === 'string' && spec.host ? spec.host : spec.mode === 'docker' ? '0.0.0.0' : '127.0.0.1';

@@ -236,6 +236,31 @@ spec:
     expect(await fx.call('config.export', {})).toBe(before);
   });
 
+  it('refuses names used twice (references would be ambiguous) and duplicate contracts', async () => {
+    const api = `apiVersion: gateway.mulesoft.com/v1alpha1
+kind: ApiInstance
+metadata: {name: a}
+spec: {address: "http://127.0.0.1:${fx.gatewayPort}/a", services: {u: {address: "${fx.upstream.url}/"}}}
+`;
+    const app = (clientId: string) => `---
+apiVersion: gatehouse.dev/v1
+kind: Application
+metadata: {name: x}
+spec: {clientId: ${clientId}, clientSecret: secret-123}
+`;
+    const contract = (name: string) => `---
+apiVersion: gatehouse.dev/v1
+kind: Contract
+metadata: {name: ${name}}
+spec: {application: one, api: a}
+`;
+    const duplicateContract = await rejection(fx.call('config.import', { yaml: api + app('one') + contract('c1') + contract('c2') }));
+    expect(duplicateContract.details).toEqual([expect.objectContaining({ line: 19, path: 'spec.api', message: expect.stringContaining('already has a contract for a (Contract c1') })]);
+    const duplicateName = await rejection(fx.call('config.import', { yaml: api + app('one') + app('two') }));
+    expect(duplicateName.details).toEqual([expect.objectContaining({ line: 13, path: 'metadata.name', message: 'Application "x" is already declared at config.yaml:6' })]);
+    expect(await fx.call('apis.list', {})).toEqual([]);
+  });
+
   it('refuses what the app cannot represent, with the line to change', async () => {
     const yaml = `apiVersion: gateway.mulesoft.com/v1alpha1
 kind: ApiInstance
@@ -312,10 +337,12 @@ describe('gatehouse export / import commands', () => {
     const code = await importCommand.run([file, '--data-dir', fx.dataDir]).finally(() => io.restore());
     expect(code).toBe(2);
     const lines = io.out.join('').trim().split('\n');
-    expect(lines).toHaveLength(3);
+    // The first SlaTier is the one of "Users-API" ("Users-API" sorts before "orders"), which a contract uses.
+    expect(lines, lines.join('\n')).toHaveLength(4);
     expect(lines[0]).toMatch(new RegExp(`^${file}:\\d+: spec\\.policies\\[1\\]\\.config\\.rateLimits\\[0\\]\\.maximumRequests: `));
     expect(lines[1]).toMatch(new RegExp(`^${file}:\\d+: kind: unknown kind "SlaTeir" \\(did you mean SlaTier\\?\\)`));
-    expect(lines[2]).toBe(`${file}: 2 errors, nothing was imported`);
+    expect(lines[2]).toMatch(new RegExp(`^${file}:\\d+: spec\\.tier: no SlaTier named "Gold-tier"`));
+    expect(lines[3]).toBe(`${file}: 3 errors, nothing was imported`);
     expect(await fx.call('config.export', {})).toBe(before);
     expect(readFileSync(file, 'utf8')).toContain('SlaTeir');
   });
