@@ -80,7 +80,7 @@ describe('try.send', () => {
     const result = await fx.call('try.send', { apiId: api.id, path: '/' });
     expect(result.status).toBe(200);
     expect(result.body.length).toBe(TRY_BODY_LIMIT);
-    expect((result as { truncated?: boolean }).truncated).toBe(true);
+    expect(result.truncated).toBe(true);
     const binary = await fx.call('try.send', { apiId: api.id, path: '/binary' });
     expect(binary).toMatchObject({ bodyEncoding: 'base64', body: Buffer.from([0, 255, 1, 254]).toString('base64') });
   });

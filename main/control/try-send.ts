@@ -28,7 +28,7 @@ export interface TrySendOptions {
 
 export type TryRequestInput = ParsedInput<'try.send'>;
 
-export async function trySend(input: TryRequestInput, options: TrySendOptions): Promise<TryResult & { truncated: boolean }> {
+export async function trySend(input: TryRequestInput, options: TrySendOptions): Promise<TryResult> {
   const { api, gateway } = options;
   // A gateway bound to every interface is reached on loopback; one bound to an address, there.
   const host = gateway.host === '0.0.0.0' || gateway.host === '::' ? '127.0.0.1' : gateway.host;

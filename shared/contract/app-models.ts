@@ -43,6 +43,8 @@ export const tryResultSchema = z.object({
   body: z.string(),
   /** `base64` when the response body is not text. */
   bodyEncoding: z.enum(['utf8', 'base64']),
+  /** The body was cut at 256 KiB (Try it is for looking, not for downloads). */
+  truncated: z.boolean().optional(),
   timing: z.object({ totalMs: z.number(), upstreamMs: z.number().optional() }),
   source: z.enum(['gateway', 'upstream']),
   trace: z.array(policyTraceEntrySchema),
