@@ -1,0 +1,77 @@
+// Electron and native modules, for `npm start` and `npm run dist`:
+// - electronLaunchCheck(): can the Electron binary run here (installed, a display)? If not, why.
+// - ensureElectronSqlite(): better-sqlite3 built for Electron's ABI, in a cache
+//   (.cache/electron-native/<key>/better_sqlite3.node), never in node_modules, so `npm test`
+//   under Node keeps its own build. Prebuilt binary first (prebuild-install), else node-gyp.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+export function electronVersion() {
+  return JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+}
+
+/**
+ * The Electron executable without triggering electron's download-on-require: `path.txt` is
+ * written by electron's install script once the binary is in place.
+ */
+export function electronBinary(env = process.env) {
+  const packageDir = path.join(root, 'node_modules', 'electron');
+  const pathFile = path.join(packageDir, 'path.txt');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
+  if (env.ELECTRON_OVERRIDE_DIST_PATH) return path.join(env.ELECTRON_OVERRIDE_DIST_PATH, relative || 'electron');
+  return relative ? path.join(packageDir, 'dist', relative) : undefined;
+}
+
+/** `{ ok: true, binary }` or `{ ok: false, reason }` (one line, says what is missing). */
+export function electronLaunchCheck(env = process.env, platform = process.platform) {
+  if (env.GATEHOUSE_HEADLESS === '1') return { ok: false, reason: 'GATEHOUSE_HEADLESS=1 is set' };
+  const binary = electronBinary(env);
+  if (!binary || !existsSync(binary)) return { ok: false, reason: 'Electron binary not installed (offline install; `npx install-electron` fetches it)' };
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { ok: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  return { ok: true, binary };
+}
+
+export function sqliteCacheFile({ version = electronVersion(), platform = process.platform, arch = process.arch } = {}) {
+  const sqliteVersion = JSON.parse(readFileSync(path.join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')).version;
+  const key = `better-sqlite3-${sqliteVersion}-electron-${version}-${platform}-${arch}`;
+  return path.join(root, '.cache', 'electron-native', key, 'better_sqlite3.node');
+}
+
+function run(command, args, cwd, log) {
+  log(`$ ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, npm_config_build_from_source: '' } });
+  if (result.status !== 0) log((result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n').slice(-5).join('\n'));
+  return result.status === 0;
+}
+
+/**
+ * Returns the path of better-sqlite3 built for Electron; builds it into the cache when missing.
+ * Throws with the reason when neither a prebuilt binary nor a local compile works.
+ */
+export function ensureElectronSqlite({ version = electronVersion(), platform = process.platform, arch = process.arch, log = () => {} } = {}) {
+  const target = sqliteCacheFile({ version, platform, arch });
+  if (existsSync(target)) return target;
+  const source = path.dirname(require.resolve('better-sqlite3/package.json'));
+  const work = `${path.dirname(target)}.build-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  // A private copy of the package, so node_modules/better-sqlite3/build is never touched.
+  cpSync(source, work, { recursive: true, filter: (file) => !file.startsWith(path.join(source, 'build')) });
+  try {
+    const prebuild = path.join(path.dirname(require.resolve('prebuild-install/package.json')), 'bin.js');
+    const built =
+      run(process.execPath, [prebuild, '--runtime', 'electron', '--target', version, '--arch', arch, '--platform', platform], work, log) ||
+      run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], work, log);
+    const output = path.join(work, 'build', 'Release', 'better_sqlite3.node');
+    if (!built || !existsSync(output)) throw new Error(`could not build better-sqlite3 for Electron ${version} (${platform}-${arch}): no prebuilt binary could be downloaded and node-gyp failed`);
+    mkdirSync(path.dirname(target), { recursive: true });
+    renameSync(output, target);
+    return target;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
