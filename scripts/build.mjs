@@ -1,7 +1,7 @@
 // Bundles the Node entry points with esbuild. Dependencies stay external (native modules such
 // as better-sqlite3 must be loaded from node_modules); `typescript` only type-checks.
 import { build } from 'esbuild';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', sourcemap: true, logLevel: 'warning' };
@@ -22,3 +22,11 @@ console.log('built dist/cli.cjs');
 
 // --- Electron (main/electron, owned by the Electron shell): app.cjs + preload.cjs, with --all.
 if (process.argv.includes('--all')) await (await import('./electron-build.mjs')).buildElectron(buildAtomically);
+
+// --- Renderer (renderer/, owned by the UI): the web UI into dist/renderer with Vite, with --all.
+if (process.argv.includes('--all') && existsSync('renderer/index.html')) {
+  const { spawnSync } = await import('node:child_process');
+  const vite = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (vite.status !== 0) process.exit(vite.status ?? 1);
+  console.log('built dist/renderer');
+}

@@ -47,7 +47,15 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
       for (const key of issue.keys) out[formatIssuePath([...issue.path, key])] ??= 'unknown field';
       continue;
     }
-    out[formatIssuePath(issue.path)] ??= issue.message;
+    out[formatIssuePath(issue.path)] ??= friendlyMessage(issue.message);
   }
   return out;
+}
+
+/** zod's "Invalid input: expected number, received undefined" says "required" in a form. */
+function friendlyMessage(message: string): string {
+  if (/received undefined$/.test(message)) return 'required';
+  const match = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (match) return `must be a ${match[1] === 'int' ? 'whole number' : match[1]}`;
+  return message;
 }

@@ -81,3 +81,11 @@ export function useAppStore<T>(selector: (state: AppState) => T): T {
 export function useClient(): ContractClient {
   return useAppContext().client;
 }
+
+/**
+ * The store's actions (stable functions) without subscribing to its data: for event handlers.
+ * Never read data from it in render; use `useAppStore(selector)` for that.
+ */
+export function useActions(): AppState {
+  return useAppContext().store.getState();
+}

@@ -17,7 +17,7 @@ export function TabNav({ label, tabs, current }: { label: string; tabs: { id: st
   );
 }
 
-export function Segmented<T extends string>({ label, options, value, onChange }: { label: string; options: { value: T; label: ReactNode }[]; value: T; onChange(value: T): void }) {
+export function Segmented<T extends string>({ label, options, value, onChange }: { label: string; options: { value: NoInfer<T>; label: ReactNode }[]; value: T; onChange(value: NoInfer<T>): void }) {
   function onKeyDown(event: KeyboardEvent) {
     const index = options.findIndex((option) => option.value === value);
     const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;

@@ -1,0 +1,139 @@
+/**
+ * Turns a policy's zod schema into a form description: zod → JSON Schema (zod 4's
+ * toJSONSchema) → field kinds per property. Values are edited immutably by path, and the same
+ * zod schema validates them, so the form's errors are the server's errors.
+ */
+import { z } from 'zod';
+import type { PolicyCatalogueEntry } from '../../../shared/policies/catalogue-entry';
+
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minItems?: number;
+  minLength?: number;
+  pattern?: string;
+}
+
+export type FieldKind = 'boolean' | 'number' | 'integer' | 'enum' | 'string' | 'string-list' | 'object-list' | 'object' | 'json';
+export type Path = (string | number)[];
+
+const cache = new Map<string, JsonSchema>();
+
+export function jsonSchemaOf(entry: Pick<PolicyCatalogueEntry, 'name' | 'schema'>): JsonSchema {
+  let schema = cache.get(entry.name);
+  if (!schema) {
+    schema = z.toJSONSchema(entry.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    cache.set(entry.name, schema);
+  }
+  return schema;
+}
+
+export function fieldKind(schema: JsonSchema): FieldKind {
+  if (schema.anyOf || schema.oneOf) return 'json';
+  if (schema.enum) return 'enum';
+  switch (schema.type) {
+    case 'boolean':
+      return 'boolean';
+    case 'integer':
+      return 'integer';
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'string';
+    case 'object':
+      return schema.properties ? 'object' : 'json';
+    case 'array': {
+      const items = schema.items ?? {};
+      const kind = fieldKind(items);
+      if (kind === 'string') return 'string-list';
+      if (kind === 'object') return 'object-list';
+      return 'json';
+    }
+    default:
+      return 'json';
+  }
+}
+
+/** `timePeriodInMilliseconds` → `Time period in milliseconds`. */
+export function labelFor(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A starting value for a new list item or a newly shown optional object. */
+export function initialValue(schema: JsonSchema): unknown {
+  if (schema.default !== undefined) return structuredClone(schema.default);
+  switch (fieldKind(schema)) {
+    case 'boolean':
+      return false;
+    case 'number':
+    case 'integer':
+      return undefined;
+    case 'enum':
+      return schema.enum?.[0];
+    case 'string':
+      return '';
+    case 'string-list':
+    case 'object-list':
+      return [];
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const key of schema.required ?? []) {
+        const child = schema.properties?.[key];
+        if (child) out[key] = initialValue(child);
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function getAt(value: unknown, path: Path): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+/** A copy of `root` with the value at `path` replaced (`undefined` removes an object key). */
+export function setAt(root: unknown, path: Path, next: unknown): unknown {
+  if (path.length === 0) return next;
+  const [key, ...rest] = path as [string | number, ...Path];
+  if (typeof key === 'number') {
+    const list = Array.isArray(root) ? root.slice() : [];
+    list[key] = setAt(list[key], rest, next);
+    return list;
+  }
+  const object = root && typeof root === 'object' && !Array.isArray(root) ? { ...(root as Record<string, unknown>) } : {};
+  const value = setAt(object[key], rest, next);
+  if (value === undefined) delete object[key];
+  else object[key] = value;
+  return object;
+}
+
+export function removeAt(root: unknown, path: Path, index: number): unknown {
+  const list = getAt(root, path);
+  if (!Array.isArray(list)) return root;
+  return setAt(root, path, list.filter((_, i) => i !== index));
+}
+
+/** A hint for millisecond fields: `60000` → `= 1 min`. */
+export function isMillisecondsKey(key: string): boolean {
+  return /(Milliseconds|Millis|InMs)$/.test(key);
+}

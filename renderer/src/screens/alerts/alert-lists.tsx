@@ -1,0 +1,128 @@
+/** Alert rules (state, condition, enable switch, delete) and the fired/resolved history. */
+import { useState } from 'react';
+import type { AlertEvent, AlertRule } from '../../../../shared/contract/models';
+import { errorMessage } from '../../lib/errors';
+import { formatDateTime, timeAgo } from '../../lib/format';
+import { apiPath, href } from '../../router/router';
+import { useActions, useAppStore } from '../../state/store';
+import { Banner } from '../../ui/banner';
+import { IconButton } from '../../ui/button';
+import { ConfirmDialog } from '../../ui/confirm-dialog';
+import { Badge, severityTone } from '../../ui/status-badge';
+import { describeRule } from './alert-rule-text';
+
+export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; showScope?: boolean }) {
+  const apis = useAppStore((s) => s.apis);
+  const gateways = useAppStore((s) => s.gateways);
+  const { updateAlertRule, removeAlertRule, pushToast } = useActions();
+  const [error, setError] = useState<string>();
+  const [removing, setRemoving] = useState<AlertRule>();
+
+  async function toggle(rule: AlertRule, enabled: boolean) {
+    setError(undefined);
+    try {
+      await updateAlertRule(rule.id, { enabled });
+    } catch (caught) {
+      setError(`${rule.name}: ${errorMessage(caught)}`);
+    }
+  }
+
+  return (
+    <>
+      {error ? <Banner kind="error">{error}</Banner> : null}
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Rule</th>
+            {showScope ? <th>Scope</th> : null}
+            <th>Severity</th>
+            <th>State</th>
+            <th className="actions-col">Enabled</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map((rule) => {
+            const api = apis.find((a) => a.id === rule.apiId);
+            const gateway = gateways.find((g) => g.id === rule.gatewayId);
+            return (
+              <tr key={rule.id}>
+                <td>
+                  <div className="strong">{rule.name}</div>
+                  <div className="muted small">{describeRule(rule)}</div>
+                </td>
+                {showScope ? (
+                  <td className="small">
+                    {api ? <a className="row-link" href={href(apiPath(api.id, 'alerts'))}>{api.name}</a> : gateway ? `Gateway ${gateway.name}` : '–'}
+                  </td>
+                ) : null}
+                <td>
+                  <Badge tone={severityTone(rule.severity)}>{rule.severity}</Badge>
+                </td>
+                <td>
+                  {rule.state === 'alerting' ? (
+                    <Badge tone="danger" dot>
+                      alerting
+                    </Badge>
+                  ) : (
+                    <Badge tone="success" dot>
+                      ok
+                    </Badge>
+                  )}
+                </td>
+                <td className="actions-col">
+                  <label className="switch">
+                    <input type="checkbox" role="switch" checked={rule.enabled} onChange={(e) => void toggle(rule, e.target.checked)} aria-label={`${rule.name} enabled`} />
+                    <span className="switch-track" aria-hidden="true" />
+                  </label>
+                  <IconButton icon="trash" label={`Delete ${rule.name}`} onClick={() => setRemoving(rule)} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {removing ? (
+        <ConfirmDialog
+          title={`Delete ${removing.name}?`}
+          confirmLabel="Delete rule"
+          danger
+          onClose={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            await removeAlertRule(removing.id);
+            pushToast({ kind: 'success', title: `${removing.name} deleted` });
+          }}
+        >
+          The rule stops being evaluated. Its past events stay in the history.
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+export function AlertEventsList({ events, showApi }: { events: AlertEvent[]; showApi?: boolean }) {
+  const apis = useAppStore((s) => s.apis);
+  return (
+    <ul className="event-list">
+      {events.map((event) => {
+        const api = apis.find((a) => a.id === event.apiId);
+        return (
+          <li key={event.id} className={`event-row event-${event.state}`}>
+            <Badge tone={event.state === 'fired' ? severityTone(event.severity) : 'success'} dot>
+              {event.state === 'fired' ? 'Fired' : 'Resolved'}
+            </Badge>
+            <div className="grow">
+              <div className="strong">{event.ruleName ?? event.ruleId}</div>
+              <div className="muted small">
+                value {Number.isInteger(event.value) ? event.value : event.value.toFixed(2)} · threshold {event.threshold}
+                {showApi && api ? ` · ${api.name}` : ''}
+              </div>
+            </div>
+            <time className="muted small" dateTime={new Date(event.at).toISOString()} title={formatDateTime(event.at)}>
+              {timeAgo(event.at)}
+            </time>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

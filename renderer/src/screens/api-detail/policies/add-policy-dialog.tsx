@@ -1,0 +1,116 @@
+/**
+ * "Add policy": the catalogue on the left (search, categories, what each does), the selected
+ * policy's generated form on the right, prefilled with its defaults.
+ */
+import { useMemo, useState, type FormEvent } from 'react';
+import type { PolicyBinding } from '../../../../../shared/contract/models';
+import { policyCatalogue } from '../../../../../shared/policies/catalogue';
+import type { PolicyCatalogueEntry } from '../../../../../shared/policies/catalogue-entry';
+import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { useAppStore } from '../../../state/store';
+import { Banner } from '../../../ui/banner';
+import { Button } from '../../../ui/button';
+import { Dialog } from '../../../ui/dialog';
+import { Badge } from '../../../ui/status-badge';
+import { initialConfig, PolicyForm, usePolicyForm } from './policy-form';
+
+const CATEGORY_LABELS: Record<string, string> = { traffic: 'Traffic', security: 'Security', transformation: 'Transformation', quality: 'Quality of service', tls: 'TLS' };
+
+export function AddPolicyDialog({ apiId, existing, onClose }: { apiId: string; existing: PolicyBinding[]; onClose(): void }) {
+  const [query, setQuery] = useState('');
+  const [selected, setSelected] = useState<PolicyCatalogueEntry>(policyCatalogue[0]!);
+  const filtered = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return policyCatalogue.filter((entry) => !q || `${entry.title} ${entry.name} ${entry.description} ${entry.category}`.toLowerCase().includes(q));
+  }, [query]);
+  const categories = [...new Set(filtered.map((entry) => entry.category))];
+
+  return (
+    <Dialog title="Add policy" description="Policies run in order on every request to this API." onClose={onClose} size="lg">
+      <div className="policy-picker">
+        <div className="policy-catalogue">
+          <input className="input" type="search" placeholder="Search policies" aria-label="Search policies" value={query} onChange={(e) => setQuery(e.target.value)} data-autofocus />
+          <div className="policy-catalogue-list" role="listbox" aria-label="Policy catalogue">
+            {categories.map((category) => (
+              <div key={category} role="group" aria-label={CATEGORY_LABELS[category] ?? category}>
+                <div className="catalogue-group">{CATEGORY_LABELS[category] ?? category}</div>
+                {filtered
+                  .filter((entry) => entry.category === category)
+                  .map((entry) => (
+                    <button
+                      type="button"
+                      role="option"
+                      aria-selected={entry.name === selected.name}
+                      key={entry.name}
+                      className={`catalogue-item ${entry.name === selected.name ? 'catalogue-item-active' : ''}`}
+                      onClick={() => setSelected(entry)}
+                    >
+                      <span className="catalogue-item-title">
+                        {entry.title}
+                        {existing.some((b) => b.policyRef === entry.name) ? <Badge tone="accent">added</Badge> : null}
+                      </span>
+                      <span className="catalogue-item-name">{entry.name}</span>
+                    </button>
+                  ))}
+              </div>
+            ))}
+            {filtered.length === 0 ? <p className="muted small">No policy matches “{query}”.</p> : null}
+          </div>
+        </div>
+        <PolicyConfigPane key={selected.name} apiId={apiId} entry={selected} onClose={onClose} />
+      </div>
+    </Dialog>
+  );
+}
+
+function PolicyConfigPane({ apiId, entry, onClose }: { apiId: string; entry: PolicyCatalogueEntry; onClose(): void }) {
+  const addPolicy = useAppStore((s) => s.addPolicy);
+  const pushToast = useAppStore((s) => s.pushToast);
+  const form = usePolicyForm(entry, initialConfig(entry));
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const valid = form.validate();
+    if (!valid) {
+      setError('Fix the highlighted fields first.');
+      return;
+    }
+    setPending(true);
+    setError(undefined);
+    try {
+      await addPolicy(apiId, { policyRef: entry.name, config: valid.config, ...(valid.rules ? { rules: valid.rules } : {}) });
+      pushToast({ kind: 'success', title: `${entry.title} added`, message: 'Live on the gateway within a second.' });
+      onClose();
+    } catch (caught) {
+      const configErrors = fieldErrorsOf(caught, 'config');
+      form.setServerErrors(configErrors, fieldErrorsOf(caught, 'rules'));
+      setError(errorMessage(caught));
+      setPending(false);
+    }
+  }
+
+  return (
+    <form className="policy-config" onSubmit={submit} noValidate aria-label={`${entry.title} configuration`}>
+      <div className="policy-config-head">
+        <h3 className="policy-config-title">{entry.title}</h3>
+        <code className="small muted">{entry.name}</code>
+        <p className="muted">{entry.description}</p>
+        {entry.scope !== 'request' ? (
+          <Banner kind="info">{entry.scope === 'probe' ? 'Runs on a timer, not on each request.' : entry.scope === 'listener' ? "Configures the API's listener (HTTPS)." : 'Configures the connection to the upstream.'}</Banner>
+        ) : null}
+      </div>
+      <PolicyForm entry={entry} form={form} />
+      {error ? <Banner kind="error">{error}</Banner> : null}
+      <div className="dialog-footer">
+        <Button variant="ghost" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" pending={pending}>
+          Add policy
+        </Button>
+      </div>
+    </form>
+  );
+}

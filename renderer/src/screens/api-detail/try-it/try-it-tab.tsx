@@ -1,0 +1,149 @@
+/**
+ * Try it: compose a request (method, path, headers, body, an application's credentials), send
+ * it through the gateway with `try.send`, and see what each policy decided. Copy as curl.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Api, TryResult } from '../../../../../shared/contract/models';
+import { toCurl } from '../../../lib/curl';
+import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { apiUrl } from '../../../lib/gateway-url';
+import { statusTone } from '../../../lib/format';
+import { useLocation } from '../../../router/router';
+import { useActions, useAppStore, useClient } from '../../../state/store';
+import { Banner } from '../../../ui/banner';
+import { Button } from '../../../ui/button';
+import { CopyButton } from '../../../ui/copy-button';
+import { EmptyState } from '../../../ui/empty-state';
+import { Field } from '../../../ui/field';
+import { headersFromRows, HeaderRows, type HeaderRow } from './header-rows';
+import { TryResultView } from './try-result';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+export function TryItTab({ api }: { api: Api }) {
+  const client = useClient();
+  const { query } = useLocation();
+  const applications = useAppStore((s) => s.applications);
+  const gateways = useAppStore((s) => s.gateways);
+  const gatewayPort = useAppStore((s) => s.systemInfo?.gatewayPort);
+  const { loadApplications } = useActions();
+  const [method, setMethod] = useState(query.get('method') ?? 'GET');
+  const [path, setPath] = useState(query.get('path') ?? '/');
+  const [rows, setRows] = useState<HeaderRow[]>([]);
+  const [body, setBody] = useState('');
+  const [applicationId, setApplicationId] = useState('');
+  const [dryRun, setDryRun] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<TryResult>();
+  const [history, setHistory] = useState<{ id: number; method: string; path: string; status: number }[]>([]);
+
+  useEffect(() => {
+    void loadApplications();
+  }, [loadApplications]);
+
+  const hasBody = !['GET', 'HEAD'].includes(method);
+  const headers = headersFromRows(rows);
+  const app = applications.find((a) => a.id === applicationId);
+  const base = apiUrl(api, gateways, gatewayPort) ?? api.basePath;
+  const curl = toCurl({
+    method,
+    url: `${base}${path.startsWith('/') ? path : `/${path}`}`,
+    headers: app ? { ...headers, client_id: app.clientId, client_secret: '$CLIENT_SECRET' } : headers,
+    body: hasBody && body ? body : undefined,
+    basicAuth: app ? `${app.clientId}:$CLIENT_SECRET` : undefined,
+  });
+
+  async function send(event?: FormEvent) {
+    event?.preventDefault();
+    setPending(true);
+    setError(undefined);
+    setFieldErrors({});
+    try {
+      const sent = await client.try.send({ apiId: api.id, method, path: path.startsWith('/') ? path : `/${path}`, headers, ...(hasBody && body ? { body } : {}), ...(applicationId ? { applicationId } : {}), dryRun });
+      setResult(sent);
+      setHistory((list) => [{ id: Date.now() + Math.random(), method, path, status: sent.status }, ...list].slice(0, 8));
+    } catch (caught) {
+      setFieldErrors(fieldErrorsOf(caught));
+      setError(errorMessage(caught));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <div className="try-layout">
+      <form className="card try-request" onSubmit={send} noValidate aria-label="Request">
+        <div className="request-line">
+          <select className="select method-select" aria-label="Method" value={method} onChange={(e) => setMethod(e.target.value)}>
+            {METHODS.map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+          <div className={`url-input ${fieldErrors.path ? 'url-input-invalid' : ''}`}>
+            <span className="url-base mono" title={base}>
+              {base}
+            </span>
+            <input className="mono" aria-label="Path" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} placeholder="/posts/1" aria-invalid={fieldErrors.path ? true : undefined} />
+          </div>
+          <Button type="submit" variant="primary" icon="send" pending={pending}>
+            Send
+          </Button>
+        </div>
+        {fieldErrors.path ? <div className="field-error" role="alert">{fieldErrors.path}</div> : null}
+        <div className="form-row">
+          <Field label="Credentials" hint={app ? `Sends ${app.clientId} with its secret (Basic auth and client_id/client_secret headers).` : 'Send as an application (for client ID enforcement or SLA tiers).'} className="grow">
+            <select className="select" value={applicationId} onChange={(e) => setApplicationId(e.target.value)}>
+              <option value="">No credentials</option>
+              {applications.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name} ({a.clientId})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Dry run" hint="Run the policies without calling the upstream" inline>
+            <input type="checkbox" className="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} />
+          </Field>
+        </div>
+        <fieldset className="fieldset">
+          <legend className="fieldset-legend">Headers</legend>
+          <HeaderRows rows={rows} onChange={setRows} />
+        </fieldset>
+        {hasBody ? (
+          <Field label="Body" error={fieldErrors.body}>
+            <textarea className="textarea mono" rows={6} value={body} spellCheck={false} onChange={(e) => setBody(e.target.value)} placeholder='{"title": "hello"}' />
+          </Field>
+        ) : null}
+        <div className="row">
+          <CopyButton text={curl} label="Copy as curl" showLabel />
+          <span className="grow" />
+          {history.length > 0 ? (
+            <ol className="history" aria-label="Recent requests">
+              {history.map((h) => (
+                <li key={h.id} className={`history-item status-${statusTone(h.status)}`} title={`${h.method} ${h.path}`}>
+                  {h.status}
+                </li>
+              ))}
+            </ol>
+          ) : null}
+        </div>
+      </form>
+      <div className="card try-response" aria-live="polite">
+        {error ? (
+          <Banner kind="error" title="The request could not be sent">
+            {error}
+          </Banner>
+        ) : null}
+        {result ? (
+          <TryResultView result={result} />
+        ) : !error ? (
+          <EmptyState icon="send" title="Send a request">
+            The response appears here with every policy&apos;s decision. <kbd className="kbd">Enter</kbd> in the path sends it.
+          </EmptyState>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+/** Settings: theme, desktop behaviour, retention, config export/import, and system facts. */
+import { useEffect, useState, type FormEvent } from 'react';
+import { settingsPatchSchema, type Settings } from '../../../../shared/contract/models';
+import { exportConfig } from '../../lib/config-actions';
+import { errorMessage } from '../../lib/errors';
+import { formatDateTime } from '../../lib/format';
+import { useSubmit } from '../../lib/use-submit';
+import { useActions, useAppContext, useAppStore } from '../../state/store';
+import { Banner } from '../../ui/banner';
+import { Button } from '../../ui/button';
+import { CopyButton } from '../../ui/copy-button';
+import { Field } from '../../ui/field';
+import { PageHeader } from '../../ui/stat-card';
+import { Badge } from '../../ui/status-badge';
+import { Segmented } from '../../ui/tabs';
+import { ImportConfigDialog } from './import-config-dialog';
+
+function RetentionForm({ settings }: { settings: Settings }) {
+  const { updateSettings, pushToast } = useActions();
+  const submit = useSubmit();
+  const [values, setValues] = useState({
+    requestLogEntries: String(settings.retention.requestLogEntries),
+    secondBucketsMinutes: String(settings.retention.secondBucketsMinutes),
+    minuteBucketsDays: String(settings.retention.minuteBucketsDays),
+  });
+  useEffect(() => {
+    setValues({
+      requestLogEntries: String(settings.retention.requestLogEntries),
+      secondBucketsMinutes: String(settings.retention.secondBucketsMinutes),
+      minuteBucketsDays: String(settings.retention.minuteBucketsDays),
+    });
+  }, [settings.retention.requestLogEntries, settings.retention.secondBucketsMinutes, settings.retention.minuteBucketsDays]);
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const input = { retention: { requestLogEntries: Number(values.requestLogEntries), secondBucketsMinutes: Number(values.secondBucketsMinutes), minuteBucketsDays: Number(values.minuteBucketsDays) } };
+    const saved = await submit.run(() => updateSettings(input), { schema: settingsPatchSchema, input });
+    if (saved) pushToast({ kind: 'success', title: 'Retention saved' });
+  }
+  const field = (key: keyof typeof values) => ({ value: values[key], onChange: (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value }) });
+
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate>
+      <div className="form-row">
+        <Field label="Request log entries" hint="Newest requests kept with their trace (100–1,000,000)." error={submit.fields['retention.requestLogEntries']} className="grow">
+          <input className="input" type="number" {...field('requestLogEntries')} />
+        </Field>
+        <Field label="Per-second data (minutes)" hint="For 5-minute and 1-hour charts." error={submit.fields['retention.secondBucketsMinutes']} className="grow">
+          <input className="input" type="number" {...field('secondBucketsMinutes')} />
+        </Field>
+        <Field label="Per-minute data (days)" hint="For 24-hour and 30-day charts." error={submit.fields['retention.minuteBucketsDays']} className="grow">
+          <input className="input" type="number" {...field('minuteBucketsDays')} />
+        </Field>
+      </div>
+      {submit.error ? <Banner kind="error">{submit.error}</Banner> : null}
+      <div className="row row-end">
+        <Button type="submit" variant="primary" pending={submit.pending}>
+          Save retention
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsScreen() {
+  const { client, transport } = useAppContext();
+  const settings = useAppStore((s) => s.settings);
+  const info = useAppStore((s) => s.systemInfo);
+  const { updateSettings, loadSettings, loadSystemInfo, pushToast } = useActions();
+  const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    void loadSettings();
+    void loadSystemInfo();
+  }, [loadSettings, loadSystemInfo]);
+
+  async function change(patch: Parameters<typeof updateSettings>[0]) {
+    setError(undefined);
+    try {
+      await updateSettings(patch);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }
+
+  async function doExport() {
+    setExporting(true);
+    try {
+      const file = await exportConfig(client);
+      pushToast({ kind: 'success', title: 'Configuration exported', message: file });
+    } catch (caught) {
+      pushToast({ kind: 'error', title: 'Export failed', message: errorMessage(caught) });
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  const facts: [string, string | undefined, boolean?][] = [
+    ['Version', info?.version],
+    ['Data directory', info?.dataDir, true],
+    ['Admin token file', info?.adminTokenFile ?? (info ? 'GATEHOUSE_ADMIN_TOKEN (environment)' : undefined), Boolean(info?.adminTokenFile)],
+    ['Admin URL', info?.adminUrl, true],
+    ['Embedded gateway port', info ? String(info.gatewayPort) : undefined],
+    ['Platform', info?.platform],
+    ['Started', info ? formatDateTime(info.startedAt) : undefined],
+  ];
+
+  return (
+    <div className="page page-narrow">
+      <PageHeader title="Settings" />
+      {error ? <Banner kind="error">{error}</Banner> : null}
+      <section className="card settings-section">
+        <h2 className="card-title">Appearance</h2>
+        <div className="setting-row">
+          <div>
+            <div className="strong">Theme</div>
+            <div className="muted small">System follows your OS.</div>
+          </div>
+          <Segmented
+            label="Theme"
+            value={settings.theme}
+            onChange={(theme) => void change({ theme })}
+            options={[
+              { value: 'light', label: 'Light' },
+              { value: 'dark', label: 'Dark' },
+              { value: 'system', label: 'System' },
+            ]}
+          />
+        </div>
+      </section>
+      <section className="card settings-section">
+        <h2 className="card-title">
+          Desktop app {transport.platform.isDesktop ? null : <Badge>applies in the desktop app</Badge>}
+        </h2>
+        <label className="setting-row">
+          <div>
+            <div className="strong">Keep running in the tray</div>
+            <div className="muted small">Closing the window keeps the gateway serving.</div>
+          </div>
+          <span className="switch">
+            <input type="checkbox" role="switch" checked={settings.closeToTray} onChange={(e) => void change({ closeToTray: e.target.checked })} aria-label="Keep running in the tray" />
+            <span className="switch-track" aria-hidden="true" />
+          </span>
+        </label>
+        <label className="setting-row">
+          <div>
+            <div className="strong">Desktop notifications</div>
+            <div className="muted small">When an alert fires or resolves.</div>
+          </div>
+          <span className="switch">
+            <input type="checkbox" role="switch" checked={settings.desktopNotifications} onChange={(e) => void change({ desktopNotifications: e.target.checked })} aria-label="Desktop notifications" />
+            <span className="switch-track" aria-hidden="true" />
+          </span>
+        </label>
+      </section>
+      <section className="card settings-section">
+        <h2 className="card-title">Data retention</h2>
+        <RetentionForm settings={settings} />
+      </section>
+      <section className="card settings-section">
+        <h2 className="card-title">Configuration</h2>
+        <p className="muted small">The whole setup as declarative YAML (Flex Gateway resources plus Gatehouse kinds): keep it in git, run it with <code>gatehouse gateway --config</code>. Secrets are never exported in clear text.</p>
+        <div className="row">
+          <Button icon="download" pending={exporting} onClick={doExport}>
+            Export YAML
+          </Button>
+          <Button icon="upload" onClick={() => setImporting(true)}>
+            Import YAML…
+          </Button>
+        </div>
+      </section>
+      <section className="card settings-section">
+        <h2 className="card-title">System</h2>
+        <dl className="facts facts-wide">
+          {facts.map(([label, value, copy]) => (
+            <div key={label} className="fact">
+              <dt>{label}</dt>
+              <dd className="mono small">
+                {value ?? '–'} {copy && value ? <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} /> : null}
+              </dd>
+            </div>
+          ))}
+          <div className="fact">
+            <dt>Docker</dt>
+            <dd>
+              <Badge tone={info?.docker.status === 'available' ? 'success' : info?.docker.status === 'unavailable' ? 'warning' : 'neutral'} dot>
+                {info?.docker.status ?? 'unknown'}
+              </Badge>{' '}
+              <span className="muted small">{info?.docker.message}</span>
+            </dd>
+          </div>
+        </dl>
+      </section>
+      {importing ? <ImportConfigDialog onClose={() => setImporting(false)} /> : null}
+    </div>
+  );
+}

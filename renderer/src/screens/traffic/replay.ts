@@ -1,0 +1,22 @@
+/** Turns a logged request back into a `try.send` input (path below the API's base path, safe headers). */
+import type { Api, TryRequest } from '../../../../shared/contract/models';
+import type { TrafficEntry } from '../../../../shared/contract/telemetry-models';
+
+/** Set by the client or the transport; a replay must let the gateway set them afresh. */
+const DROPPED = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection', 'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port']);
+
+export function pathBelowBase(path: string, basePath: string): string {
+  if (basePath === '/' || basePath === '') return path;
+  if (path === basePath) return '/';
+  if (path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`)) {
+    const rest = path.slice(basePath.length);
+    return rest.startsWith('?') ? `/${rest}` : rest;
+  }
+  return path;
+}
+
+export function replayRequest(entry: TrafficEntry, api: Api): TryRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(entry.requestHeaders ?? {})) if (!DROPPED.has(name.toLowerCase())) headers[name] = value;
+  return { apiId: api.id, method: entry.method, path: pathBelowBase(entry.path, api.basePath), headers };
+}

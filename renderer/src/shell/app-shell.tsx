@@ -1,0 +1,87 @@
+/** The frame around every screen: sidebar, top bar, the routed screen, toasts, palette, dialogs. */
+import { useEffect, useRef } from 'react';
+import { useLocation, type Route } from '../router/router';
+import { useAppStore } from '../state/store';
+import { AlertsScreen } from '../screens/alerts/alerts-screen';
+import { ApiDetailScreen } from '../screens/api-detail/api-detail-screen';
+import { ApisScreen } from '../screens/apis/apis-screen';
+import { ApplicationsScreen } from '../screens/applications/applications-screen';
+import { GatewaysScreen } from '../screens/gateways/gateways-screen';
+import { OverviewScreen } from '../screens/overview/overview-screen';
+import { SettingsScreen } from '../screens/settings/settings-screen';
+import { TrafficScreen } from '../screens/traffic/traffic-screen';
+import { Banner } from '../ui/banner';
+import { EmptyState } from '../ui/empty-state';
+import { ToastViewport } from '../ui/toasts';
+import { href } from '../router/router';
+import { CommandPalette } from './command-palette';
+import { GlobalDialogs } from './global-dialogs';
+import { Header } from './header';
+import { Sidebar } from './sidebar';
+import { useShortcuts } from './use-shortcuts';
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'overview':
+      return <OverviewScreen />;
+    case 'apis':
+      return <ApisScreen />;
+    case 'api':
+      return <ApiDetailScreen id={route.id} tab={route.tab} />;
+    case 'traffic':
+      return <TrafficScreen />;
+    case 'gateways':
+      return <GatewaysScreen />;
+    case 'applications':
+      return <ApplicationsScreen />;
+    case 'alerts':
+      return <AlertsScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+    default:
+      return (
+        <div className="page">
+          <EmptyState icon="info" title="Nothing here" actions={<a className="btn btn-secondary" href={href('/')}>Go to Overview</a>}>
+            No screen at <code>{route.path}</code>.
+          </EmptyState>
+        </div>
+      );
+  }
+}
+
+export function AppShell() {
+  const { route, path } = useLocation();
+  const connection = useAppStore((s) => s.connection);
+  const main = useRef<HTMLElement>(null);
+  useShortcuts();
+
+  // A new screen starts at the top, and keyboard users land in it.
+  useEffect(() => {
+    main.current?.scrollTo?.({ top: 0 });
+  }, [route.name, route.name === 'api' ? route.id : '']);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
+        Skip to content
+      </a>
+      <Sidebar current={route.name} />
+      <div className="app-main">
+        <Header />
+        {connection === 'closed' ? (
+          <div className="connection-banner">
+            <Banner kind="warning" title="Lost the connection to Gatehouse">
+              Live updates are paused; reconnecting by itself. Is <code>gatehouse serve</code> still running?
+            </Banner>
+          </div>
+        ) : null}
+        <main id="main" ref={main} className="content" tabIndex={-1} data-path={path}>
+          <Screen route={route} />
+        </main>
+      </div>
+      <ToastViewport />
+      <CommandPalette />
+      <GlobalDialogs />
+    </div>
+  );
+}

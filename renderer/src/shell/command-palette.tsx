@@ -1,0 +1,179 @@
+/**
+ * Ctrl/Cmd+K: every main action and every API, filtered as you type, run with Enter. A
+ * combobox + listbox, so screen readers follow the highlighted option.
+ */
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { apiPath, navigate } from '../router/router';
+import { useAppContext, useAppStore } from '../state/store';
+import { exportConfig } from '../lib/config-actions';
+import { errorMessage } from '../lib/errors';
+import { resolveTheme } from '../lib/theme';
+import { Icon, type IconName } from '../ui/icons';
+import { NAV_ITEMS } from './sidebar';
+
+export interface PaletteCommand {
+  id: string;
+  label: string;
+  group: 'Actions' | 'Go to' | 'APIs';
+  icon: IconName;
+  keywords?: string;
+  hint?: string;
+  run(): void | Promise<void>;
+}
+
+/** Every word typed must appear in the label or keywords (in any order). */
+export function matchCommands(commands: PaletteCommand[], query: string): PaletteCommand[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return commands;
+  return commands.filter((command) => {
+    const text = `${command.label} ${command.keywords ?? ''} ${command.group}`.toLowerCase();
+    return words.every((word) => text.includes(word));
+  });
+}
+
+function useCommands(): PaletteCommand[] {
+  const { store, client } = useAppContext();
+  const apis = useAppStore((s) => s.apis);
+  return useMemo(() => {
+    const state = () => store.getState();
+    const toastError = (title: string) => (error: unknown) => state().pushToast({ kind: 'error', title, message: errorMessage(error) });
+    const actions: PaletteCommand[] = [
+      { id: 'add-api', label: 'Add API', group: 'Actions', icon: 'plus', keywords: 'new create upstream', run: () => state().openDialog({ name: 'add-api' }) },
+      { id: 'import-openapi', label: 'Import OpenAPI file', group: 'Actions', icon: 'upload', keywords: 'swagger spec yaml json', run: () => state().openDialog({ name: 'import-openapi' }) },
+      { id: 'add-application', label: 'Add application', group: 'Actions', icon: 'applications', keywords: 'client id secret consumer', run: () => state().openDialog({ name: 'add-application' }) },
+      { id: 'add-gateway', label: 'Add gateway', group: 'Actions', icon: 'gateways', keywords: 'docker replica', run: () => state().openDialog({ name: 'add-gateway' }) },
+      {
+        id: 'export-config',
+        label: 'Export configuration (YAML)',
+        group: 'Actions',
+        icon: 'download',
+        keywords: 'backup download declarative',
+        run: () =>
+          exportConfig(client).then(
+            (file) => void state().pushToast({ kind: 'success', title: 'Configuration exported', message: file }),
+            (error: unknown) => void toastError('Export failed')(error),
+          ),
+      },
+      {
+        id: 'toggle-theme',
+        label: 'Toggle light / dark theme',
+        group: 'Actions',
+        icon: 'moon',
+        keywords: 'dark mode appearance',
+        run: () =>
+          state()
+            .updateSettings({ theme: resolveTheme(state().settings.theme) === 'dark' ? 'light' : 'dark' })
+            .then(
+              () => undefined,
+              (error: unknown) => void toastError('Could not change the theme')(error),
+            ),
+      },
+    ];
+    const places: PaletteCommand[] = NAV_ITEMS.map((item) => ({ id: `go-${item.id}`, label: item.label, group: 'Go to', icon: item.icon, hint: item.shortcut, run: () => navigate(item.path) }));
+    const apiCommands: PaletteCommand[] = apis.flatMap((api) => [
+      { id: `api-${api.id}`, label: `${api.name} ${api.version}`, group: 'APIs' as const, icon: 'apis' as const, keywords: `open ${api.basePath}`, hint: api.basePath, run: () => navigate(apiPath(api.id)) },
+      { id: `try-${api.id}`, label: `Try ${api.name}`, group: 'APIs' as const, icon: 'send' as const, keywords: 'send request test', run: () => navigate(apiPath(api.id, 'try')) },
+    ]);
+    return [...actions, ...places, ...apiCommands];
+  }, [apis, client, store]);
+}
+
+export function CommandPalette() {
+  const open = useAppStore((s) => s.paletteOpen);
+  const setOpen = useAppStore((s) => s.setPaletteOpen);
+  if (!open) return null;
+  return <PaletteDialog onClose={() => setOpen(false)} />;
+}
+
+function PaletteDialog({ onClose }: { onClose(): void }) {
+  const commands = useCommands();
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const listId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const results = useMemo(() => matchCommands(commands, query), [commands, query]);
+  const previous = useRef<Element | null>(null);
+
+  useEffect(() => {
+    previous.current = document.activeElement;
+    input.current?.focus();
+    return () => (previous.current as HTMLElement | null)?.focus?.();
+  }, []);
+  useEffect(() => setActive(0), [query]);
+
+  function run(command: PaletteCommand | undefined) {
+    if (!command) return;
+    onClose();
+    void command.run();
+  }
+
+  function onKeyDown(event: React.KeyboardEvent) {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      setActive((i) => Math.min(results.length - 1, i + 1));
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      setActive((i) => Math.max(0, i - 1));
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      run(results[active]);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      onClose();
+    }
+  }
+
+  useEffect(() => {
+    document.getElementById(`${listId}-${active}`)?.scrollIntoView?.({ block: 'nearest' });
+  }, [active, listId]);
+
+  let lastGroup = '';
+  return createPortal(
+    <div className="dialog-backdrop palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" onKeyDown={onKeyDown}>
+        <div className="palette-search">
+          <Icon name="search" />
+          <input
+            ref={input}
+            className="palette-input"
+            placeholder="Type a command or an API name…"
+            aria-label="Command"
+            role="combobox"
+            aria-expanded="true"
+            aria-controls={listId}
+            aria-activedescendant={results[active] ? `${listId}-${active}` : undefined}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <kbd className="kbd">Esc</kbd>
+        </div>
+        <ul id={listId} className="palette-list" role="listbox" aria-label="Commands">
+          {results.length === 0 ? <li className="palette-empty">No command matches “{query}”.</li> : null}
+          {results.map((command, index) => {
+            const header = command.group !== lastGroup ? command.group : null;
+            lastGroup = command.group;
+            return (
+              <li key={command.id} role="presentation">
+                {header ? <div className="palette-group" role="presentation">{header}</div> : null}
+                <div
+                  id={`${listId}-${index}`}
+                  role="option"
+                  aria-selected={index === active}
+                  className={`palette-option ${index === active ? 'palette-option-active' : ''}`}
+                  onMouseMove={() => setActive(index)}
+                  onClick={() => run(command)}
+                >
+                  <Icon name={command.icon} />
+                  <span className="palette-label">{command.label}</span>
+                  {command.hint ? <span className="palette-hint">{command.hint}</span> : null}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </div>,
+    document.body,
+  );
+}

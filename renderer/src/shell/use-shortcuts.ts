@@ -1,0 +1,39 @@
+/** Global keys: Ctrl/Cmd+K for the palette, and "g" then a letter to jump (as in GitHub). */
+import { useEffect } from 'react';
+import { navigate } from '../router/router';
+import { useAppContext } from '../state/store';
+import { NAV_ITEMS } from './sidebar';
+
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  if (!element) return false;
+  return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName);
+}
+
+export function useShortcuts(): void {
+  const { store } = useAppContext();
+  useEffect(() => {
+    let pendingG = 0;
+    function onKeyDown(event: KeyboardEvent) {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        store.getState().setPaletteOpen(!store.getState().paletteOpen);
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || store.getState().dialog || store.getState().paletteOpen) return;
+      const key = event.key.toLowerCase();
+      if (pendingG && Date.now() - pendingG < 1200) {
+        pendingG = 0;
+        const item = NAV_ITEMS.find((nav) => nav.shortcut.toLowerCase() === `g ${key}`);
+        if (item) {
+          event.preventDefault();
+          navigate(item.path);
+        }
+        return;
+      }
+      if (key === 'g') pendingG = Date.now();
+    }
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [store]);
+}
