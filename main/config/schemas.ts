@@ -5,6 +5,7 @@
  * policy catalogue, because their schema depends on `policyRef.name`.
  */
 import { z } from 'zod';
+import { alertRuleCreateSchema } from '../../shared/contract/models';
 import { policyRuleSchema, rateLimitWindowSchema } from '../../shared/policies/common';
 
 export const FLEX_API_VERSION = 'gateway.mulesoft.com/v1alpha1';
@@ -184,8 +185,13 @@ export const contractSpecSchema = z
   })
   .strict();
 
-/** Refined by the alerts work; kept loose so files written for it already load. */
-export const alertRuleSpecSchema = z.record(z.string(), z.unknown());
+/**
+ * An alert rule as `gatehouse export` writes it: the REST rule's fields (same names, same
+ * defaults), with its scope by resource name: `api` (an ApiInstance) or `gateway` (a Gateway).
+ */
+export const alertRuleSpecSchema = alertRuleCreateSchema
+  .omit({ name: true, apiId: true, gatewayId: true })
+  .extend({ api: z.string().min(1).optional(), gateway: z.string().min(1).optional() });
 
 export const SPEC_SCHEMAS = {
   [FLEX_API_VERSION]: {
