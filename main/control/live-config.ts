@@ -100,7 +100,7 @@ export class LiveConfig {
       if (store.db.inTransaction) store.db.exec('ROLLBACK');
       // Applied but not committed (the commit itself failed): put the old snapshot back.
       if (applied && previous) await runtime.apply(previous).catch(() => undefined);
-      throw error;
+      throw fromStoreError(error);
     }
   }
 
@@ -186,6 +186,16 @@ export class LiveConfig {
     }
     this.options.onApplied?.(snapshot);
   }
+}
+
+/** SQLite errors that reach a caller say what happened, without SQL. */
+function fromStoreError(error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
+    return new ContractError(ContractErrorCode.unavailable, 'the data dir is busy: another Gatehouse process is writing to it; try again');
+  // Checks run before every insert; this is a race with another process writing the same name.
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE') return new ContractError(ContractErrorCode.conflict, 'something with that name or id was just created by another process');
+  return error;
 }
 
 function invalidConfig(details: ErrorDetail[]): ContractError {
