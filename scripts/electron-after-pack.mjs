@@ -1,9 +1,9 @@
 // electron-builder afterPack hook (electron-builder.yml): puts better-sqlite3 built for
-// Electron's ABI and the target platform/arch (scripts/electron-native.mjs, cached) into the
+// Electron's ABI and the target platform/arch (scripts/electron-native.cjs, cached) into the
 // unpacked part of the package, over the Node build copied from node_modules.
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureElectronSqlite } from './electron-native.mjs';
+import { ensureElectronSqlite } from './electron-native.cjs';
 
 const ARCH_NAMES = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
 

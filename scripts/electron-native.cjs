@@ -3,15 +3,14 @@
 // - ensureElectronSqlite(): better-sqlite3 built for Electron's ABI, in a cache
 //   (.cache/electron-native/<key>/better_sqlite3.node), never in node_modules, so `npm test`
 //   under Node keeps its own build. Prebuilt binary first (prebuild-install), else node-gyp.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+// CommonJS so that start.mjs, the electron-builder hook and the Playwright spec can all load it.
+const { spawnSync } = require('node:child_process');
+const { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } = require('node:fs');
+const path = require('node:path');
 
-const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(__dirname, '..');
 
-export function electronVersion() {
+function electronVersion() {
   return JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 }
 
@@ -19,7 +18,7 @@ export function electronVersion() {
  * The Electron executable without triggering electron's download-on-require: `path.txt` is
  * written by electron's install script once the binary is in place.
  */
-export function electronBinary(env = process.env) {
+function electronBinary(env = process.env) {
   const packageDir = path.join(root, 'node_modules', 'electron');
   const pathFile = path.join(packageDir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
@@ -28,7 +27,7 @@ export function electronBinary(env = process.env) {
 }
 
 /** `{ ok: true, binary }` or `{ ok: false, reason }` (one line, says what is missing). */
-export function electronLaunchCheck(env = process.env, platform = process.platform) {
+function electronLaunchCheck(env = process.env, platform = process.platform) {
   if (env.GATEHOUSE_HEADLESS === '1') return { ok: false, reason: 'GATEHOUSE_HEADLESS=1 is set' };
   const binary = electronBinary(env);
   if (!binary || !existsSync(binary)) return { ok: false, reason: 'Electron binary not installed (offline install; `npx install-electron` fetches it)' };
@@ -36,7 +35,7 @@ export function electronLaunchCheck(env = process.env, platform = process.platfo
   return { ok: true, binary };
 }
 
-export function sqliteCacheFile({ version = electronVersion(), platform = process.platform, arch = process.arch } = {}) {
+function sqliteCacheFile({ version = electronVersion(), platform = process.platform, arch = process.arch } = {}) {
   const sqliteVersion = JSON.parse(readFileSync(path.join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')).version;
   const key = `better-sqlite3-${sqliteVersion}-electron-${version}-${platform}-${arch}`;
   return path.join(root, '.cache', 'electron-native', key, 'better_sqlite3.node');
@@ -53,7 +52,7 @@ function run(command, args, cwd, log) {
  * Returns the path of better-sqlite3 built for Electron; builds it into the cache when missing.
  * Throws with the reason when neither a prebuilt binary nor a local compile works.
  */
-export function ensureElectronSqlite({ version = electronVersion(), platform = process.platform, arch = process.arch, log = () => {} } = {}) {
+function ensureElectronSqlite({ version = electronVersion(), platform = process.platform, arch = process.arch, log = () => {} } = {}) {
   const target = sqliteCacheFile({ version, platform, arch });
   if (existsSync(target)) return target;
   const source = path.dirname(require.resolve('better-sqlite3/package.json'));
@@ -75,3 +74,5 @@ export function ensureElectronSqlite({ version = electronVersion(), platform = p
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+module.exports = { electronVersion, electronBinary, electronLaunchCheck, sqliteCacheFile, ensureElectronSqlite };

@@ -1,4 +1,4 @@
-// Types of electron-native.mjs for the TypeScript tests.
+// Types of electron-native.cjs for the TypeScript tests.
 export type LaunchCheck = { ok: true; binary: string } | { ok: false; reason: string };
 export function electronVersion(): string;
 export function electronBinary(env?: NodeJS.ProcessEnv): string | undefined;

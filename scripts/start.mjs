@@ -4,7 +4,7 @@
 // code is ours. `--no-build` skips the build (tests).
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { electronLaunchCheck, ensureElectronSqlite } from './electron-native.mjs';
+import { electronLaunchCheck, ensureElectronSqlite } from './electron-native.cjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2).filter((arg) => arg !== '--no-build');

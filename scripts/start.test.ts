@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, request } from '../main/testing/net';
-import { electronLaunchCheck } from './electron-native.mjs';
+import { electronLaunchCheck } from './electron-native.cjs';
 
 const root = path.resolve(__dirname, '..');
 let dataDir: string;
