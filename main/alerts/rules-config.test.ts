@@ -2,6 +2,7 @@
 // export → import, and a wrong rule in a file is reported with its line and field.
 import { afterEach, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { AlertRuleCreate } from '../../shared/contract/models';
 import { loadConfigText } from '../config/load';
 import { startControlFixture, type ControlFixture } from '../control/testing/control-fixture';
 
@@ -21,14 +22,14 @@ it('exports and imports every alert kind with all its settings, muted and disabl
   const source = await fixture();
   const api = await source.call('apis.create', { name: 'Orders API', implementationUrl: source.upstream.url, basePath: '/orders' });
   const [gateway] = await source.call('gateways.list', {});
-  const inputs = [
+  const inputs: AlertRuleCreate[] = [
     { name: 'Quiet', kind: 'request-count', gatewayId: gateway!.id, comparator: 'lt', threshold: 1, windowSeconds: 300, periods: 2, severity: 'info' },
     { name: 'Orders 5xx', kind: 'response-codes', apiId: api.id, codes: [500, 502, 503, '5xx'], comparator: 'gte', threshold: 10, windowSeconds: 60, severity: 'critical', webhookUrl: 'http://127.0.0.1:9/hooks/a?token=$ecret' },
     { name: 'Orders p95', kind: 'response-time', apiId: api.id, statistic: 'p95', threshold: 750.5, windowSeconds: 120, periods: 3 },
     { name: 'Throttled', kind: 'policy-violations', apiId: api.id, policy: 'rate-limiting-flex', threshold: 100, muted: true },
     { name: 'Orders down', kind: 'upstream-down', apiId: api.id, enabled: false, webhookUrl: 'https://hooks.example.test/T000/B000/XXX' },
     { name: 'Gateway down', kind: 'gateway-down', gatewayId: gateway!.id, comparator: 'eq', threshold: 1 },
-  ] as const;
+  ];
   for (const input of inputs) await source.call('alertRules.create', input);
   const strip = ({ createdAt: _c, updatedAt: _u, state: _s, ...rule }: Record<string, unknown>) => rule;
   const before = (await source.call('alertRules.list', {})).map(strip);
