@@ -41,7 +41,7 @@ export function parseOpenApi(text: string, filename: string): OpenApiResult {
   if (text.trim() === '') return fail('the file is empty');
   let doc: unknown;
   try {
-    doc = parse(text, { prettyErrors: false, uniqueKeys: false, maxAliasCount: 1000 });
+    doc = parse(text, { prettyErrors: true, uniqueKeys: false, maxAliasCount: 1000 });
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0]?.line;
