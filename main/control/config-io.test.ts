@@ -108,7 +108,6 @@ describe('round trip', () => {
   it('keeps ids, so URLs, telemetry and alert history still point at the same things', async () => {
     const { users } = await buildRichSetup();
     const rules = await fx.call('alertRules.list', {});
-    fx.plane.store.db; // read connection; history is written by the alert evaluator in the real app
     const writer = Store.open(fx.dataDir, { migrate: false });
     writer.alertEvents.insert({ ruleId: rules[0]!.id, state: 'fired', value: 9, threshold: 3, at: 1000 });
     writer.close();
