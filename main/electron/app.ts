@@ -6,13 +6,14 @@
  * tray unless the closeToTray setting is off; quitting stops the gateway and flushes telemetry.
  */
 import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { version } from '../../package.json';
 import { createControlPlane } from '../control/control-plane';
 import { startAdminServer, type AdminServer } from '../server/server';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { callContract } from './contract-call';
-import { desktopOptions } from './desktop-options';
+import { desktopOptions, type DesktopOptions } from './desktop-options';
 import { registerIpcAdapter } from './ipc-adapter';
 import { autostartFile, electronLoginItem, linuxLoginItem, type LoginItem } from './login-item';
 import { startAlertNotifications } from './notifications';
@@ -27,10 +28,20 @@ const log = (level: Level, message: string) => process.stderr.write(`gatehouse $
 const logError = (message: string, error: unknown) => log('error', error === undefined ? message : `${message}: ${(error as Error)?.stack ?? String(error)}`);
 
 app.setName('Gatehouse');
-const options = desktopOptions(process.argv, process.env, path.join(app.getPath('appData'), 'Gatehouse'));
+const options = readOptions();
 // Chromium's profile and the single-instance lock live in the data dir: one app per data dir.
+mkdirSync(options.dataDir, { recursive: true });
 app.setPath('userData', options.dataDir);
 registerAppScheme(protocol);
+
+function readOptions(): DesktopOptions {
+  try {
+    return desktopOptions(process.argv, process.env, path.join(app.getPath('appData'), 'Gatehouse'));
+  } catch (error) {
+    process.stderr.write(`gatehouse: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
 
 if (!app.requestSingleInstanceLock()) {
   log('info', `Gatehouse is already running for ${options.dataDir}; showing its window`);
@@ -56,11 +67,14 @@ function loginItem(): LoginItem {
 
 async function main(): Promise<void> {
   let window: BrowserWindow | undefined;
+  let ready = false;
   let quitting = false;
   let stopped = false;
+  let stopping: Promise<void> | undefined;
 
   const showWindow = (route?: string) => {
-    if (quitting) return;
+    // A second instance may knock before this one has finished starting.
+    if (!ready || quitting) return;
     if (!window || window.isDestroyed()) window = openWindow(true);
     revealWindow(window, route);
   };
@@ -76,10 +90,20 @@ async function main(): Promise<void> {
   const plane = await createControlPlane({ dataDir: options.dataDir, gatewayPort: options.gatewayPort, log });
   await plane.start();
   const { handlers } = plane;
+  const embeddedPort = () => plane.store.embeddedGateway()?.port ?? options.gatewayPort ?? 8081;
 
   let admin: AdminServer | undefined;
   try {
-    admin = await startAdminServer({ port: options.adminPort, dataDir: options.dataDir, handlers, bus: plane.bus, version, staticDir: path.join(__dirname, '..', 'renderer'), logError });
+    admin = await startAdminServer({
+      port: options.adminPort,
+      dataDir: options.dataDir,
+      handlers,
+      bus: plane.bus,
+      version,
+      staticDir: path.join(__dirname, '..', 'renderer'),
+      health: () => ({ gateway: { port: embeddedPort(), configVersion: plane.runtime.version ?? null } }),
+      logError,
+    });
     plane.setSystemInfo({ adminUrl: admin.url, ...(admin.tokenFile ? { adminTokenFile: admin.tokenFile } : {}) });
   } catch (error) {
     // The window does not need it; replicas and the browser UI do, so say why they are missing.
@@ -159,6 +183,7 @@ async function main(): Promise<void> {
     return created;
   }
   window = openWindow(!options.hidden);
+  ready = true;
 
   app.on('window-all-closed', () => {
     if (!closeToTray) app.quit();
@@ -179,7 +204,8 @@ async function main(): Promise<void> {
     quitting = true;
     if (stopped) return;
     event.preventDefault();
-    shutdown()
+    stopping ??= shutdown();
+    stopping
       .catch((error: unknown) => logError('shutdown failed', error))
       .finally(() => {
         stopped = true;
@@ -187,5 +213,5 @@ async function main(): Promise<void> {
       });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
-  log('info', `Gatehouse ${version} running; data in ${options.dataDir}; gateway on port ${options.gatewayPort}${admin ? `; admin API ${admin.url}` : ''}`);
+  log('info', `Gatehouse ${version} running; data in ${options.dataDir}; gateway on port ${embeddedPort()}${admin ? `; admin API ${admin.url}` : ''}`);
 }

@@ -5,8 +5,8 @@ import { desktopOptions } from './desktop-options';
 const userData = '/home/me/.config/Gatehouse';
 
 describe('desktopOptions', () => {
-  it("defaults to Electron's userData and the standard ports", () => {
-    expect(desktopOptions(['/usr/bin/electron', 'dist/electron/app.cjs'], {}, userData)).toEqual({ dataDir: userData, gatewayPort: 8081, adminPort: 4680, hidden: false, devTools: false });
+  it("defaults to Electron's userData, the stored gateway port and the standard admin port", () => {
+    expect(desktopOptions(['/usr/bin/electron', 'dist/electron/app.cjs'], {}, userData)).toEqual({ dataDir: userData, gatewayPort: undefined, adminPort: 4680, hidden: false, devTools: false });
   });
 
   it('takes --data-dir over GATEHOUSE_DATA_DIR over userData, resolved to an absolute path', () => {

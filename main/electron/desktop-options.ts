@@ -8,14 +8,14 @@ import path from 'node:path';
 
 export interface DesktopOptions {
   dataDir: string;
-  gatewayPort: number;
+  /** Only when given: otherwise the stored port is kept (8081 on first start), as with `gatehouse serve`. */
+  gatewayPort: number | undefined;
   /** Admin API and web UI port on 127.0.0.1 (replicas and "open in browser" use it). */
   adminPort: number;
   hidden: boolean;
   devTools: boolean;
 }
 
-export const DEFAULT_GATEWAY_PORT = 8081;
 export const DEFAULT_ADMIN_PORT = 4680;
 
 function flagValue(argv: readonly string[], name: string): string | undefined {
@@ -27,7 +27,9 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-function portValue(value: string | undefined, name: string, fallback: number): number {
+function portValue(value: string | undefined, name: string): number | undefined;
+function portValue(value: string | undefined, name: string, fallback: number): number;
+function portValue(value: string | undefined, name: string, fallback?: number): number | undefined {
   if (value === undefined || value === '') return fallback;
   if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new Error(`--${name} must be a port number (0-65535), got "${value}"`);
   return Number(value);
@@ -37,7 +39,7 @@ export function desktopOptions(argv: readonly string[], env: NodeJS.ProcessEnv, 
   const dataDir = flagValue(argv, 'data-dir') || env.GATEHOUSE_DATA_DIR || userDataDir;
   return {
     dataDir: path.resolve(dataDir),
-    gatewayPort: portValue(flagValue(argv, 'gateway-port'), 'gateway-port', DEFAULT_GATEWAY_PORT),
+    gatewayPort: portValue(flagValue(argv, 'gateway-port'), 'gateway-port'),
     adminPort: portValue(flagValue(argv, 'port'), 'port', DEFAULT_ADMIN_PORT),
     hidden: argv.includes('--hidden'),
     devTools: argv.includes('--dev-tools') || env.GATEHOUSE_DEV_TOOLS === '1',

@@ -153,3 +153,12 @@ describe('permissions', () => {
     expect(permissionAllowed('clipboard-read', 'gatehouse://app/index.html')).toBe(false);
   });
 });
+
+it('guards a webContents once, so a link never opens twice', () => {
+  const contents = new FakeWebContents();
+  const opened: string[] = [];
+  guardContents(contents as never, (url) => opened.push(url));
+  guardContents(contents as never, (url) => opened.push(url));
+  contents.emit('will-frame-navigate', fakeEvent({ url: 'https://example.com/', isMainFrame: true }));
+  expect(opened).toEqual(['https://example.com/']);
+});

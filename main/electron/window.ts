@@ -16,8 +16,12 @@ export interface MainWindowOptions {
 
 type NavigationEvent = { url: string; isMainFrame: boolean; preventDefault(): void };
 
-/** Applies the navigation rules to a webContents (exported for the tests). */
+const guarded = new WeakSet<object>();
+
+/** Applies the navigation rules to a webContents, once (app.ts also guards every new webContents). */
 export function guardContents(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, openExternal: (url: string) => void): void {
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   const onNavigate = (event: NavigationEvent) => {
     const decision = navigationDecision(event.url);
     if (decision === 'allow') return;
