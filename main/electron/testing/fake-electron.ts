@@ -130,6 +130,18 @@ export class FakeBrowserWindow extends Emitter {
   hide(): void {
     this.visible = false;
   }
+  isVisible(): boolean {
+    return this.visible;
+  }
+  /** As the user closing it: listeners may prevent it (close to tray). */
+  close(): void {
+    const event = fakeEvent({});
+    this.emit('close', event);
+    if (event.defaultPrevented) return;
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
   focus(): void {}
   isMinimized(): boolean {
     return false;
@@ -195,6 +207,66 @@ export class FakeNativeImage {
   }
 }
 
+/** Electron's `app`: paths, the single-instance lock, and quit with a preventable before-quit. */
+export class FakeApp extends Emitter {
+  name = 'Electron';
+  readonly paths = new Map<string, string>([['appData', '/tmp/fake-electron-appdata']]);
+  isPackaged = false;
+  quitCalls = 0;
+  quitted = false;
+  exitCode: number | undefined;
+  hasLock = true;
+  loginItem = { openAtLogin: false };
+  setName(name: string): void {
+    this.name = name;
+  }
+  getPath(name: string): string {
+    const value = this.paths.get(name);
+    if (!value) throw new Error(`Failed to get '${name}' path`);
+    return value;
+  }
+  setPath(name: string, value: string): void {
+    this.paths.set(name, value);
+  }
+  requestSingleInstanceLock(): boolean {
+    return this.hasLock;
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+  quit(): void {
+    this.quitCalls++;
+    const event = fakeEvent({});
+    this.emit('before-quit', event);
+    if (event.defaultPrevented) return;
+    for (const window of FakeBrowserWindow.created) if (!window.destroyed) window.close();
+    this.emit('will-quit', fakeEvent({}));
+    this.quitted = true;
+  }
+  exit(code = 0): void {
+    this.exitCode = code;
+  }
+  getLoginItemSettings(): { openAtLogin: boolean } {
+    return this.loginItem;
+  }
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void {
+    this.loginItem = { openAtLogin: settings.openAtLogin };
+  }
+}
+
+export class FakeNotification extends Emitter {
+  static shown: FakeNotification[] = [];
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    FakeNotification.shown.push(this);
+  }
+}
+
 const exposed = new Map<string, unknown>();
 const ipcMain = new FakeIpcMain();
 const rendererContents = new FakeWebContents();
@@ -210,6 +282,36 @@ export const fakeElectron = {
       exposed.set(key, api);
     },
   },
+  app: new FakeApp(),
+  protocol: {
+    privileged: [] as unknown[],
+    handlers: new Map<string, (request: { url: string }) => Promise<Response> | Response>(),
+    registerSchemesAsPrivileged(schemes: unknown[]): void {
+      fakeElectron.protocol.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: (request: { url: string }) => Promise<Response> | Response): void {
+      fakeElectron.protocol.handlers.set(scheme, handler);
+    },
+  },
+  session: {
+    defaultSession: {
+      requestHandler: undefined as unknown,
+      checkHandler: undefined as unknown,
+      setPermissionRequestHandler(handler: unknown): void {
+        fakeElectron.session.defaultSession.requestHandler = handler;
+      },
+      setPermissionCheckHandler(handler: unknown): void {
+        fakeElectron.session.defaultSession.checkHandler = handler;
+      },
+    },
+  },
+  dialog: {
+    errors: [] as Array<{ title: string; content: string }>,
+    showErrorBox(title: string, content: string): void {
+      fakeElectron.dialog.errors.push({ title, content });
+    },
+  },
+  Notification: FakeNotification,
   BrowserWindow: FakeBrowserWindow,
   Menu: FakeMenu,
   Tray: FakeTray,
@@ -227,5 +329,6 @@ export function resetFakeElectron(): void {
   ipcMain.handlers.clear();
   FakeBrowserWindow.created.length = 0;
   FakeTray.created.length = 0;
+  FakeNotification.shown.length = 0;
   fakeElectron.shell.opened.length = 0;
 }
