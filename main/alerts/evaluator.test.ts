@@ -60,7 +60,9 @@ describe('traffic alerts', () => {
     await vi.waitFor(() => expect(h.resolved).toHaveLength(1), { timeout: 3000, interval: 20 });
     await sleep(300);
     expect(h.resolved).toHaveLength(1);
-    expect(h.resolved[0]).toMatchObject({ ruleId: rule.id, state: 'resolved', value: 0, threshold: 5 });
+    // Resolves as soon as the window holds 5 or fewer (the last burst may still be in it).
+    expect(h.resolved[0]).toMatchObject({ ruleId: rule.id, state: 'resolved', threshold: 5 });
+    expect(h.resolved[0]!.value).toBeLessThanOrEqual(5);
     expect(h.events(rule.id).map((e) => [e.state, e.threshold])).toEqual([
       ['fired', 5],
       ['resolved', 5],
