@@ -1,40 +1,34 @@
 /**
- * The desktop app itself (Playwright's Electron driver): the same main flow as the web
- * project (open the app, add the sample API, see it listed), through the preload bridge and
- * the IPC adapter instead of HTTP. Skips, saying why, where Electron cannot run (the binary is
- * not downloaded, no display); runs wherever it can.
+ * The desktop app itself (Playwright's Electron driver): the web project's main flows (first
+ * run, add an API with a validation error on the way, see it listed, send a request from Try
+ * it, add the sample API) through the preload bridge and the IPC adapter instead of HTTP.
+ * Skips, saying why, where Electron cannot run (binary not downloaded, no display).
  */
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startEchoUpstream, type TestServer } from '../../main/testing/net';
 import { electronLaunchCheck, ensureElectronSqlite } from '../../scripts/electron-native.cjs';
+import { freePort } from '../fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
 const check = electronLaunchCheck();
 const skipReason = check.ok ? undefined : check.reason.startsWith('Electron binary not installed') ? `Electron binary not installed: ${check.reason}` : `Electron cannot run here: ${check.reason}`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 test.describe('Gatehouse desktop app', () => {
   test.skip(!check.ok, skipReason ?? '');
+  // One app for the whole flow, in order.
+  test.describe.configure({ mode: 'serial' });
 
   let app: ElectronApplication;
   let page: Page;
   let dataDir: string;
+  let upstream: TestServer;
 
   test.beforeAll(async () => {
     if (!check.ok) return;
+    upstream = await startEchoUpstream();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-electron-e2e-'));
     const binding = ensureElectronSqlite();
     const args = [path.join(root, 'dist', 'electron', 'app.cjs'), '--data-dir', dataDir, '--gateway-port', String(await freePort()), '--port', String(await freePort())];
@@ -46,6 +40,7 @@ test.describe('Gatehouse desktop app', () => {
 
   test.afterAll(async () => {
     await app?.close();
+    await upstream?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -60,11 +55,35 @@ test.describe('Gatehouse desktop app', () => {
     expect(exposed).toEqual({ bridge: ['invoke', 'platform', 'subscribe'], require: 'undefined', process: 'undefined' });
   });
 
-  test('adds the sample API and lists it', async () => {
+  test('first run: adds the sample API and lists it', async () => {
+    await expect(page.getByRole('heading', { name: 'Put a gateway in front of your first API' })).toBeVisible();
     await page.getByRole('button', { name: 'Add the sample API' }).click();
-    await page.getByRole('link', { name: /^APIs/ }).first().click();
-    await expect(page.getByRole('heading', { name: 'APIs' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'APIs' }).click();
     await expect(page.getByText('JSONPlaceholder sample')).toBeVisible();
+  });
+
+  test('adds an API (a bad URL is explained first), lists it and sends a request from Try it', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'APIs' }).click();
+    await page.getByRole('button', { name: 'Add API' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add API' });
+    await dialog.getByLabel('Name').fill('Orders');
+    await dialog.getByLabel('Implementation URL').fill('not a url');
+    await dialog.getByRole('button', { name: 'Create API' }).click();
+    await expect(dialog.getByText(/must be an absolute http\(s\) URL/)).toBeVisible();
+    await dialog.getByLabel('Implementation URL').fill(upstream.url);
+    await dialog.getByLabel('Base path').fill('/orders');
+    await dialog.getByRole('button', { name: 'Create API' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Orders');
+
+    await page.getByRole('link', { name: 'Try it' }).click();
+    await page.getByLabel('Path').fill('/posts/1');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByTestId('try-status')).toHaveText(/^200/);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'APIs' }).click();
+    await expect(page.getByRole('heading', { name: 'APIs', level: 1 })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Orders' }).first()).toBeVisible();
   });
 
   test('refuses calls outside the contract and reports bad input as data', async () => {
