@@ -14,7 +14,11 @@ import { freePort } from '../fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
 const check = electronLaunchCheck();
-const skipReason = check.ok ? undefined : check.reason.startsWith('Electron binary not installed') ? `Electron binary not installed: ${check.reason}` : `Electron cannot run here: ${check.reason}`;
+const skipReason = check.ok
+  ? undefined
+  : check.reason.startsWith('Electron binary not installed')
+    ? 'Electron binary not installed: node_modules/electron has no executable (offline install); `npx install-electron` fetches it'
+    : `Electron cannot run here: ${check.reason}`;
 
 test.describe('Gatehouse desktop app', () => {
   test.skip(!check.ok, skipReason ?? '');
