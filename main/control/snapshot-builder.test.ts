@@ -130,3 +130,25 @@ describe('buildEmbeddedSnapshot', () => {
     ]);
   });
 });
+
+describe('upstream-down rules', () => {
+  const probes = (apiName: string) => build().snapshot.listeners[0]!.apis.find((a) => a.name === apiName)!.policies.filter((p) => p.name === 'health-check-flex');
+
+  it('bring a default health check to an API that has none, and only while the rule is enabled', () => {
+    const users = api('users', '/users');
+    api('posts', '/posts');
+    expect(probes('users')).toEqual([]);
+    const rule = store.alertRules.insert({ name: 'users down', kind: 'upstream-down', apiId: users.id, spec: { threshold: 0 } });
+    expect(probes('users')).toEqual([expect.objectContaining({ name: 'health-check-flex', config: expect.objectContaining({ path: '/', expectedStatus: 200 }) })]);
+    expect(probes('posts')).toEqual([]);
+    store.alertRules.update(rule.id, { enabled: false });
+    expect(probes('users')).toEqual([]);
+  });
+
+  it("keep the API's own health check instead of adding a second one", () => {
+    const users = api('users', '/users');
+    store.policies.insert({ apiId: users.id, policyRef: 'health-check-flex', config: { path: '/health' } });
+    store.alertRules.insert({ name: 'users down', kind: 'upstream-down', apiId: users.id, spec: { threshold: 0 } });
+    expect(probes('users')).toEqual([expect.objectContaining({ config: expect.objectContaining({ path: '/health' }) })]);
+  });
+});

@@ -20,6 +20,7 @@ import type {
 import type { ApiRecord } from '../store/apis';
 import type { GatewayRecord } from '../store/gateways';
 import type { Store } from '../store/store';
+import { findPolicy } from '../../shared/policies/catalogue';
 import { checkPolicyConfig, resolveTls } from './policy-config';
 
 /** Bindings that configure the listener or the upstream connection instead of running per request. */
@@ -106,10 +107,25 @@ function buildApi(store: Store, api: ApiRecord, options: SnapshotBuildOptions, e
       ...(binding.rules && binding.rules.length > 0 ? { rules: binding.rules } : {}),
     });
   }
+  const implicitProbe = implicitHealthCheck(store, api, policies);
+  if (implicitProbe) policies.push(implicitProbe);
   return {
     api: { id: api.id, name: api.name, basePath: api.basePath, enabled: api.enabled, services: [service], routes: [], policies },
     ...(listenerTls ? { listenerTls } : {}),
   };
+}
+
+/**
+ * An "upstream down" alert needs something probing the upstream. When the API has no
+ * health-check-flex binding of its own, the rule brings one with the catalogue's defaults, so
+ * creating the rule is enough for it to work.
+ */
+function implicitHealthCheck(store: Store, api: ApiRecord, policies: readonly PolicyBindingSnapshot[]): PolicyBindingSnapshot | undefined {
+  if (policies.some((binding) => binding.name === 'health-check-flex')) return undefined;
+  const watched = store.alertRules.list().some((rule) => rule.enabled && rule.kind === 'upstream-down' && rule.apiId === api.id);
+  if (!watched) return undefined;
+  const config = findPolicy('health-check-flex')!.schema.parse({}) as Record<string, unknown>;
+  return { id: `${api.id}.implicit-health-check`, name: 'health-check-flex', config, order: 1000, enabled: true };
 }
 
 /** Applications, and the tiers and contracts of the APIs this gateway serves. */
