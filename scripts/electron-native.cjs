@@ -59,14 +59,20 @@ function ensureElectronSqlite({ version = electronVersion(), platform = process.
   const work = `${path.dirname(target)}.build-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   // A private copy of the package, so node_modules/better-sqlite3/build is never touched.
-  cpSync(source, work, { recursive: true, filter: (file) => !file.startsWith(path.join(source, 'build')) });
+  const buildDir = path.join(source, 'build');
+  cpSync(source, work, { recursive: true, filter: (file) => file !== buildDir && !file.startsWith(buildDir + path.sep) });
   try {
     const prebuild = path.join(path.dirname(require.resolve('prebuild-install/package.json')), 'bin.js');
+    // node-gyp compiles for this OS only; another platform's addon must come prebuilt.
     const built =
       run(process.execPath, [prebuild, '--runtime', 'electron', '--target', version, '--arch', arch, '--platform', platform], work, log) ||
-      run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], work, log);
+      (platform === process.platform &&
+        run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], work, log));
     const output = path.join(work, 'build', 'Release', 'better_sqlite3.node');
-    if (!built || !existsSync(output)) throw new Error(`could not build better-sqlite3 for Electron ${version} (${platform}-${arch}): no prebuilt binary could be downloaded and node-gyp failed`);
+    if (!built || !existsSync(output)) {
+      const compile = platform === process.platform ? 'and compiling it with node-gyp failed' : `and node-gyp cannot compile for ${platform} on ${process.platform}`;
+      throw new Error(`could not build better-sqlite3 for Electron ${version} (${platform}-${arch}): no prebuilt binary could be downloaded ${compile}`);
+    }
     mkdirSync(path.dirname(target), { recursive: true });
     renameSync(output, target);
     return target;
