@@ -72,6 +72,7 @@ export const serveCommand: CliCommand = {
         dataDir,
         handlers: plane.handlers,
         bus: plane.bus,
+        replicas: plane.replicaService,
         version,
         staticDir: rendererDir(),
         health: () => ({ gateway: { port: embeddedPort(), configVersion: plane.runtime.version ?? null } }),

@@ -8,7 +8,11 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_CONTENT_SECURITY_POLICY, APP_HOST, APP_SCHEME } from './security';
 
-/** Must run before `app.whenReady()` (Electron's rule for privileged schemes). */
+/**
+ * Must run before `app.whenReady()` (Electron's rule for privileged schemes). No `corsEnabled`:
+ * the page's own module scripts are same-origin, and the privilege would let other origins read
+ * the scheme without any Access-Control-Allow-Origin check.
+ */
 export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
