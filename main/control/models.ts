@@ -59,6 +59,8 @@ export interface GatewayLiveState {
   replicas?: Replica[];
   configVersion?: string;
   lastError?: string;
+  /** Docker gateways: shared counters and networking (main/control/docker-gateways.ts). */
+  docker?: Pick<Gateway, 'sharedCounters' | 'countersMessage' | 'sharedStorage' | 'networkMode' | 'networkModeMessage'>;
 }
 
 export function toGateway(record: GatewayRecord, live: GatewayLiveState): Gateway {
@@ -73,6 +75,7 @@ export function toGateway(record: GatewayRecord, live: GatewayLiveState): Gatewa
     status: live.status,
     ...(live.configVersion ? { configVersion: live.configVersion } : {}),
     ...(live.lastError ? { lastError: live.lastError } : {}),
+    ...(live.docker ?? {}),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

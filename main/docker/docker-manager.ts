@@ -121,6 +121,7 @@ export class DockerManager {
   async start(): Promise<DockerStatus> {
     this.stopped = false;
     const status = await this.refreshStatus();
+    if (this.stopped) return status;
     this.timer = setInterval(() => void this.tick(), this.options.reconcileIntervalMs ?? 3000);
     this.timer.unref();
     if (status.available) await this.reconcile().catch(() => undefined);
@@ -137,6 +138,7 @@ export class DockerManager {
 
   async refreshStatus(): Promise<DockerStatus> {
     const next = await probeDocker(this.docker, this.connection.endpoint, 3000, this.options.env ?? process.env);
+    if (this.stopped) return next;
     const changed = next.available !== this.statusValue.available || next.message !== this.statusValue.message;
     const wasAvailable = this.statusValue.available;
     this.statusValue = next;

@@ -137,11 +137,13 @@ export class GatewayImage {
       const how = base.source === 'local-runtime' ? `on ${base.image}, made from the local Node runtime because ${this.configuredBase} could not be pulled` : `on ${base.image}`;
       this.stateValue = { status: 'ready', tag, base: base.image, baseSource: base.source, message: `gateway image ${tag} ready (${how})`, lines: this.stateValue.lines };
       this.options.log?.('info', this.stateValue.message);
+      this.options.onProgress?.('build', this.stateValue.message);
       return tag;
     } catch (error) {
       const message = `the gateway image could not be built: ${engineMessage(error)}`;
       this.stateValue = { status: 'failed', message, lines: this.stateValue.lines };
       this.options.log?.('error', message);
+      this.options.onProgress?.('build', message);
       throw new Error(message);
     }
   }

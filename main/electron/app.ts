@@ -99,6 +99,7 @@ async function main(): Promise<void> {
       dataDir: options.dataDir,
       handlers,
       bus: plane.bus,
+      replicas: plane.replicaService,
       version,
       staticDir: path.join(__dirname, '..', 'renderer'),
       health: () => ({ gateway: { port: embeddedPort(), configVersion: plane.runtime.version ?? null } }),

@@ -9,6 +9,7 @@ import type { ContractHandlers } from '../../shared/contract/methods';
 import { API_PREFIX } from '../../shared/contract/routes';
 import { AdminAuth, loadAdminToken } from './auth';
 import { createHttpAdapter, sendError } from './http-adapter';
+import { createReplicaRoutes, type ReplicaService } from './replica-routes';
 import { createSseEndpoint } from './sse';
 import { createStaticHandler, securityHeaders } from './static';
 
@@ -25,6 +26,8 @@ export interface AdminServerOptions {
   /** Extra fields for `GET /api/v1/health` (gateway status, config version, …). */
   health?: () => Record<string, unknown>;
   sseHeartbeatMs?: number;
+  /** Connected replicas' endpoints (`/api/v1/replicas/*`, gateway-token auth): the control plane's `replicaService`. */
+  replicas?: ReplicaService;
   /** Routes with their own auth (e.g. replica endpoints); return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   logError?: (message: string, error: unknown) => void;
@@ -53,6 +56,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const adapter = createHttpAdapter({ handlers: options.handlers, logError: options.logError });
   const sse = createSseEndpoint({ bus: options.bus, heartbeatMs: options.sseHeartbeatMs });
   const statics = createStaticHandler(options.staticDir);
+  const replicaRoutes = options.replicas ? createReplicaRoutes(options.replicas) : undefined;
   const startedAt = Date.now();
   let auth: AdminAuth | undefined;
 
@@ -67,6 +71,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     const guard = auth;
     if (!guard) return sendError(res, 503, { code: 'UNAVAILABLE', message: 'starting' });
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Replicas in bridge-networked containers come as host.docker.internal; their gateway token
+    // (not a cookie) is the credential, so the DNS-rebinding Host check does not apply.
+    if (replicaRoutes && (await replicaRoutes(req, res, url))) return;
     const isApi = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`);
     const hostProblem = guard.checkHost(req);
     if (hostProblem && !hostProblem.ok) return sendError(res, hostProblem.status, { code: hostProblem.code, message: hostProblem.message });

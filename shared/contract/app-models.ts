@@ -1,5 +1,6 @@
 /** App-level shapes: config import results, Try it, settings, system info. */
 import { z } from 'zod';
+import { dockerInfoSchema } from './docker-models';
 import { idSchema, timeSchema } from './fields';
 import { policyTraceEntrySchema } from './telemetry-models';
 
@@ -98,6 +99,7 @@ export const systemInfoSchema = z.object({
   adminUrl: z.string().optional(),
   platform: z.string(),
   startedAt: timeSchema,
-  docker: z.object({ status: z.enum(['unknown', 'available', 'unavailable']), message: z.string().optional() }),
+  /** Docker engine status, networking and the gateway image (docker-models.ts). */
+  docker: dockerInfoSchema,
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;

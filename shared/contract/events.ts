@@ -3,7 +3,7 @@
  * slices refresh from events instead of polling. Payloads are plain JSON.
  */
 import { z } from 'zod';
-import { alertEventSchema, gatewaySchema } from './models';
+import { alertEventSchema, dockerInfoSchema, gatewaySchema } from './models';
 import { trafficEntrySchema, trafficTickSchema } from './telemetry-models';
 
 export const resourceKindSchema = z.enum([
@@ -33,6 +33,10 @@ export const contractEvents = {
   'alert.resolved': alertNotificationSchema,
   /** A gateway's status, replicas or config version changed. */
   'gateway.status': gatewaySchema,
+  /** The Docker engine appeared, went away, or the gateway image changed state. */
+  'docker.status': dockerInfoSchema,
+  /** One line of gateway image build or pull output. */
+  'docker.progress': z.object({ stage: z.enum(['bundle', 'base', 'pull', 'build']), line: z.string() }),
   /** Something was created, updated or removed; `apiId` is set for resources under an API. */
   'resource.changed': z.object({
     kind: resourceKindSchema,

@@ -8,11 +8,13 @@
  */
 import { z } from 'zod';
 import { policyRulesSchema, rateLimitWindowSchema } from '../policies/common';
+import { networkModeSchema, sharedStorageSchema, sharedStorageViewSchema } from './docker-models';
 import { basePathFromName, basePathSchema, descriptionSchema, httpUrlSchema, idSchema, nameSchema, timeSchema } from './fields';
 
 export * from './fields';
 export * from './alert-models';
 export * from './app-models';
+export * from './docker-models';
 
 // ---------------------------------------------------------------------------------------- APIs
 
@@ -126,6 +128,12 @@ export const replicaSchema = z.object({
   status: z.enum(['connected', 'disconnected', 'starting']),
   lastHeartbeatAt: timeSchema.optional(),
   configVersion: z.string().optional(),
+  /** Replica name (telemetry is tagged with it); `replica-<index>` for docker replicas. */
+  name: z.string().optional(),
+  /** Where its rate-limit counters live now: `local`, `redis`, `redis (unreachable, using local counters)`. */
+  counters: z.string().optional(),
+  /** Container state when it is not running (`exited`, `restarting`, …) or the replica's own config error. */
+  detail: z.string().optional(),
 });
 export type Replica = z.infer<typeof replicaSchema>;
 
@@ -147,6 +155,13 @@ export const gatewaySchema = z.object({
   configVersion: z.string().optional(),
   /** The last config or start error, shown until the next success. */
   lastError: z.string().optional(),
+  // Docker gateways and connected replicas (issue 6; see docker-models.ts).
+  /** Whether rate-limit counters are shared by all replicas (Redis), and that said plainly. */
+  sharedCounters: z.boolean().optional(),
+  countersMessage: z.string().optional(),
+  sharedStorage: sharedStorageViewSchema.optional(),
+  networkMode: networkModeSchema.optional(),
+  networkModeMessage: z.string().optional(),
   createdAt: timeSchema,
   updatedAt: timeSchema,
 });
@@ -161,17 +176,33 @@ const gatewayFields = {
   desiredReplicas: z.number().int().min(0).max(20),
 };
 
-export const gatewayCreateSchema = z.strictObject({
-  ...gatewayFields,
-  kind: gatewayFields.kind.default('embedded'),
-  host: gatewayFields.host.optional(),
-  desiredReplicas: gatewayFields.desiredReplicas.default(1),
-});
+/** `replicas` is accepted as an alias of `desiredReplicas` (issue 6's `{ name, kind: "docker", replicas: 2, port }`). */
+export const gatewayCreateSchema = z
+  .strictObject({
+    ...gatewayFields,
+    kind: gatewayFields.kind.default('embedded'),
+    host: gatewayFields.host.optional(),
+    desiredReplicas: gatewayFields.desiredReplicas.optional(),
+    replicas: gatewayFields.desiredReplicas.optional(),
+    /** Redis for counters shared by the replicas (Flex's `sharedStorage`). */
+    sharedStorage: sharedStorageSchema.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.replicas !== undefined && value.desiredReplicas !== undefined && value.replicas !== value.desiredReplicas)
+      ctx.addIssue({ code: 'custom', path: ['replicas'], message: `is an alias of desiredReplicas; they disagree (${value.replicas} vs ${value.desiredReplicas})` });
+  })
+  .transform(({ replicas, desiredReplicas, ...rest }) => ({ ...rest, desiredReplicas: desiredReplicas ?? replicas ?? 1 }));
 export type GatewayCreate = z.input<typeof gatewayCreateSchema>;
 
-/** The kind of a gateway is fixed at creation. */
+/** The kind of a gateway is fixed at creation. `sharedStorage: null` turns shared counters off. */
 export const gatewayPatchSchema = z
-  .strictObject({ name: gatewayFields.name, port: gatewayFields.port, host: gatewayFields.host, desiredReplicas: gatewayFields.desiredReplicas })
+  .strictObject({
+    name: gatewayFields.name,
+    port: gatewayFields.port,
+    host: gatewayFields.host,
+    desiredReplicas: gatewayFields.desiredReplicas,
+    sharedStorage: sharedStorageSchema.nullable(),
+  })
   .partial();
 export type GatewayPatch = z.input<typeof gatewayPatchSchema>;
 

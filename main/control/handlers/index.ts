@@ -1,7 +1,7 @@
 /**
  * Every contract method, implemented: the object the HTTP and IPC adapters call.
  */
-import type { ContractHandlers } from '../../../shared/contract/methods';
+import type { BaseHandlers } from '../docker-gateway-handlers';
 import { alertHandlers } from './alerts';
 import { apiHandlers } from './apis';
 import { configHandlers } from './config-and-try';
@@ -12,7 +12,8 @@ import { systemHandlers } from './system';
 
 export type { HandlerContext } from './context';
 
-export function createHandlers(ctx: HandlerContext): ContractHandlers {
+/** All but the docker-only methods, which docker-gateway-handlers.ts layers on top. */
+export function createHandlers(ctx: HandlerContext): BaseHandlers {
   return {
     ...apiHandlers(ctx),
     ...gatewayHandlers(ctx),
