@@ -87,11 +87,12 @@ async function main(): Promise<void> {
   // Every webContents, not only the main window's, gets the navigation guards.
   app.on('web-contents-created', (_event, contents) => guardContents(contents, (url) => void openExternal(url)));
 
-  const plane = await createControlPlane({ dataDir: options.dataDir, gatewayPort: options.gatewayPort, log });
-  await plane.start();
+  const plane = await createControlPlane({ dataDir: options.dataDir, gatewayPort: options.gatewayPort, log, telemetry: process.env.GATEHOUSE_TELEMETRY !== 'off' });
   const { handlers } = plane;
   const embeddedPort = () => plane.store.embeddedGateway()?.port ?? options.gatewayPort ?? 8081;
 
+  // As `gatehouse serve`: the admin API (and the replica endpoints) before the gateways start,
+  // so Docker replicas know where to connect. The window does not need it: a taken port is a warning.
   let admin: AdminServer | undefined;
   try {
     admin = await startAdminServer({
@@ -107,9 +108,9 @@ async function main(): Promise<void> {
     });
     plane.setSystemInfo({ adminUrl: admin.url, ...(admin.tokenFile ? { adminTokenFile: admin.tokenFile } : {}) });
   } catch (error) {
-    // The window does not need it; replicas and the browser UI do, so say why they are missing.
-    log('warn', `admin API not started on 127.0.0.1:${options.adminPort}: ${(error as Error).message}`);
+    log('warn', `admin API not started on 127.0.0.1:${options.adminPort} (Docker replicas and the browser UI need it): ${(error as Error).message}`);
   }
+  await plane.start();
 
   const disposeIpc = registerIpcAdapter({
     ipcMain,
@@ -197,7 +198,8 @@ async function main(): Promise<void> {
     trayState.dispose();
     disposeIpc();
     await admin?.close().catch((error: unknown) => logError('admin server did not close', error));
-    // Stops the embedded gateway (in-flight requests drain) and flushes telemetry to SQLite.
+    // Stops the embedded gateway (in-flight requests drain) and flushes telemetry to SQLite;
+    // Docker replicas keep serving their last config while the app is closed.
     await plane.stop();
   }
 
