@@ -30,3 +30,7 @@ if (process.argv.includes('--all') && existsSync('renderer/index.html')) {
   if (vite.status !== 0) process.exit(vite.status ?? 1);
   console.log('built dist/renderer');
 }
+
+// --- Gateway replica (main/docker, owned by the Docker manager): one self-contained file for the
+// Docker image, dist/replica/gatehouse-replica.cjs, with --all.
+if (process.argv.includes('--all')) await (await import('./replica-build.mjs')).buildReplica(buildAtomically);

@@ -3,6 +3,7 @@
  * gateway runtime, hot-reloads on change (an invalid change keeps the last good config serving
  * and shows on /.gatehouse/health), logs one line per request, drains on SIGINT/SIGTERM.
  */
+import { version } from '../../package.json';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { formatConfigError, type ConfigError } from '../config/errors';
 import { loadConfig, type LoadResult } from '../config/load';
@@ -11,6 +12,7 @@ import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import { parseCommandArgs, positiveIntOption } from './args';
 import { UsageError, type CliCommand } from './command';
+import { connectSettings, connectUsage, runConnected } from './gateway-connect';
 import { formatAccessLine, describeListeners } from './gateway-output';
 import { untilSignal } from './signals';
 
@@ -24,11 +26,13 @@ An invalid change is reported and the last good config keeps serving.
   --host-override HOST   bind every listener on HOST instead of the address's host (e.g. 127.0.0.1)
   --quiet                no access-log line per request
   --verbose              also print the runtime's informational log lines
-  --drain-ms N           on SIGINT/SIGTERM, wait up to N ms for in-flight requests (default 10000)`;
+  --drain-ms N           on SIGINT/SIGTERM, wait up to N ms for in-flight requests (default 10000)
+
+${connectUsage}`;
 
 export const gatewayCommand: CliCommand = {
   name: 'gateway',
-  summary: 'run a gateway from config files (local mode), hot-reloaded',
+  summary: 'run a gateway from config files (local mode, hot-reloaded) or as a connected replica (--connect)',
   usage,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
@@ -40,12 +44,19 @@ export const gatewayCommand: CliCommand = {
       connect: { type: 'string' },
       token: { type: 'string' },
       name: { type: 'string' },
+      'listen-port': { type: 'string' },
     });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    if (values.connect !== undefined) throw new UsageError('--connect (connected replicas) is not available in this build yet; use --config PATH');
+    // --- Connected mode (issue 6, main/cli/gateway-connect.ts): a replica of a control plane's gateway.
+    if (values.connect !== undefined) {
+      if (values.config !== undefined) throw new UsageError('use either --config PATH (local mode) or --connect URL (connected mode), not both');
+      const settings = connectSettings({ connect: values.connect as string, token: values.token as string | undefined, name: values.name as string | undefined, listenPort: values['listen-port'] as string | undefined });
+      const drainMs = positiveIntOption(values['drain-ms'] as string | undefined, 'drain-ms', 10_000);
+      return runConnected(settings, { quiet: values.quiet === true, verbose: values.verbose === true, drainMs, version });
+    }
     const target = values.config as string | undefined;
     if (!target) throw new UsageError('--config PATH is required');
     const hostOverride = values['host-override'] as string | undefined;
