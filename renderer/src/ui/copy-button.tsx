@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { copyText } from '../lib/browser';
 import { Icon } from './icons';
 
-export function CopyButton({ text, label = 'Copy', showLabel = false, className }: { text: string; label?: string; showLabel?: boolean; className?: string }) {
+export function CopyButton({ text, label = 'Copy', showLabel = false, size = 'sm', className }: { text: string; label?: string; showLabel?: boolean; size?: 'sm' | 'md'; className?: string }) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -13,7 +13,7 @@ export function CopyButton({ text, label = 'Copy', showLabel = false, className 
   return (
     <button
       type="button"
-      className={`${showLabel ? 'btn btn-secondary btn-sm' : 'icon-btn'} ${className ?? ''}`}
+      className={`${showLabel ? `btn btn-secondary ${size === 'sm' ? 'btn-sm' : ''}` : 'icon-btn'} ${className ?? ''}`}
       aria-label={showLabel ? undefined : label}
       title={label}
       onClick={async () => {

@@ -18,10 +18,10 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
   const [error, setError] = useState<string>();
   const [removing, setRemoving] = useState<AlertRule>();
 
-  async function toggle(rule: AlertRule, enabled: boolean) {
+  async function change(rule: AlertRule, patch: { enabled?: boolean; muted?: boolean }) {
     setError(undefined);
     try {
-      await updateAlertRule(rule.id, { enabled });
+      await updateAlertRule(rule.id, patch);
     } catch (caught) {
       setError(`${rule.name}: ${errorMessage(caught)}`);
     }
@@ -37,7 +37,7 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
             {showScope ? <th>Scope</th> : null}
             <th>Severity</th>
             <th>State</th>
-            <th className="actions-col">Enabled</th>
+            <th className="actions-col">Mute · enabled</th>
           </tr>
         </thead>
         <tbody>
@@ -47,7 +47,9 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
             return (
               <tr key={rule.id}>
                 <td>
-                  <div className="strong">{rule.name}</div>
+                  <div className="strong">
+                    {rule.name} {rule.muted ? <Badge>muted</Badge> : null}
+                  </div>
                   <div className="muted small">{describeRule(rule)}</div>
                 </td>
                 {showScope ? (
@@ -70,8 +72,15 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
                   )}
                 </td>
                 <td className="actions-col">
+                  <IconButton
+                    icon={rule.muted ? 'alerts-off' : 'alerts'}
+                    label={rule.muted ? `Unmute ${rule.name} (notifications are off)` : `Mute ${rule.name} (keep recording, stop notifying)`}
+                    aria-pressed={Boolean(rule.muted)}
+                    className={rule.muted ? 'icon-btn-muted' : ''}
+                    onClick={() => void change(rule, { muted: !rule.muted })}
+                  />
                   <label className="switch">
-                    <input type="checkbox" role="switch" checked={rule.enabled} onChange={(e) => void toggle(rule, e.target.checked)} aria-label={`${rule.name} enabled`} />
+                    <input type="checkbox" role="switch" checked={rule.enabled} onChange={(e) => void change(rule, { enabled: e.target.checked })} aria-label={`${rule.name} enabled`} />
                     <span className="switch-track" aria-hidden="true" />
                   </label>
                   <IconButton icon="trash" label={`Delete ${rule.name}`} onClick={() => setRemoving(rule)} />
@@ -111,11 +120,20 @@ export function AlertEventsList({ events, showApi }: { events: AlertEvent[]; sho
               {event.state === 'fired' ? 'Fired' : 'Resolved'}
             </Badge>
             <div className="grow">
-              <div className="strong">{event.ruleName ?? event.ruleId}</div>
+              <div className="strong">
+                {event.ruleName ?? event.ruleId} {event.muted ? <Badge>muted</Badge> : null}
+              </div>
               <div className="muted small">
-                value {Number.isInteger(event.value) ? event.value : event.value.toFixed(2)} · threshold {event.threshold}
+                {event.message ?? `value ${Number.isInteger(event.value) ? event.value : event.value.toFixed(2)} · threshold ${event.threshold}`}
                 {showApi && api ? ` · ${api.name}` : ''}
               </div>
+              {event.delivery ? (
+                <div className={`small ${event.delivery.status === 'failed' ? 'text-danger' : 'muted'}`} title={event.delivery.lastError}>
+                  Webhook {event.delivery.status}
+                  {event.delivery.attempts > 1 ? ` after ${event.delivery.attempts} attempts` : ''}
+                  {event.delivery.lastError ? `: ${event.delivery.lastError}` : ''}
+                </div>
+              ) : null}
             </div>
             <time className="muted small" dateTime={new Date(event.at).toISOString()} title={formatDateTime(event.at)}>
               {timeAgo(event.at)}

@@ -5,16 +5,20 @@
 import type { ContractClient } from '../../../../shared/contract/client';
 import type { ApiMetrics, TrafficTick } from '../../../../shared/contract/telemetry-models';
 
-export function ticksFromSeries(apiId: string, series: ApiMetrics['series']): TrafficTick[] {
+export function ticksFromSeries(apiId: string, series: ApiMetrics['series'], now: number): TrafficTick[] {
+  // The last point is the current, partial interval: its requests are spread over the seconds
+  // that have passed, never into the future (where the live chart would not show them yet).
+  const lastFull = Math.floor(now / 1000) * 1000 - 1000;
   const ticks: TrafficTick[] = [];
   for (let i = 0; i < series.length; i++) {
     const point = series[i]!;
+    if (point.requests === 0 && point.errors === 0) continue;
     const next = series[i + 1];
     const stepMs = next ? next.t - point.t : i > 0 ? point.t - series[i - 1]!.t : 1000;
-    const seconds = Math.max(1, Math.round(stepMs / 1000));
-    for (let s = 0; s < seconds; s++) {
-      ticks.push({ t: point.t + s * 1000, apis: [{ apiId, requests: point.requests / seconds, errors: point.errors / seconds, p95: point.p95 }] });
-    }
+    const starts: number[] = [];
+    for (let t = point.t; t < point.t + Math.max(1000, stepMs) && t <= lastFull; t += 1000) starts.push(t);
+    if (starts.length === 0) starts.push(Math.min(point.t, lastFull));
+    for (const t of starts) ticks.push({ t, apis: [{ apiId, requests: point.requests / starts.length, errors: point.errors / starts.length, p95: point.p95 }] });
   }
   return ticks;
 }
@@ -31,7 +35,18 @@ export function mergeTicks(lists: TrafficTick[][]): TrafficTick[] {
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
-export async function loadTickHistory(client: ContractClient, apiIds: string[], windowSeconds = 300): Promise<TrafficTick[]> {
-  const results = await Promise.allSettled(apiIds.slice(0, 25).map((apiId) => client.metrics.get({ apiId, window: windowSeconds }).then((m) => ticksFromSeries(apiId, m.series))));
-  return mergeTicks(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
+/**
+ * Per API: the whole window (coarse points, spread evenly) overlaid with the last two minutes
+ * at one-second resolution (exact), so the recent part of the chart is what really happened.
+ */
+export async function loadTickHistory(client: ContractClient, apiIds: string[], windowSeconds = 300, now = () => Date.now()): Promise<TrafficTick[]> {
+  const perApi = await Promise.allSettled(
+    apiIds.slice(0, 25).map(async (apiId) => {
+      const [coarse, fine] = await Promise.all([client.metrics.get({ apiId, window: windowSeconds }), client.metrics.get({ apiId, window: 120 })]);
+      const exact = ticksFromSeries(apiId, fine.series, now());
+      const from = fine.series[0]?.t ?? Number.POSITIVE_INFINITY;
+      return [...ticksFromSeries(apiId, coarse.series, now()).filter((tick) => tick.t < from), ...exact];
+    }),
+  );
+  return mergeTicks(perApi.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
 }

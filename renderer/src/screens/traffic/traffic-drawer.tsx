@@ -12,7 +12,6 @@ import { useAppStore, useClient } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button, IconButton } from '../../ui/button';
 import { CopyButton } from '../../ui/copy-button';
-import { Badge } from '../../ui/status-badge';
 import { reasonPhrase } from '../api-detail/try-it/try-result';
 import { TraceTable } from '../api-detail/try-it/trace-table';
 import { replayRequest } from './replay';
@@ -125,8 +124,7 @@ export function TrafficDrawer({ entry, onClose }: { entry: TrafficEntry; onClose
         </dl>
         <section>
           <h3 className="subheading">Policy trace</h3>
-          <TraceTable trace={entry.trace} />
-          {entry.violatedPolicy ? <Badge tone="danger">rejected by {entry.violatedPolicy}</Badge> : null}
+          <TraceTable trace={entry.trace} compact />
         </section>
         <Headers title="Request headers" headers={entry.requestHeaders} />
         <Headers title="Response headers" headers={entry.responseHeaders} />

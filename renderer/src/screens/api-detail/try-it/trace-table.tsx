@@ -8,22 +8,28 @@ export function decidingEntry(trace: PolicyTraceEntryModel[]): PolicyTraceEntryM
   return trace.find((entry) => entry.verdict === 'deny' || entry.verdict === 'respond' || entry.verdict === 'error');
 }
 
-export function TraceTable({ trace }: { trace: PolicyTraceEntryModel[] }) {
+/** `compact`: no time column (narrow places such as the traffic drawer); the time shows on hover. */
+export function TraceTable({ trace, compact }: { trace: PolicyTraceEntryModel[]; compact?: boolean }) {
   if (trace.length === 0) return <p className="muted small">No policy ran for this request.</p>;
   const decider = decidingEntry(trace);
   return (
-    <table className="table table-compact trace-table" aria-label="Policy decisions">
+    <table className={`table table-compact trace-table ${compact ? 'trace-table-compact' : ''}`} aria-label="Policy decisions">
       <thead>
         <tr>
           <th>Policy</th>
           <th>Decision</th>
           <th>Detail</th>
-          <th className="num">Time</th>
+          {compact ? null : <th className="num">Time</th>}
         </tr>
       </thead>
       <tbody>
         {trace.map((entry, index) => (
-          <tr key={`${entry.bindingId}-${index}`} className={entry === decider ? 'trace-decider' : ''} data-testid={entry === decider ? 'trace-decider' : undefined}>
+          <tr
+            key={`${entry.bindingId}-${index}`}
+            className={entry === decider ? 'trace-decider' : ''}
+            data-testid={entry === decider ? 'trace-decider' : undefined}
+            title={compact ? `${entry.policy}: ${formatMs(entry.durationMs)}` : undefined}
+          >
             <td>
               <div className="strong">{findPolicy(entry.policy)?.title ?? entry.policy}</div>
               <div className="mono small muted">{entry.policy}</div>
@@ -35,7 +41,7 @@ export function TraceTable({ trace }: { trace: PolicyTraceEntryModel[] }) {
               </Badge>
             </td>
             <td className="small">{entry.detail ?? ''}</td>
-            <td className="num small">{formatMs(entry.durationMs)}</td>
+            {compact ? null : <td className="num small">{formatMs(entry.durationMs)}</td>}
           </tr>
         ))}
       </tbody>

@@ -73,8 +73,8 @@ export function TryItTab({ api }: { api: Api }) {
   }
 
   return (
-    <div className="try-layout">
-      <form className="card try-request" onSubmit={send} noValidate aria-label="Request">
+    <form className="try" onSubmit={send} noValidate aria-label="Request">
+      <div className="card request-bar">
         <div className="request-line">
           <select className="select method-select" aria-label="Method" value={method} onChange={(e) => setMethod(e.target.value)}>
             {METHODS.map((m) => (
@@ -90,10 +90,16 @@ export function TryItTab({ api }: { api: Api }) {
           <Button type="submit" variant="primary" icon="send" pending={pending}>
             Send
           </Button>
+          <CopyButton text={curl} label="Copy as curl" showLabel size="md" />
         </div>
         {fieldErrors.path ? <div className="field-error" role="alert">{fieldErrors.path}</div> : null}
-        <div className="form-row">
-          <Field label="Credentials" hint={app ? `Sends ${app.clientId} with its secret (Basic auth and client_id/client_secret headers).` : 'Send as an application (for client ID enforcement or SLA tiers).'} className="grow">
+      </div>
+      <div className="try-layout">
+        <div className="card try-request">
+          <Field
+            label="Credentials"
+            hint={app ? `Sends ${app.clientId} with its secret (Basic auth and client_id/client_secret headers).` : 'Send as an application (client ID enforcement, SLA tiers).'}
+          >
             <select className="select" value={applicationId} onChange={(e) => setApplicationId(e.target.value)}>
               <option value="">No credentials</option>
               {applications.map((a) => (
@@ -103,47 +109,46 @@ export function TryItTab({ api }: { api: Api }) {
               ))}
             </select>
           </Field>
-          <Field label="Dry run" hint="Run the policies without calling the upstream" inline>
+          <Field label="Dry run: run the policies without calling the upstream" inline>
             <input type="checkbox" className="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} />
           </Field>
-        </div>
-        <fieldset className="fieldset">
-          <legend className="fieldset-legend">Headers</legend>
-          <HeaderRows rows={rows} onChange={setRows} />
-        </fieldset>
-        {hasBody ? (
-          <Field label="Body" error={fieldErrors.body}>
-            <textarea className="textarea mono" rows={6} value={body} spellCheck={false} onChange={(e) => setBody(e.target.value)} placeholder='{"title": "hello"}' />
-          </Field>
-        ) : null}
-        <div className="row">
-          <CopyButton text={curl} label="Copy as curl" showLabel />
-          <span className="grow" />
+          <fieldset className="fieldset">
+            <legend className="fieldset-legend">Headers</legend>
+            <HeaderRows rows={rows} onChange={setRows} />
+          </fieldset>
+          {hasBody ? (
+            <Field label="Body" error={fieldErrors.body}>
+              <textarea className="textarea mono" rows={6} value={body} spellCheck={false} onChange={(e) => setBody(e.target.value)} placeholder='{"title": "hello"}' />
+            </Field>
+          ) : null}
           {history.length > 0 ? (
-            <ol className="history" aria-label="Recent requests">
-              {history.map((h) => (
-                <li key={h.id} className={`history-item status-${statusTone(h.status)}`} title={`${h.method} ${h.path}`}>
-                  {h.status}
-                </li>
-              ))}
-            </ol>
+            <div className="row">
+              <span className="muted small">Recent</span>
+              <ol className="history" aria-label="Recent requests">
+                {history.map((h) => (
+                  <li key={h.id} className={`history-item status-${statusTone(h.status)}`} title={`${h.method} ${h.path}`}>
+                    {h.status}
+                  </li>
+                ))}
+              </ol>
+            </div>
           ) : null}
         </div>
-      </form>
-      <div className="card try-response" aria-live="polite">
-        {error ? (
-          <Banner kind="error" title="The request could not be sent">
-            {error}
-          </Banner>
-        ) : null}
-        {result ? (
-          <TryResultView result={result} />
-        ) : !error ? (
-          <EmptyState icon="send" title="Send a request">
-            The response appears here with every policy&apos;s decision. <kbd className="kbd">Enter</kbd> in the path sends it.
-          </EmptyState>
-        ) : null}
+        <div className="card try-response" aria-live="polite">
+          {error ? (
+            <Banner kind="error" title="The request could not be sent">
+              {error}
+            </Banner>
+          ) : null}
+          {result ? (
+            <TryResultView result={result} />
+          ) : !error ? (
+            <EmptyState icon="send" title="Send a request">
+              The response appears here with every policy&apos;s decision. <kbd className="kbd">Enter</kbd> in the path sends it.
+            </EmptyState>
+          ) : null}
+        </div>
       </div>
-    </div>
+    </form>
   );
 }

@@ -42,6 +42,7 @@ export function TryResultView({ result }: { result: TryResult }) {
       <div className="mono small muted truncate" title={result.url}>
         {result.url}
       </div>
+      {result.truncated ? <Banner kind="info">Only the first 256 KiB of the body are shown.</Banner> : null}
       {decider ? (
         <Banner kind={decider.verdict === 'respond' ? 'info' : 'warning'} title={`Answered by ${findPolicy(decider.policy)?.title ?? decider.policy}`}>
           <span data-testid="try-decider">{decider.policy}</span>
