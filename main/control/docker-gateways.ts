@@ -173,12 +173,14 @@ export class DockerGateways implements ReplicaService {
   async issueToken(gatewayId: string): Promise<string> {
     const token = await this.registry.issueToken(gatewayId);
     this.plainTokens.set(gatewayId, token);
+    this.snapshots.release(gatewayId);
     return token;
   }
 
   async revokeToken(gatewayId: string): Promise<void> {
     this.plainTokens.delete(gatewayId);
     await this.registry.revokeToken(gatewayId);
+    this.snapshots.release(gatewayId);
   }
 
   // -------------------------------------------------------------------------- shared storage
@@ -203,6 +205,7 @@ export class DockerGateways implements ReplicaService {
     this.registry.forget(gatewayId);
     this.plainTokens.delete(gatewayId);
     await this.registry.revokeToken(gatewayId).catch(() => false);
+    this.snapshots.release(gatewayId);
     if (this.sharedStorage(gatewayId)) await this.setSharedStorage(gatewayId, null).catch(() => undefined);
     try {
       await this.manager.removeGateway(gatewayId);

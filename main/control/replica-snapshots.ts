@@ -106,6 +106,11 @@ export class ReplicaSnapshots {
     });
   }
 
+  /** Answers a gateway's pending polls now (its token changed: the next poll must authenticate again). */
+  release(gatewayId: string): void {
+    for (const waiter of [...(this.waiters.get(gatewayId) ?? [])]) waiter.resolve(undefined);
+  }
+
   /** Ends every pending poll (shutdown). */
   close(): void {
     for (const set of this.waiters.values()) for (const waiter of [...set]) waiter.resolve(undefined);
