@@ -246,7 +246,8 @@ export class DockerGateways implements ReplicaService {
     const views: Replica[] = this.manager.replicas(gateway.id).map((container) => {
       const name = replicaName(container.index);
       const record = registered.find((replica) => replica.name === name);
-      const heardSinceStart = record !== undefined && record.lastHeartbeatAt >= container.startedAt;
+      // Connected = heard from since the container (re)started, and serving a config.
+      const heardSinceStart = record !== undefined && record.lastHeartbeatAt >= container.startedAt && record.configVersion !== undefined;
       const status: Replica['status'] = container.state !== 'running' ? 'disconnected' : !heardSinceStart ? 'starting' : record.connection;
       const detail = container.state !== 'running' ? `container ${container.state}${container.exitCode !== undefined ? ` (exit ${container.exitCode})` : ''}` : record?.lastConfigError;
       return {

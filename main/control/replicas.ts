@@ -145,6 +145,9 @@ export class ReplicaRegistry {
     record.lastHeartbeatAt = now;
     if (request.listenPort !== undefined) record.listenPort = request.listenPort;
     if (request.version !== undefined) record.version = request.version;
+    // A (re)started replica: what it serves is what it says now, not what an earlier run said.
+    record.configVersion = request.configVersion;
+    if (!request.configVersion) record.health = 'starting';
     this.noteConnection(record);
     this.options.onChange?.(gatewayId);
     return record;

@@ -327,10 +327,15 @@ export class DockerManager {
   async removeGateway(gatewayId: string): Promise<void> {
     this.deleted.add(gatewayId);
     if (!this.statusValue.available) return;
-    const list = await listReplicaContainers(this.docker, gatewayId);
-    await Promise.all(list.map((container) => removeContainer(this.docker, container.id)));
-    this.deleted.delete(gatewayId);
-    this.setContainers(gatewayId, []);
+    // In the reconcile queue: never racing a pass that is creating one of its replicas.
+    const run = this.queue.then(async () => {
+      const list = await listReplicaContainers(this.docker, gatewayId);
+      await Promise.all(list.map((container) => removeContainer(this.docker, container.id)));
+      this.deleted.delete(gatewayId);
+      this.setContainers(gatewayId, []);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** The token a gateway's running replicas were given (the store only has its hash). */

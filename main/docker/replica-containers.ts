@@ -155,14 +155,29 @@ export async function listReplicaContainers(docker: Docker, gatewayId?: string):
   return replicas.filter((replica): replica is ReplicaContainer => replica !== undefined).sort((a, b) => a.gatewayId.localeCompare(b.gatewayId) || a.index - b.index);
 }
 
+/** Removes a container (running or not) and resolves once it is gone. */
 export async function removeContainer(docker: Docker, id: string): Promise<void> {
+  const container = docker.getContainer(id);
   try {
-    await docker.getContainer(id).remove({ force: true });
+    await container.remove({ force: true });
+    return;
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
-    // Gone already, or being removed by someone else: either way it will not stay.
-    if (status !== 404 && status !== 409) throw error;
+    if (status === 404) return;
+    if (status !== 409) throw error;
   }
+  // 409: someone else is removing it; wait until it is really gone.
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      await container.inspect();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`container ${id.slice(0, 12)} is still being removed after 15 s`);
 }
 
 /** The gateway token a container was started with (the store keeps only its hash). */

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findPolicy } from '../../../shared/policies/catalogue';
 import { GatewayRuntime } from '../runtime';
-import type { GatewaySnapshot } from '../snapshot';
+import type { GatewaySnapshot, SharedStorageSnapshot } from '../snapshot';
 import type { RequestFact, RequestFactListener } from '../telemetry';
 import { ControlClient, ControlPlaneError } from './control-client';
 import { HEARTBEAT_INTERVAL_MS, TELEMETRY_INTERVAL_MS, type Heartbeat } from './protocol';
@@ -138,7 +138,11 @@ export class ConnectedGateway {
     while (!signal.aborted) {
       try {
         if (!this.registered) {
-          const reply = await this.client.register({ name: this.options.name, listenPort: this.options.listenPort, version: this.options.version }, signal);
+          const serving = this.runtime.version;
+          const reply = await this.client.register(
+            { name: this.options.name, listenPort: this.options.listenPort, version: this.options.version, ...(serving ? { configVersion: serving } : {}) },
+            signal,
+          );
           this.registered = true;
           this.setState('connected');
           if (this.seenVersion === undefined) this.log('info', `registered as replica "${reply.name}" of gateway "${reply.gatewayName}"`);
@@ -175,11 +179,21 @@ export class ConnectedGateway {
     };
   }
 
+  /** Redis on the host's loopback is the alias host inside a bridge-networked container, too. */
+  private localStorage(storage: SharedStorageSnapshot | undefined): SharedStorageSnapshot | undefined {
+    const alias = this.options.loopbackAlias;
+    const redis = storage?.redis;
+    if (!alias || !redis) return storage;
+    const [host, ...port] = redis.address.split(':');
+    const address = /^rediss?:\/\//.test(redis.address) ? rewriteLoopback(redis.address, alias) : ['127.0.0.1', 'localhost'].includes(host!) ? [alias, ...port].join(':') : redis.address;
+    return { ...storage, redis: { ...redis, address } };
+  }
+
   private async applySnapshot(snapshot: GatewaySnapshot, fromControlPlane: boolean): Promise<void> {
     const previous = this.runtime.version;
     try {
       await this.runtime.apply(this.localize(snapshot));
-      this.counters.use(snapshot.sharedStorage);
+      this.counters.use(this.localStorage(snapshot.sharedStorage));
       this.runtime.reportConfigError(undefined);
       const ports = this.runtime.listenerAddresses().map((a) => `${a.protocol}://${a.host}:${a.port}`).join(', ');
       this.log('info', `config ${previous ? `${previous} → ` : ''}${snapshot.version} applied; listening on ${ports || '(no listener: the gateway is stopped)'}`);

@@ -30,6 +30,8 @@ export const registerRequestSchema = z.object({
   listenPort: z.number().int().min(0).max(65_535).optional(),
   /** The replica's Gatehouse version. */
   version: z.string().max(50).optional(),
+  /** The config it serves already (a reconnect, or a cached one); absent when it serves nothing yet. */
+  configVersion: z.string().max(200).optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
