@@ -46,7 +46,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): ContractRequestH
       sendResult(res, route, output);
     } catch (error) {
       const { body, status } = toErrorBody(error);
-      if (status >= 500 && status !== 501) logError(`${route.name} failed`, error);
+      // 503 (Docker not running, …) is an expected state, not a bug: no stack trace in the log.
+      if (status >= 500 && status !== 501 && status !== 503) logError(`${route.name} failed`, error);
       if (status === 413) res.setHeader('connection', 'close');
       sendError(res, status, body);
     }
