@@ -64,8 +64,21 @@ export function fieldKind(schema: JsonSchema): FieldKind {
   }
 }
 
+/** Keys whose words read wrong when split (acronyms, Flex's lowercase names). */
+const LABELS: Record<string, string> = {
+  ips: 'IPs',
+  ipExpression: 'IP expression',
+  alpn: 'ALPN protocols',
+  crt: 'Certificate',
+  key: 'Private key',
+  trustedCA: 'Trusted CA',
+  minversion: 'Minimum TLS version',
+  maxversion: 'Maximum TLS version',
+};
+
 /** `timePeriodInMilliseconds` → `Time period in milliseconds`. */
 export function labelFor(key: string): string {
+  if (LABELS[key]) return LABELS[key];
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

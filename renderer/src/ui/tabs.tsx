@@ -26,7 +26,7 @@ export function Segmented<T extends string>({ label, options, value, onChange }:
     const next = options[(index + step + options.length) % options.length]!;
     onChange(next.value);
     const group = event.currentTarget as HTMLElement;
-    requestAnimationFrame?.(() => group.querySelector<HTMLElement>('[aria-checked="true"]')?.focus());
+    setTimeout(() => group.querySelector<HTMLElement>('[aria-checked="true"]')?.focus(), 0);
   }
   return (
     <div className="segmented" role="radiogroup" aria-label={label} onKeyDown={onKeyDown}>

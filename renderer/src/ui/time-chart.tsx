@@ -3,7 +3,7 @@
  * theme's CSS variables and the chart is rebuilt when the theme flips, so it reads well in both.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { cssVar } from '../lib/theme';
 
@@ -59,6 +59,8 @@ export function TimeChart({ times, series, height = 220, label, formatValue, tes
   const [width, setWidth] = useState(0);
   const shape = series.map((s) => `${s.label}:${s.colorVar}:${s.fill ? 1 : 0}`).join('|');
   const data = [times.map((t) => t / 1000), ...series.map((s) => s.values)] as uPlot.AlignedData;
+  const dataRef = useRef(data);
+  dataRef.current = data;
 
   useEffect(() => {
     const node = host.current;
@@ -71,11 +73,29 @@ export function TimeChart({ times, series, height = 220, label, formatValue, tes
   useEffect(() => {
     const node = host.current;
     if (!node || width <= 0 || !canDraw()) return;
+    let chart: uPlot | undefined;
+    let cancelled = false;
+    // Loaded on first use: keeps it out of the first paint (and out of DOM-less tests).
+    void import('uplot').then(({ default: UPlot }) => {
+      if (cancelled) return;
+      chart = build(UPlot, node);
+      plot.current = chart;
+    });
+    return () => {
+      cancelled = true;
+      chart?.destroy();
+      plot.current = null;
+    };
+    // Rebuilt only when the series set, size or theme changes; data goes through setData.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shape, width, height, theme]);
+
+  function build(UPlot: typeof uPlot, node: HTMLElement): uPlot {
     const axisColor = cssVar('--text-3');
     const gridColor = cssVar('--chart-grid');
     const fmt = formatValue ?? ((v: number) => String(v));
     const axis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, font: '11px system-ui, sans-serif' };
-    const chart = new uPlot(
+    return new UPlot(
       {
         width,
         height,
@@ -91,17 +111,10 @@ export function TimeChart({ times, series, height = 220, label, formatValue, tes
         ],
         axes: [axis, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) }],
       },
-      data,
+      dataRef.current,
       node,
     );
-    plot.current = chart;
-    return () => {
-      chart.destroy();
-      plot.current = null;
-    };
-    // Rebuilt only when the series set, size or theme changes; data goes through setData.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, width, height, theme]);
+  }
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -139,7 +139,7 @@ function StringList({ label, hint, error, path, values, ctx, itemSchema }: { lab
             <Field label={`${label} ${index + 1}`} error={itemError} className="grow label-hidden">
               <input className="input mono" value={typeof item === 'string' ? item : ''} spellCheck={false} onChange={(e) => ctx.onChange([...path, index], e.target.value)} />
             </Field>
-            <IconButton icon="x" label={`Remove ${label.toLowerCase()} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index))} />
+            <IconButton icon="x" label={`Remove ${label} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index))} />
           </div>
         );
       })}
@@ -162,7 +162,7 @@ function ObjectList({ label, hint, error, path, values, ctx, itemSchema }: { lab
             <span className="small strong">
               {label} {index + 1}
             </span>
-            <IconButton icon="trash" label={`Remove ${label.toLowerCase()} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index))} />
+            <IconButton icon="trash" label={`Remove ${label} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index))} />
           </div>
           <SchemaFields schema={itemSchema} path={[...path, index]} ctx={ctx} />
         </div>

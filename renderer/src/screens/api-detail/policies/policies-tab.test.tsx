@@ -1,0 +1,65 @@
+// @vitest-environment jsdom
+/** The policy chain: keyboard reorder, enable/disable, remove with Undo. */
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Api } from '../../../../../shared/contract/models';
+import { createFakeControlPlane } from '../../../testing/fake-control-plane';
+import { renderWithApp } from '../../../testing/render-app';
+import { PoliciesTab } from './policies-tab';
+
+afterEach(cleanup);
+
+const api: Api = { id: 'api_1', name: 'Orders', version: 'v1', type: 'http', implementationUrl: 'http://127.0.0.1:3000', basePath: '/orders', gatewayId: 'gw_embedded', enabled: true, createdAt: 1, updatedAt: 1 };
+
+function setup() {
+  const plane = createFakeControlPlane({ apis: [api] });
+  const binding = (id: string, policyRef: string, order: number, config: Record<string, unknown> = {}) => ({ id, apiId: api.id, policyRef, config, order, enabled: true, createdAt: 1, updatedAt: 1 });
+  plane.state.policies.push(
+    binding('p1', 'rate-limiting-flex', 10, { rateLimits: [{ maximumRequests: 3, timePeriodInMilliseconds: 60_000 }] }),
+    binding('p2', 'cors-flex', 20, { publicResource: true }),
+    binding('p3', 'response-timeout-flex', 30, { timeout: 5 }),
+  );
+  return renderWithApp(<PoliciesTab api={api} />, plane);
+}
+
+const titles = () => within(screen.getByRole('list', { name: 'Policies in run order' })).getAllByRole('listitem').map((li) => li.querySelector('.strong')?.textContent);
+
+describe('PoliciesTab', () => {
+  it('lists bindings in run order with what each does', async () => {
+    setup();
+    await waitFor(() => expect(titles()).toEqual(['Rate limiting', 'CORS', 'Response timeout']));
+    expect(screen.getByText('3 requests / 1 min')).toBeTruthy();
+    expect(screen.getByText('Timeout 5 s')).toBeTruthy();
+  });
+
+  it('reorders with the keyboard on the handle', async () => {
+    const { plane } = setup();
+    await waitFor(() => expect(titles()).toHaveLength(3));
+    const handle = screen.getByRole('button', { name: /Rate limiting: position 1 of 3/ });
+    handle.focus();
+    fireEvent.keyDown(handle, { key: 'ArrowDown' });
+    await waitFor(() => expect(titles()).toEqual(['CORS', 'Rate limiting', 'Response timeout']));
+    expect(plane.state.policies.sort((a, b) => a.order - b.order).map((p) => p.id)).toEqual(['p2', 'p1', 'p3']);
+    fireEvent.click(screen.getByRole('button', { name: 'Move Response timeout up' }));
+    await waitFor(() => expect(titles()).toEqual(['CORS', 'Response timeout', 'Rate limiting']));
+  });
+
+  it('disables a policy with its switch', async () => {
+    const { plane } = setup();
+    const toggle = await screen.findByRole('switch', { name: 'CORS enabled' });
+    fireEvent.click(toggle);
+    await waitFor(() => expect(plane.state.policies.find((p) => p.id === 'p2')!.enabled).toBe(false));
+    expect(await screen.findByText('disabled')).toBeTruthy();
+  });
+
+  it('removes a policy and puts it back in place with Undo', async () => {
+    const { plane } = setup();
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove CORS' }));
+    await waitFor(() => expect(titles()).toEqual(['Rate limiting', 'Response timeout']));
+    expect(plane.state.policies.map((p) => p.policyRef)).not.toContain('cors-flex');
+    const toast = (await screen.findByText('CORS removed')).closest('.toast') as HTMLElement;
+    fireEvent.click(within(toast).getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(titles()).toEqual(['Rate limiting', 'CORS', 'Response timeout']));
+    expect(plane.state.policies.find((p) => p.policyRef === 'cors-flex')!.config).toMatchObject({ publicResource: true });
+  });
+});

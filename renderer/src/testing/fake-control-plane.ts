@@ -1,0 +1,180 @@
+/**
+ * An in-memory control plane behind the memory transport, for component and store tests: the
+ * contract's own input validation, policy configs checked against the real catalogue (errors
+ * named `config.…` as the real one names them), and `resource.changed` events on every write.
+ * Only what the renderer's tests exercise; the real one is main/control/.
+ */
+import { ContractError, zodIssuesToDetails } from '../../../shared/contract/errors';
+import type { ResourceKind } from '../../../shared/contract/events';
+import type { AlertEvent, AlertRule, Api, Application, Contract, Gateway, PolicyBinding, Settings, SlaTier, TryResult } from '../../../shared/contract/models';
+import { defaultSettings } from '../../../shared/contract/models';
+import type { ApiMetrics, TrafficEntry } from '../../../shared/contract/telemetry-models';
+import { findPolicy } from '../../../shared/policies/catalogue';
+import { createMemoryTransport, type MemoryTransport } from '../transport/memory-transport';
+
+export interface FakeState {
+  apis: Api[];
+  policies: PolicyBinding[];
+  gateways: Gateway[];
+  applications: Application[];
+  tiers: SlaTier[];
+  contracts: Contract[];
+  alertRules: AlertRule[];
+  alertEvents: AlertEvent[];
+  traffic: TrafficEntry[];
+  settings: Settings;
+}
+
+export interface FakeControlPlane {
+  transport: MemoryTransport;
+  state: FakeState;
+  /** What `try.send` answers (defaults to a 200 from the upstream). */
+  tryResult?: (input: { apiId: string; method: string; path: string }) => TryResult;
+  metrics?: (apiId: string, window: number) => ApiMetrics;
+}
+
+let seq = 0;
+const nextId = (prefix: string) => `${prefix}_${++seq}`;
+
+export const embeddedGateway = (): Gateway => ({ id: 'gw_embedded', name: 'embedded', kind: 'embedded', port: 8081, host: '127.0.0.1', desiredReplicas: 1, replicas: [], status: 'running', createdAt: 1, updatedAt: 1 });
+
+export function emptyMetrics(): ApiMetrics {
+  return { requests: 0, status: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, latencyMs: { p50: 0, p95: 0, p99: 0 }, policyViolations: 0, violationsByPolicy: {}, topClients: [], series: [] };
+}
+
+export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeControlPlane {
+  const state: FakeState = {
+    apis: [],
+    policies: [],
+    gateways: [embeddedGateway()],
+    applications: [],
+    tiers: [],
+    contracts: [],
+    alertRules: [],
+    alertEvents: [],
+    traffic: [],
+    settings: structuredClone(defaultSettings),
+    ...initial,
+  };
+  const transport = createMemoryTransport();
+  const plane: FakeControlPlane = { transport, state };
+  const now = () => Date.now();
+  const changed = (kind: ResourceKind, id: string, action: 'created' | 'updated' | 'removed', apiId?: string) =>
+    queueMicrotask(() => transport.emit('resource.changed', { kind, id, action, ...(apiId ? { apiId } : {}) }));
+  const find = <T extends { id: string }>(list: T[], id: string, kind: string): T => {
+    const item = list.find((x) => x.id === id);
+    if (!item) throw ContractError.notFound(kind, id);
+    return item;
+  };
+  const checkConfig = (policyRef: string, config: unknown) => {
+    const entry = findPolicy(policyRef);
+    if (!entry) throw ContractError.validation([{ path: 'policyRef', message: `unknown policy "${policyRef}"` }]);
+    const parsed = entry.schema.safeParse(config);
+    if (!parsed.success) throw ContractError.validation(zodIssuesToDetails(parsed.error.issues).map((d) => ({ ...d, path: d.path ? `config.${d.path}` : 'config' })));
+    return parsed.data as Record<string, unknown>;
+  };
+  const ordered = (apiId: string) => state.policies.filter((p) => p.apiId === apiId).sort((a, b) => a.order - b.order);
+
+  transport.handlers = {
+    'apis.list': () => state.apis,
+    'apis.get': ({ id }) => find(state.apis, id, 'API'),
+    'apis.create': (input) => {
+      if (state.apis.some((a) => a.basePath === input.basePath))
+        throw ContractError.conflict(`base path ${input.basePath} is already used`, [{ path: 'basePath', message: `already used by another API` }]);
+      const api: Api = { id: nextId('api'), ...input, gatewayId: input.gatewayId ?? 'gw_embedded', createdAt: now(), updatedAt: now() };
+      state.apis.push(api);
+      changed('api', api.id, 'created');
+      return api;
+    },
+    'apis.update': ({ id, ...patch }) => {
+      const api = Object.assign(find(state.apis, id, 'API'), patch, { updatedAt: now() });
+      changed('api', id, 'updated');
+      return api;
+    },
+    'apis.remove': ({ id }) => {
+      find(state.apis, id, 'API');
+      state.apis = state.apis.filter((a) => a.id !== id);
+      changed('api', id, 'removed');
+    },
+    'policies.list': ({ apiId }) => ordered(apiId),
+    'policies.add': ({ apiId, ...input }) => {
+      find(state.apis, apiId, 'API');
+      const binding: PolicyBinding = { id: nextId('pol'), apiId, policyRef: input.policyRef, config: checkConfig(input.policyRef, input.config), order: input.order, enabled: input.enabled, ...(input.rules ? { rules: input.rules } : {}), createdAt: now(), updatedAt: now() };
+      state.policies.push(binding);
+      changed('policy', binding.id, 'created', apiId);
+      return binding;
+    },
+    'policies.update': ({ apiId, policyId, ...patch }) => {
+      const binding = find(state.policies, policyId, 'policy');
+      if (patch.config) patch.config = checkConfig(binding.policyRef, patch.config);
+      Object.assign(binding, patch, { updatedAt: now() });
+      changed('policy', policyId, 'updated', apiId);
+      return binding;
+    },
+    'policies.remove': ({ apiId, policyId }) => {
+      find(state.policies, policyId, 'policy');
+      state.policies = state.policies.filter((p) => p.id !== policyId);
+      changed('policy', policyId, 'removed', apiId);
+    },
+    'policies.reorder': ({ apiId, order }) => {
+      order.forEach((id, index) => (find(state.policies, id, 'policy').order = (index + 1) * 10));
+      changed('policy', order[0]!, 'updated', apiId);
+      return ordered(apiId);
+    },
+    'gateways.list': () => state.gateways,
+    'applications.list': () => state.applications,
+    'applications.create': (input) => {
+      const app: Application = { id: nextId('app'), name: input.name, clientId: input.clientId ?? `client-${seq}`, ...(input.description ? { description: input.description } : {}), createdAt: now() };
+      state.applications.push(app);
+      changed('application', app.id, 'created');
+      return { ...app, clientSecret: input.clientSecret ?? `secret-${seq}-xyz` };
+    },
+    'slaTiers.list': ({ apiId }) => state.tiers.filter((t) => !apiId || t.apiId === apiId),
+    'slaTiers.create': (input) => {
+      const tier: SlaTier = { id: nextId('tier'), ...input, createdAt: now() };
+      state.tiers.push(tier);
+      changed('slaTier', tier.id, 'created', input.apiId);
+      return tier;
+    },
+    'contracts.list': () => state.contracts,
+    'contracts.create': (input) => {
+      const tier = state.tiers.find((t) => t.id === input.tierId);
+      const contract: Contract = { id: nextId('con'), ...input, status: tier?.approval === 'manual' ? 'pending' : 'approved', createdAt: now(), updatedAt: now() };
+      state.contracts.push(contract);
+      changed('contract', contract.id, 'created', input.apiId);
+      return contract;
+    },
+    'contracts.update': ({ id, ...patch }) => {
+      const contract = Object.assign(find(state.contracts, id, 'contract'), patch, { updatedAt: now() });
+      changed('contract', id, 'updated', contract.apiId);
+      return contract;
+    },
+    'alertRules.list': () => state.alertRules,
+    'alertEvents.list': () => state.alertEvents,
+    'traffic.list': ({ limit }) => state.traffic.slice(0, limit),
+    'metrics.get': ({ apiId, window }) => plane.metrics?.(apiId, window) ?? emptyMetrics(),
+    'settings.get': () => state.settings,
+    'settings.update': (patch) => {
+      state.settings = { ...state.settings, ...patch, retention: { ...state.settings.retention, ...patch.retention } } as Settings;
+      changed('settings', 'settings', 'updated');
+      return state.settings;
+    },
+    'system.info': () => ({ version: 'test', dataDir: '/tmp/gatehouse', gatewayPort: 8081, platform: 'linux', startedAt: 1, docker: { status: 'unknown' as const } }),
+    'try.send': (input) => {
+      const api = find(state.apis, input.apiId, 'API');
+      return (
+        plane.tryResult?.(input) ?? {
+          url: `http://127.0.0.1:8081${api.basePath}${input.path}`,
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: '{"ok":true}',
+          bodyEncoding: 'utf8',
+          timing: { totalMs: 3 },
+          source: 'upstream',
+          trace: [],
+        }
+      );
+    },
+  };
+  return plane;
+}
