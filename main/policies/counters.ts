@@ -31,6 +31,8 @@ export interface CounterStore {
   hit(key: string, windows: readonly CounterWindow[], now?: number): CounterResult | Promise<CounterResult>;
   /** Where counters live, for health output: `local` or `redis`. */
   readonly kind: string;
+  /** This process's own counters, when `hit` shares them (Redis): for `clusterizable: false` bindings. */
+  readonly local?: CounterStore;
 }
 
 interface WindowState {

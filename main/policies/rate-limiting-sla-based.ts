@@ -19,7 +19,8 @@ export const rateLimitingSlaBasedPolicy: PolicyDefinition<RateLimitingSlaBasedCo
       context.api,
     );
     const prefix = `sla\u0000${context.api.id}\u0000${context.binding.id}\u0000`;
-    const counters = context.counters;
+    // clusterizable: false keeps this binding's counters in this replica even when Redis is configured.
+    const counters = config.clusterizable === false ? (context.counters.local ?? context.counters) : context.counters;
     const expose = config.exposeHeaders;
 
     const decide = (request: PolicyRequest, clientId: string, tier: string, periodOf: (limit: number) => number, result: CounterResult): PolicyDecision => {

@@ -18,7 +18,8 @@ export const rateLimitingPolicy: PolicyDefinition<RateLimitingConfig> = {
     const selectKey = config.keySelector ? compileRequestExpression(config.keySelector) : undefined;
     const prefix = `rate-limiting\u0000${context.api.id}\u0000${context.binding.id}\u0000`;
     const expose = config.exposeHeaders;
-    const counters = context.counters;
+    // clusterizable: false keeps this binding's counters in this replica even when Redis is configured.
+    const counters = config.clusterizable === false ? (context.counters.local ?? context.counters) : context.counters;
 
     const decide = (request: PolicyRequest, result: CounterResult): PolicyDecision => {
       if (expose) exposeRateLimit(request, result);
