@@ -68,4 +68,9 @@ test('add API → rate limit 3/min → 4 requests: the 4th is a 429 from the rat
   const drawer = page.getByRole('complementary', { name: 'Request details' });
   await expect(drawer.getByRole('table', { name: 'Policy decisions' })).toContainText('deny');
   await expect(drawer).toContainText('Rate limiting');
+
+  // Live: a request from outside the app shows up without reloading (server-sent events).
+  const outside = await fetch(`http://127.0.0.1:${gatehouse.gatewayPort}/orders/posts/1`);
+  expect(outside.status).toBe(429);
+  await expect(rows).toHaveCount(5);
 });
