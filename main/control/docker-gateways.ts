@@ -265,7 +265,8 @@ export class DockerGateways implements ReplicaService {
     // Replicas connected by hand (`gatehouse gateway --connect`): no container, index -1.
     const containerNames = new Set(views.map((view) => view.name));
     for (const record of registered) {
-      if (containerNames.has(record.name)) continue;
+      // `replica-<n>` are the manager's names: without a container they were scaled away or removed.
+      if (containerNames.has(record.name) || /^replica-\d+$/.test(record.name)) continue;
       views.push({
         index: -1,
         containerId: '',

@@ -144,6 +144,28 @@ describe.skipIf(!engine.available)(title, () => {
     await plane.api('DELETE', `/apis/${apiId}/policies/${limit.body.id}`);
   }, 30_000);
 
+  it('scales up and down, and stops and starts every replica', async () => {
+    const containers = async (all = true) => docker.listContainers({ all, filters: { label: [`${LABEL_GATEWAY}=${gateway.id}`] } });
+    const up = await plane.api<Gateway>('PATCH', `/gateways/${gateway.id}`, { desiredReplicas: 3 });
+    expect(up.body.desiredReplicas).toBe(3);
+    const three = await eventually(() => allConnected(3), 30_000, 100);
+    expect((await request(`http://127.0.0.1:${three.replicas[2]!.hostPort}/orders/3`)).status).toBe(200);
+
+    await plane.api('PATCH', `/gateways/${gateway.id}`, { desiredReplicas: 2 });
+    await eventually(async () => (await containers()).length === 2, 10_000);
+    await eventually(allConnected, 10_000);
+
+    const stopped = await plane.api<Gateway>('POST', `/gateways/${gateway.id}/stop`);
+    expect(stopped.body.status).toBe('stopped');
+    await eventually(async () => (await containers(false)).length === 0, 15_000);
+    expect((await containers()).length).toBe(2);
+    await expect(request(`http://127.0.0.1:${three.replicas[0]!.hostPort}/orders/1`)).rejects.toThrow(/ECONNREFUSED/);
+
+    expect((await plane.api<Gateway>('POST', `/gateways/${gateway.id}/start`)).status).toBe(200);
+    await eventually(allConnected, 20_000, 100);
+    expect((await request(`http://127.0.0.1:${three.replicas[0]!.hostPort}/orders/1`)).status).toBe(200);
+  }, 60_000);
+
   it('lists orphaned containers and cleans them up', async () => {
     const image = plane.plane.dockerGateways.manager.image.state.tag!;
     const instance = plane.plane.store.settings.get<string>('docker.instance')!;

@@ -260,6 +260,8 @@ export class DockerManager {
       else kept.set(container.index, container);
     }
     if (!gateway.running) {
+      // Stopped on purpose: starting it again later is not a crash loop.
+      for (const index of kept.keys()) this.restarts.delete(`${gateway.id}/${index}`);
       for (const container of kept.values())
         if (container.state === 'running' || container.state === 'restarting') await this.docker.getContainer(container.id).stop({ t: 5 }).catch(() => undefined);
       return;
