@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import path from 'node:path';
 
-export const REPLICA_ENTRY = 'main/docker/replica-entry.ts';
+export const REPLICA_ENTRY = 'main/cli/replica-entry.ts';
 export const REPLICA_BUNDLE = 'dist/replica/gatehouse-replica.cjs';
 
 /** Builds in memory; returns the bundle's text (the caller decides where it goes). */

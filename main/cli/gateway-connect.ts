@@ -1,6 +1,6 @@
 /**
  * `gatehouse gateway --connect URL --token TOKEN [--name NAME]`: a connected replica. Also the
- * Docker image's entry (main/docker/replica-entry.ts), which passes the same settings through
+ * Docker image's entry (main/cli/replica-entry.ts), which passes the same settings through
  * GATEHOUSE_CONNECT_URL, GATEHOUSE_TOKEN, GATEHOUSE_REPLICA_NAME, GATEHOUSE_LISTEN_PORT and
  * GATEHOUSE_LISTEN_HOST. Flags win over the environment.
  */

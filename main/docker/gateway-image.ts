@@ -55,7 +55,7 @@ export function findProjectRoot(start: string = typeof __dirname === 'string' ? 
 export async function replicaBundle(root: string): Promise<Buffer> {
   const shipped = path.join(root, BUNDLE_PATH);
   const script = path.join(root, 'scripts', 'replica-build.mjs');
-  if (existsSync(path.join(root, 'main', 'docker', 'replica-entry.ts')) && existsSync(script)) {
+  if (existsSync(path.join(root, 'main', 'cli', 'replica-entry.ts')) && existsSync(script)) {
     try {
       const builder = (await import(/* @vite-ignore */ pathToFileURL(script).href)) as { bundleReplica(root: string): Promise<string> };
       const text = Buffer.from(await builder.bundleReplica(root));

@@ -6,9 +6,9 @@
  * GATEHOUSE_LISTEN_PORT, GATEHOUSE_LISTEN_HOST), flags as for `gatehouse gateway --connect`.
  */
 import { version } from '../../package.json';
-import { parseCommandArgs } from '../cli/args';
-import { UsageError } from '../cli/command';
-import { connectSettings, connectUsage, runConnected } from '../cli/gateway-connect';
+import { parseCommandArgs } from './args';
+import { UsageError } from './command';
+import { connectSettings, connectUsage, runConnected } from './gateway-connect';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
