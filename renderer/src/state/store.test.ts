@@ -178,3 +178,22 @@ describe('events keep the store fresh', () => {
     off();
   });
 });
+
+describe('live ticks', () => {
+  it('keeps ticks in time order and merges two reports of the same second', () => {
+    const { state } = setup();
+    state().applyTick({ t: 2000, apis: [] });
+    state().applyTick({ t: 3000, apis: [{ apiId: 'a', requests: 1, errors: 0, p95: 1 }] });
+    // History rebuilt from metrics: counted the second 2000 fully; the live tick had been short.
+    state().seedTicks([
+      { t: 1000, apis: [{ apiId: 'a', requests: 4, errors: 1, p95: 3 }] },
+      { t: 2000, apis: [{ apiId: 'a', requests: 7, errors: 0, p95: 2 }] },
+    ]);
+    state().applyTick({ t: 2000, apis: [{ apiId: 'b', requests: 2, errors: 0, p95: 1 }] });
+    expect(state().ticks.map((t) => t.t)).toEqual([1000, 2000, 3000]);
+    expect(state().ticks[1]!.apis).toEqual([
+      { apiId: 'a', requests: 7, errors: 0, p95: 2 },
+      { apiId: 'b', requests: 2, errors: 0, p95: 1 },
+    ]);
+  });
+});

@@ -30,6 +30,19 @@ export interface TrafficSlice {
   clearTraffic(): void;
 }
 
+/**
+ * Two reports of the same second (a live tick and one rebuilt from history): per API the one
+ * that saw more requests wins; a tick sent before the second was fully counted may be short.
+ */
+export function mergeTick(a: TrafficTick, b: TrafficTick): TrafficTick {
+  const byApi = new Map(a.apis.map((entry) => [entry.apiId, entry]));
+  for (const entry of b.apis) {
+    const existing = byApi.get(entry.apiId);
+    if (!existing || entry.requests >= existing.requests) byApi.set(entry.apiId, entry);
+  }
+  return { t: a.t, apis: [...byApi.values()] };
+}
+
 function prepend(existing: TrafficEntry[], batch: TrafficEntry[]): TrafficEntry[] {
   const incoming = batch.slice().reverse();
   if (incoming.length >= TRAFFIC_CAP) return incoming.slice(0, TRAFFIC_CAP);
@@ -68,14 +81,23 @@ export const createTrafficSlice =
     },
     applyTick(tick) {
       const ticks = get().ticks;
-      const last = ticks[ticks.length - 1];
-      if (last && last.t === tick.t) set({ ticks: ticks.slice(0, -1).concat(tick) });
-      else set({ ticks: (ticks.length >= TICK_HISTORY ? ticks.slice(ticks.length - TICK_HISTORY + 1) : ticks).concat(tick) });
+      // Usually the newest second; an older one (a late tick) is merged or slotted in order.
+      let index = ticks.length;
+      while (index > 0 && ticks[index - 1]!.t > tick.t) index--;
+      const same = ticks[index - 1];
+      let next: TrafficTick[];
+      if (same && same.t === tick.t) {
+        next = ticks.slice();
+        next[index - 1] = mergeTick(same, tick);
+      } else next = [...ticks.slice(0, index), tick, ...ticks.slice(index)];
+      set({ ticks: next.length > TICK_HISTORY ? next.slice(next.length - TICK_HISTORY) : next });
     },
     seedTicks(seed) {
       const byT = new Map<number, TrafficTick>();
-      for (const tick of seed) byT.set(tick.t, tick);
-      for (const tick of get().ticks) byT.set(tick.t, tick); // live ticks win
+      for (const tick of [...get().ticks, ...seed]) {
+        const existing = byT.get(tick.t);
+        byT.set(tick.t, existing ? mergeTick(existing, tick) : tick);
+      }
       const ticks = [...byT.values()].sort((a, b) => a.t - b.t).slice(-TICK_HISTORY);
       set({ ticks });
     },

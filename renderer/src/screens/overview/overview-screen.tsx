@@ -50,12 +50,13 @@ export function OverviewScreen() {
   const alerting = activeAlerts(rules);
   const busiest = useMemo(() => {
     const counts = new Map<string, number>();
-    for (const tick of ticks.slice(-60)) for (const entry of tick.apis) counts.set(entry.apiId, (counts.get(entry.apiId) ?? 0) + entry.requests);
+    const from = Math.floor(now / 1000) * 1000 - 60_000;
+    for (const tick of ticks) if (tick.t >= from) for (const entry of tick.apis) counts.set(entry.apiId, (counts.get(entry.apiId) ?? 0) + entry.requests);
     return apis
       .map((api) => ({ api, requests: counts.get(api.id) ?? 0 }))
       .sort((a, b) => b.requests - a.requests)
       .slice(0, 6);
-  }, [apis, ticks]);
+  }, [apis, ticks, now]);
 
   const firstRun = apisLoad.status === 'ready' && apis.length === 0;
 
