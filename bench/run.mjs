@@ -1,20 +1,31 @@
 // `npm run bench`: measures, in one run on this machine, a bare http-proxy forwarder (the
-// baseline) and Gatehouse in front of the same upstream, and prints throughput, latency and the
-// ratios to the baseline. Targets run as separate processes; rounds alternate between targets so
-// that a noisy neighbour hurts all of them alike. Load: wrk when installed, else autocannon.
+// baseline) and Gatehouse in front of the same upstream, and prints throughput, latency, the
+// CPU time each target process spends per request, and the ratios to each row's baseline.
+//
+// Fairness on a shared 2-core machine: every target is warmed up first (JIT, keep-alive pools);
+// rounds alternate the order (forward, then backward), so no target always runs right after the
+// same neighbour; a ratio is the median of per-round ratios (the two runs of a round are seconds
+// apart, so slow drifts in background load cancel out). CPU µs/request (from /proc/<pid>/stat)
+// is steadier than req/s when other work shares the machine: use both.
+//
+// Environment: BENCH_DURATION (s per run, default 6), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3),
+// BENCH_ONLY (a regex over target names; their baselines are kept). Load: wrk when installed,
+// else autocannon.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { targets } from './targets.mjs';
+import { targets as allTargets } from './targets.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
 const AUTH = `Basic ${Buffer.from('bench:bench-secret').toString('base64')}`;
 const useWrk = spawnSync('wrk', ['--version']).error === undefined;
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 const children = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
@@ -42,23 +53,41 @@ export function startProcess(args, env = {}) {
   return child;
 }
 
+/** Waits until `url` answers 2xx (an API created through the admin API is live within a second). */
 export async function waitForHttp(url, timeoutMs = 15_000) {
   const until = Date.now() + timeoutMs;
+  let last = 'no answer';
   while (Date.now() < until) {
     try {
       const res = await fetch(url, { headers: { authorization: AUTH } });
       await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {}
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
     await sleep(100);
   }
-  throw new Error(`bench: ${url} did not answer within ${timeoutMs} ms`);
+  throw new Error(`bench: ${url} did not answer 2xx within ${timeoutMs} ms (${last})`);
 }
 
-function loadWithWrk(url) {
-  const result = spawnSync('wrk', ['-t', '2', '-c', String(CONNECTIONS), '-d', `${DURATION}s`, '--latency', '-H', `Authorization: ${AUTH}`, url], { encoding: 'utf8' });
+/** User + system CPU time of a process, in microseconds (Linux /proc; NaN elsewhere). */
+function cpuMicros(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+function loadWithWrk(url, seconds = DURATION) {
+  const result = spawnSync('wrk', ['-t', '2', '-c', String(CONNECTIONS), '-d', `${seconds}s`, '--latency', '-H', `Authorization: ${AUTH}`, url], { encoding: 'utf8' });
   const text = result.stdout;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(text)?.[1]);
   const toMs = (value, unit) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1);
   const pct = (p) => {
     const match = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(text);
@@ -66,20 +95,46 @@ function loadWithWrk(url) {
   };
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0);
   const errors = /Socket errors:.*/.exec(text)?.[0];
-  return { rps, p50: pct(50), p99: pct(99), non2xx, errors };
+  return { rps, requests, p50: pct(50), p99: pct(99), non2xx, errors };
 }
 
-async function loadWithAutocannon(url) {
+async function loadWithAutocannon(url, seconds = DURATION) {
   const { default: autocannon } = await import('autocannon');
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { authorization: AUTH } });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors ? `${result.errors} errors` : undefined };
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { authorization: AUTH } });
+  return {
+    rps: result.requests.average,
+    requests: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors ? `${result.errors} errors` : undefined,
+  };
 }
 
-const load = (url) => (useWrk ? loadWithWrk(url) : loadWithAutocannon(url));
+/** One measured run: load figures plus the target process's CPU µs per request. */
+async function measure(target, seconds = DURATION) {
+  const before = cpuMicros(target.pid);
+  const result = await (useWrk ? loadWithWrk(target.url, seconds) : loadWithAutocannon(target.url, seconds));
+  result.cpuPerRequest = (cpuMicros(target.pid) - before) / result.requests;
+  return result;
+}
+
+function selectTargets() {
+  if (!ONLY) return allTargets;
+  const wanted = new Set(allTargets.filter((t) => ONLY.test(t.name)).map((t) => t.name));
+  for (const t of allTargets) if (wanted.has(t.name) && t.baseline) wanted.add(t.baseline);
+  return allTargets.filter((t) => wanted.has(t.name));
+}
+
+const fmt = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 async function main() {
   const workDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
-  console.log(`Gatehouse benchmark — ${useWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION}s per run, ${ROUNDS} rounds, node ${process.version}`);
+  process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
+  const targets = selectTargets();
+  console.log(
+    `Gatehouse benchmark — ${useWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION}s per run, ${ROUNDS} rounds (order alternates), node ${process.version}`,
+  );
   const upstreamPort = await freePort();
   startProcess(['bin/gatehouse.cjs', 'demo-upstream', '--port', String(upstreamPort)]);
   const upstream = `http://127.0.0.1:${upstreamPort}`;
@@ -88,50 +143,67 @@ async function main() {
   const ready = [];
   for (const target of targets) {
     const started = await target.start({ upstream, workDir, freePort, startProcess, waitForHttp, writeFileSync });
-    ready.push({ ...target, url: started.url });
+    ready.push({ ...target, url: started.url, pid: started.process.pid });
   }
-  // Warm up every target (JIT, keep-alive pools) before measuring.
-  for (const target of ready) await (useWrk ? loadWithWrkShort(target.url) : load(target.url));
+  for (const target of ready) await measure(target, 2);
 
   const results = new Map(ready.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const target of ready) {
-      const r = await load(target.url);
-      results.get(target.name).push(r);
-      console.log(`  round ${round + 1} ${target.name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.non2xx ? `  non-2xx ${r.non2xx}` : ''}${r.errors ? `  ${r.errors}` : ''}`);
+    const order = round % 2 === 0 ? ready : [...ready].reverse();
+    for (const target of order) {
+      const r = await measure(target);
+      results.get(target.name)[round] = r;
+      console.log(
+        `  round ${round + 1} ${target.name.padEnd(40)} ${fmt(r.rps, 0).padStart(7)} req/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  cpu ${fmt(r.cpuPerRequest, 1)} µs/req` +
+          `${r.non2xx ? `  NON-2XX ${r.non2xx}` : ''}${r.errors ? `  ${r.errors}` : ''}`,
+      );
     }
   }
+
   const summary = ready.map((t) => {
     const runs = results.get(t.name);
-    const best = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
-    return { ...t, rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), best };
+    return {
+      ...t,
+      runs,
+      rps: median(runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      cpu: median(runs.map((r) => r.cpuPerRequest)),
+      non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    };
   });
   const byName = new Map(summary.map((s) => [s.name, s]));
-  console.log('\nresults (median of rounds)');
-  console.log('target'.padEnd(36) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + '  vs ' + 'throughput'.padStart(11) + '  p99'.padStart(7) + '  target');
+  console.log('\nresults (medians over rounds; ratios are medians of per-round ratios)');
+  console.log(
+    'target'.padEnd(42) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'cpu µs/req'.padStart(12) +
+      '  vs'.padEnd(14) + 'req/s'.padStart(7) + 'p99'.padStart(7) + 'cpu'.padStart(7) + '  goals',
+  );
   let failed = false;
   for (const s of summary) {
-    const base = byName.get(s.baseline ?? '') ;
-    const tput = base ? s.rps / base.rps : undefined;
-    const p99 = base ? s.p99 / base.p99 : undefined;
+    const base = byName.get(s.baseline ?? '');
+    const ratio = (pick) => (base ? median(s.runs.map((r, i) => pick(r) / pick(base.runs[i]))) : undefined);
+    const tput = ratio((r) => r.rps);
+    const p99 = ratio((r) => r.p99);
+    const cpu = ratio((r) => r.cpuPerRequest);
     const goals = [];
-    if (tput !== undefined && s.minThroughput) goals.push(tput >= s.minThroughput ? `≥${s.minThroughput}× ok` : `≥${s.minThroughput}× MISSED`);
+    if (tput !== undefined && s.minThroughput) goals.push(tput >= s.minThroughput ? `req/s≥${s.minThroughput}× ok` : `req/s≥${s.minThroughput}× MISSED`);
     if (p99 !== undefined && s.maxP99) goals.push(p99 <= s.maxP99 ? `p99≤${s.maxP99}× ok` : `p99≤${s.maxP99}× MISSED`);
-    if (goals.some((g) => g.includes('MISSED'))) failed = true;
+    if (s.non2xx) goals.push(`${s.non2xx} non-2xx responses: INVALID`);
+    if (goals.some((g) => g.includes('MISSED') || g.includes('INVALID'))) failed = true;
     console.log(
-      s.name.padEnd(36) + s.rps.toFixed(0).padStart(9) + s.p50.toFixed(2).padStart(9) + s.p99.toFixed(2).padStart(9) + '  ' +
-        (base ? `${(s.baseline).slice(0, 10).padEnd(10)} ${tput.toFixed(3).padStart(6)}× ${p99.toFixed(2).padStart(5)}×` : ' '.repeat(24)) + '  ' + goals.join(', '),
+      s.name.padEnd(42) + fmt(s.rps, 0).padStart(8) + fmt(s.p50, 2).padStart(8) + fmt(s.p99, 2).padStart(8) + fmt(s.cpu, 1).padStart(12) +
+        (base
+          ? `  ${(base.short ?? base.name).slice(0, 10).padEnd(12)}${(fmt(tput, 3) + '×').padStart(7)}${(fmt(p99, 2) + '×').padStart(7)}${(fmt(cpu, 2) + '×').padStart(7)}`
+          : ' '.repeat(35)) +
+        '  ' + goals.join(', '),
     );
   }
   console.log(failed ? '\nsome targets were missed on this run (shared machine: rerun to confirm)' : '\nall targets met');
 }
 
-function loadWithWrkShort(url) {
-  spawnSync('wrk', ['-t', '2', '-c', String(CONNECTIONS), '-d', '2s', '-H', `Authorization: ${AUTH}`, url]);
-}
-
 function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

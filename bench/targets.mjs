@@ -1,4 +1,7 @@
-// What `npm run bench` measures. Each target starts a process and returns the URL to load.
+// What `npm run bench` measures. Each target starts a process and returns the URL to load and
+// the process whose CPU time is counted per request. `baseline` names the row a target is
+// compared with; `minThroughput` and `maxP99` are the goals (issues 2 and 3).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const gatewayConfig = (port, upstream, policies) => `apiVersion: gateway.mulesoft.com/v1alpha1
@@ -40,35 +43,75 @@ async function localModeGateway(ctx, name, policies) {
   const port = await ctx.freePort();
   const file = path.join(ctx.workDir, `${name}.yaml`);
   ctx.writeFileSync(file, gatewayConfig(port, ctx.upstream, policies));
-  ctx.startProcess(['bin/gatehouse.cjs', 'gateway', '--config', file, '--quiet']);
+  const process = ctx.startProcess(['bin/gatehouse.cjs', 'gateway', '--config', file, '--quiet']);
   const url = `http://127.0.0.1:${port}/bench/users/1`;
   await ctx.waitForHttp(url);
-  return { url };
+  return { url, process };
 }
+
+/**
+ * The embedded gateway as `gatehouse serve` runs it (control plane, SQLite, telemetry), with
+ * one API created through the admin REST API. `telemetry: false` sets GATEHOUSE_TELEMETRY=off.
+ */
+async function servedGateway(ctx, name, telemetry) {
+  const dataDir = path.join(ctx.workDir, name);
+  const [adminPort, gatewayPort] = [await ctx.freePort(), await ctx.freePort()];
+  const process = ctx.startProcess(
+    ['bin/gatehouse.cjs', 'serve', '--data-dir', dataDir, '--port', String(adminPort), '--gateway-port', String(gatewayPort)],
+    { GATEHOUSE_TELEMETRY: telemetry ? 'on' : 'off', GATEHOUSE_ADMIN_TOKEN: '' },
+  );
+  const admin = `http://127.0.0.1:${adminPort}/api/v1`;
+  await ctx.waitForHttp(`${admin}/health`);
+  const token = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+  const created = await fetch(`${admin}/apis`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', implementationUrl: `${ctx.upstream}/`, basePath: '/bench' }),
+  });
+  if (created.status !== 201) throw new Error(`bench: POST /api/v1/apis answered ${created.status}: ${await created.text()}`);
+  const url = `http://127.0.0.1:${gatewayPort}/bench/users/1`;
+  await ctx.waitForHttp(url);
+  return { url, process };
+}
+
+const BASELINE = 'baseline: bare http-proxy';
+const TELEMETRY_OFF = 'serve: telemetry off';
 
 export const targets = [
   {
-    name: 'baseline: bare http-proxy',
+    name: BASELINE,
+    short: 'baseline',
     async start(ctx) {
       const port = await ctx.freePort();
-      ctx.startProcess(['bench/baseline-proxy.mjs', ctx.upstream, String(port)]);
+      const process = ctx.startProcess(['bench/baseline-proxy.mjs', ctx.upstream, String(port)]);
       const url = `http://127.0.0.1:${port}/users/1`;
       await ctx.waitForHttp(url);
-      return { url };
+      return { url, process };
     },
   },
   {
     name: 'gatehouse: no policies',
-    baseline: 'baseline: bare http-proxy',
+    baseline: BASELINE,
     minThroughput: 0.95,
     maxP99: 1.2,
     start: (ctx) => localModeGateway(ctx, 'plain', ''),
   },
   {
     name: 'gatehouse: rate-limit+basic-auth+inject',
-    baseline: 'baseline: bare http-proxy',
+    baseline: BASELINE,
     minThroughput: 0.9,
     maxP99: 1.2,
     start: (ctx) => localModeGateway(ctx, 'policies', threePolicies),
+  },
+  {
+    name: TELEMETRY_OFF,
+    short: 'tel. off',
+    start: (ctx) => servedGateway(ctx, 'serve-off', false),
+  },
+  {
+    name: 'serve: telemetry on',
+    baseline: TELEMETRY_OFF,
+    minThroughput: 0.9,
+    start: (ctx) => servedGateway(ctx, 'serve-on', true),
   },
 ];

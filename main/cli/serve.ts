@@ -24,7 +24,10 @@ Runs the control plane, the embedded gateway and the web UI without the desktop 
   --verbose          also log informational lines (config applied, …)
 
 The admin API is under /api/v1 and needs "Authorization: Bearer <token>"; the token is in
-<data-dir>/admin-token (mode 0600) unless GATEHOUSE_ADMIN_TOKEN is set.`;
+<data-dir>/admin-token (mode 0600) unless GATEHOUSE_ADMIN_TOKEN is set.
+
+Diagnostics: GATEHOUSE_TELEMETRY=off serves traffic without request telemetry (no metrics,
+traffic log or Try-it trace), to measure what telemetry costs.`;
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -56,7 +59,7 @@ export const serveCommand: CliCommand = {
     };
     let plane: ControlPlane;
     try {
-      plane = await createControlPlane({ dataDir, gatewayPort, log });
+      plane = await createControlPlane({ dataDir, gatewayPort, log, telemetry: process.env.GATEHOUSE_TELEMETRY !== 'off' });
     } catch (error) {
       process.stderr.write(`gatehouse serve: cannot open ${dataDir}: ${(error as Error).message}\n`);
       return 1;
