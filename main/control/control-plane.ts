@@ -18,6 +18,9 @@ import type { GatewaySnapshot } from '../gateway/snapshot';
 import { MemoryCounterStore } from '../policies/counters';
 import type { GatewayRecord } from '../store/gateways';
 import { Store } from '../store/store';
+import type { ReplicaService } from '../server/replica-routes';
+import { withDockerGateways } from './docker-gateway-handlers';
+import { DockerGateways, type DockerGatewaysOptions } from './docker-gateways';
 import { EventBus } from './event-bus';
 import { redactFact } from './fact-redaction';
 import { createHandlers } from './handlers';
@@ -50,6 +53,8 @@ export interface ControlPlaneOptions {
    * (`GATEHOUSE_TELEMETRY=off`): no request facts, so no metrics, traffic log or Try-it trace.
    */
   telemetry?: boolean;
+  /** Docker gateways: engine discovery env (DOCKER_HOST, …), reconcile interval, replica expiry. */
+  docker?: Pick<DockerGatewaysOptions, 'env' | 'reconcileIntervalMs' | 'replicaExpiryMs' | 'projectRoot'>;
 }
 
 /** Live state of docker gateways comes from the Docker manager, when one is attached. */
@@ -71,6 +76,10 @@ export interface ControlPlane {
   reload(): Promise<void>;
   setSystemInfo(info: Partial<Pick<SystemInfo, 'adminUrl' | 'adminTokenFile' | 'docker'>>): void;
   setGatewayStateProvider(provider: GatewayStateProvider | undefined): void;
+  /** The replica endpoints' backend: mount with startAdminServer's `replicas` option. */
+  readonly replicaService: ReplicaService;
+  /** Docker gateways and connected replicas (Docker manager, registry, snapshots). */
+  readonly dockerGateways: DockerGateways;
 }
 
 const defaultLog: ControlLog = (level, message) => {
@@ -131,7 +140,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
   };
 
   const gatewayState = (gateway: GatewayRecord): GatewayLiveState => {
-    if (gateway.kind !== 'embedded') return gatewayStateProvider?.(gateway) ?? { status: 'stopped', replicas: [] };
+    if (gateway.kind !== 'embedded') return gatewayStateProvider?.(gateway) ?? dockerGateways.state(gateway);
     if (!started) return { status: 'starting' };
     if (stoppedGateways(reader).has(gateway.id)) return { status: 'stopped' };
     const listening = runtime.listenerAddresses().some((address) => address.port === gateway.port && address.host === gateway.host);
@@ -153,17 +162,19 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     },
   });
 
+  const dockerGateways = new DockerGateways({ store: reader, write: (change) => live.write((tx) => change(tx)), bus, telemetry, dataDir, log, ...options.docker });
+
   const systemInfo = (): SystemInfo => ({
     version: packageJson.version,
     dataDir,
     gatewayPort: reader.embeddedGateway()?.port ?? options.gatewayPort ?? 8081,
     platform: process.platform,
     startedAt,
-    docker: { status: 'unknown' },
     ...extraInfo,
+    docker: dockerGateways.dockerInfo(),
   });
 
-  const handlers = createHandlers({
+  const handlers = withDockerGateways(createHandlers({
     store: reader,
     live,
     runtime,
@@ -174,7 +185,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     tryTraces,
     gatewayState,
     systemInfo,
-  });
+  }), dockerGateways);
 
   const unsubscribe: (() => void)[] = [];
   let alerts: Alerting | undefined;
@@ -187,6 +198,8 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     telemetry,
     store: reader,
     dataDir,
+    replicaService: dockerGateways,
+    dockerGateways,
 
     async start() {
       if (started) return;
@@ -196,12 +209,14 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
       // A port in use must not keep the app from starting: the gateway shows the error instead.
       await live.reconcile().catch(() => undefined);
       live.watch();
+      await dockerGateways.start();
       alerts = startPlaneAlerting({ reader, live, runtime, telemetry, bus, gatewayState, log, intervalMs: options.alertIntervalMs });
     },
 
     stop() {
       stopping ??= (async () => {
         await alerts?.stop();
+        await dockerGateways.stop();
         for (const off of unsubscribe.splice(0)) off();
         await live.close();
         await runtime.stop({ graceMs: 5_000 });
@@ -227,6 +242,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
 
     setSystemInfo(info) {
       Object.assign(extraInfo, info);
+      if (info.adminUrl) dockerGateways.setControlUrl(info.adminUrl);
     },
 
     setGatewayStateProvider(provider) {
