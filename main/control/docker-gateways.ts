@@ -287,7 +287,10 @@ export class DockerGateways implements ReplicaService {
     if (!redis)
       return {
         sharedCounters: false,
-        countersMessage: `Counters are per replica: each of the ${gateway.desiredReplicas} replicas enforces rate limits on its own, so a limit of 10 per minute admits up to ${10 * Math.max(1, gateway.desiredReplicas)} per minute in total. Configure shared storage (Redis) to share them.`,
+        countersMessage:
+          gateway.desiredReplicas > 1
+            ? `Counters are per replica: each of the ${gateway.desiredReplicas} replicas enforces rate limits on its own, so a limit of 10 per minute admits up to ${10 * gateway.desiredReplicas} per minute in total. Configure shared storage (Redis) to share them.`
+            : 'Counters are per replica: with more than one replica, each enforces rate limits on its own. Configure shared storage (Redis) to share them.',
       };
     const failing = replicas.filter((replica) => replica.counters && replica.counters !== 'redis' && replica.status === 'connected');
     const message = failing.length
