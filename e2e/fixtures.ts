@@ -116,3 +116,20 @@ export async function adminCall<T>(gatehouse: GatehouseServer, method: string, r
   if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** Controls a screen reader could not name (no label, aria-label, labelledby, title or text). */
+export function unlabeledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const named = (el: Element): boolean => {
+      const html = el as HTMLInputElement;
+      if (el.getAttribute('aria-label')?.trim() || el.getAttribute('title')?.trim()) return true;
+      const by = el.getAttribute('aria-labelledby');
+      if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+      if (html.labels && [...html.labels].some((label) => label.textContent?.trim())) return true;
+      if ((el.tagName === 'BUTTON' || el.tagName === 'A' || el.getAttribute('role') === 'option' || el.getAttribute('role') === 'radio') && el.textContent?.trim()) return true;
+      return false;
+    };
+    const controls = [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], [role=switch], [role=option], [role=radio]')];
+    return controls.filter((el) => !named(el)).map((el) => el.outerHTML.slice(0, 120));
+  });
+}

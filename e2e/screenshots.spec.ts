@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { adminCall, expect, test, type GatehouseServer } from './fixtures';
+import { adminCall, expect, test, unlabeledControls, type GatehouseServer } from './fixtures';
 
 const DIR = 'test-results/screenshots';
 
@@ -31,9 +31,11 @@ async function shoot(page: Page, name: string, theme: 'light' | 'dark') {
   // Let charts receive a tick and animations settle.
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${DIR}/${name}-${theme}.png` });
+  // Every control on every screen has a name a screen reader can say.
+  expect(await unlabeledControls(page), `unlabeled controls on ${name}`).toEqual([]);
 }
 
-test('screenshots of every main screen, light and dark', async ({ app: page, gatehouse }) => {
+test('screenshots of every main screen, light and dark (and every control labelled)', async ({ app: page, gatehouse }) => {
   test.setTimeout(120_000);
   mkdirSync(DIR, { recursive: true });
   const { apiId } = await seed(gatehouse);
