@@ -90,6 +90,8 @@ export class DockerManager {
   private readonly lastErrors = new Map<string, string>();
   /** Gateways deleted by this process whose containers must go even if removal failed at the time. */
   private readonly deleted = new Set<string>();
+  /** Docker gateways of the last reconcile pass. */
+  private seen = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
   private pending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -230,6 +232,10 @@ export class DockerManager {
       byGateway.set(container.gatewayId, list);
     }
     const desired = this.options.desired();
+    // A gateway seen in the last pass and gone now was deleted (an import, another process): its containers go too.
+    const desiredIds = new Set(desired.map((gateway) => gateway.id));
+    for (const id of this.seen) if (!desiredIds.has(id)) this.deleted.add(id);
+    this.seen = desiredIds;
     for (const gateway of desired) {
       try {
         await this.reconcileGateway(gateway, byGateway.get(gateway.id) ?? [], all);
@@ -250,6 +256,7 @@ export class DockerManager {
       this.deleted.delete(gatewayId);
       this.setContainers(gatewayId, []);
     }
+    for (const gatewayId of this.deleted) if (!byGateway.has(gatewayId)) this.deleted.delete(gatewayId);
   }
 
   private async reconcileGateway(gateway: DesiredGateway, actual: ReplicaContainer[], all: ReplicaContainer[]): Promise<void> {
