@@ -150,6 +150,14 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
       return contract;
     },
     'alertRules.list': () => state.alertRules,
+    'alertRules.create': (input) => {
+      if ((input.kind === 'gateway-down') !== Boolean(input.gatewayId) || (input.kind !== 'gateway-down' && !input.apiId))
+        throw ContractError.validation([{ path: input.kind === 'gateway-down' ? 'gatewayId' : 'apiId', message: 'required for this kind of rule' }]);
+      const rule: AlertRule = { id: nextId('rule'), ...input, state: 'ok', createdAt: now(), updatedAt: now() };
+      state.alertRules.push(rule);
+      changed('alertRule', rule.id, 'created', input.apiId);
+      return rule;
+    },
     'alertEvents.list': () => state.alertEvents,
     'traffic.list': ({ limit }) => state.traffic.slice(0, limit),
     'metrics.get': ({ apiId, window }) => plane.metrics?.(apiId, window) ?? emptyMetrics(),
