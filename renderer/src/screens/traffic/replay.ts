@@ -3,7 +3,7 @@ import type { Api, TryRequest } from '../../../../shared/contract/models';
 import type { TrafficEntry } from '../../../../shared/contract/telemetry-models';
 
 /** Set by the client or the transport; a replay must let the gateway set them afresh. */
-const DROPPED = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection', 'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port']);
+const DROPPED = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection', 'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-gatehouse-try-id']);
 
 export function pathBelowBase(path: string, basePath: string): string {
   if (basePath === '/' || basePath === '') return path;
