@@ -141,8 +141,21 @@ describe.skipIf(!engine.available)(title, () => {
     const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => request(urls[i % 2]!).then((response) => response.status)));
     expect(statuses.filter((status) => status === 200)).toHaveLength(10);
     expect(statuses.filter((status) => status === 429)).toHaveLength(10);
+
+    // Redis goes away: replicas keep serving on local counters, and the gateway says so.
+    await redis!.stop();
+    const degraded = await eventually(async () => {
+      const current = await get();
+      return current.replicas.every((replica) => replica.counters === 'redis (unreachable, using local counters)') ? current : undefined;
+    }, 10_000, 100);
+    expect(degraded.countersMessage).toMatch(/cannot reach it and count locally until it returns/);
+    expect((await request(urls[0]!)).status).toBe(200);
+    const health = (await request(urls[0]!.replace('/orders/1', '/.gatehouse/health'))).json();
+    expect(health.counters).toBe('redis (unreachable, using local counters)');
+    await redis!.start();
+    await eventually(async () => (await get()).replicas.every((replica) => replica.counters === 'redis'), 15_000, 100);
     await plane.api('DELETE', `/apis/${apiId}/policies/${limit.body.id}`);
-  }, 30_000);
+  }, 45_000);
 
   it('scales up and down, and stops and starts every replica', async () => {
     const containers = async (all = true) => docker.listContainers({ all, filters: { label: [`${LABEL_GATEWAY}=${gateway.id}`] } });
