@@ -16,10 +16,10 @@ import { engineMessage } from './image-progress';
 import {
   containerToken,
   createReplicaContainer,
-  HOST_ALIAS,
   listReplicaContainers,
   removeContainer,
   replicaName,
+  rewriteLoopbackUrl,
   specHash,
   type ReplicaContainer,
   type ReplicaSpec,
@@ -395,11 +395,4 @@ export class DockerManager {
     await Promise.all(orphans.map((orphan) => removeContainer(this.docker, orphan.containerId)));
     return orphans;
   }
-}
-
-/** `http://127.0.0.1:4680` → `http://host.docker.internal:4680` (bridge networking). */
-export function rewriteLoopbackUrl(url: string): string {
-  const parsed = new URL(url);
-  if (['127.0.0.1', 'localhost', '[::1]', '0.0.0.0'].includes(parsed.hostname)) parsed.hostname = HOST_ALIAS;
-  return parsed.toString().replace(/\/$/, '');
 }

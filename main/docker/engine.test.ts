@@ -5,11 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../testing/net';
-import { rewriteLoopbackUrl } from './docker-manager';
 import { chooseNetworkMode, createDockerClient, DOCKER_NOT_RUNNING, engineConnection, probeDocker } from './engine';
 import { canBind, pickReplicaPort } from './host-ports';
 import { sharedLibraries } from './node-base';
-import { containerConfig, specHash, type ReplicaSpec } from './replica-containers';
+import { containerConfig, rewriteLoopbackUrl, specHash, type ReplicaSpec } from './replica-containers';
 import { demuxFrames } from './replica-logs';
 
 describe('engine discovery', () => {

@@ -186,3 +186,10 @@ export async function containerToken(docker: Docker, id: string): Promise<string
   const entry = (inspected.Config.Env ?? []).find((line) => line.startsWith('GATEHOUSE_TOKEN='));
   return entry?.slice('GATEHOUSE_TOKEN='.length);
 }
+
+/** `http://127.0.0.1:4680` → `http://host.docker.internal:4680` (bridge networking). */
+export function rewriteLoopbackUrl(url: string): string {
+  const parsed = new URL(url);
+  if (['127.0.0.1', 'localhost', '[::1]', '0.0.0.0'].includes(parsed.hostname)) parsed.hostname = HOST_ALIAS;
+  return parsed.toString().replace(/\/$/, '');
+}
