@@ -71,10 +71,15 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export const test = base.extend<{ app: Page }, { gatehouse: GatehouseServer }>({
+export const test = base.extend<{ app: Page }, { gatehouse: GatehouseServer; freshServer: boolean }>({
+  /**
+   * `test.use({ freshServer: true })` in a spec file gives it a worker of its own, hence a
+   * server with an empty data dir (a first run), whatever ran before it.
+   */
+  freshServer: [false, { scope: 'worker', option: true }],
   gatehouse: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
+    async ({ freshServer }, use) => {
+      void freshServer;
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
       const upstreamPort = await freePort();
       const upstream = await startCli(['demo-upstream', '--port', String(upstreamPort)], /listening on (http:\/\/\S+)/);

@@ -5,6 +5,9 @@
  */
 import { expect, test } from './fixtures';
 
+// A first run: nothing configured yet.
+test.use({ freshServer: true });
+
 test('add API → rate limit 3/min → 4 requests: the 4th is a 429 from the rate limit, and analytics and traffic show all 4', async ({ app: page, gatehouse }) => {
   // First run: the Overview offers the way in.
   await expect(page.getByRole('heading', { name: 'Put a gateway in front of your first API' })).toBeVisible();

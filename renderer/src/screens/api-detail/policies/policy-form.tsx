@@ -3,7 +3,7 @@
  * schema on every change (errors inline, under the field), plus the optional `rules` (apply
  * only to some paths or methods). Server-side errors land on the same fields.
  */
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { PolicyRule } from '../../../../../shared/policies/common';
 import { policyRulesSchema } from '../../../../../shared/policies/common';
 import type { PolicyCatalogueEntry } from '../../../../../shared/policies/catalogue-entry';
@@ -100,6 +100,7 @@ function RulesField({ rules, errors, onChange }: { rules: PolicyRule[] | undefin
   const scoped = Boolean(rules && rules.length > 0);
   const rule = rules?.[0] ?? {};
   // Typed text is kept as is ("GET, " mid-typing); the rule gets the parsed list.
+  const group = useId();
   const [methods, setMethods] = useState(() => (Array.isArray(rule.methods) ? rule.methods.join(', ') : (rule.methods ?? '')));
   const complex = (rules?.length ?? 0) > 1 || Boolean(rule.headers || rule.host);
   const update = (patch: Partial<PolicyRule>) => {
@@ -112,10 +113,10 @@ function RulesField({ rules, errors, onChange }: { rules: PolicyRule[] | undefin
       <legend className="fieldset-legend">Applies to</legend>
       <div className="radio-row" role="radiogroup" aria-label="Applies to">
         <label className="radio">
-          <input type="radio" name="policy-scope" checked={!scoped} onChange={() => onChange(undefined)} /> Every request
+          <input type="radio" name={group} checked={!scoped} onChange={() => onChange(undefined)} /> Every request
         </label>
         <label className="radio">
-          <input type="radio" name="policy-scope" checked={scoped} onChange={() => onChange([{ path: '/.*' }])} /> Only matching requests
+          <input type="radio" name={group} checked={scoped} onChange={() => onChange([{ path: '/.*' }])} /> Only matching requests
         </label>
       </div>
       {scoped ? (

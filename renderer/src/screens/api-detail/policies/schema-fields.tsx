@@ -160,7 +160,7 @@ function ObjectList({ label, hint, error, path, values, ctx, itemSchema }: { lab
         <div key={index} className="list-object">
           <div className="list-object-header">
             <span className="small strong">
-              {label} {index + 1}
+              {label.replace(/s$/, '')} {index + 1}
             </span>
             <IconButton icon="trash" label={`Remove ${label} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index))} />
           </div>
