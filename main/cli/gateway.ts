@@ -8,6 +8,7 @@ import { findPolicy } from '../../shared/policies/catalogue';
 import { formatConfigError, type ConfigError } from '../config/errors';
 import { loadConfig, type LoadResult } from '../config/load';
 import { watchConfig } from '../config/watch';
+import { SharedCounters } from '../gateway/connected/shared-counters';
 import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import { parseCommandArgs, positiveIntOption } from './args';
@@ -70,14 +71,19 @@ export const gatewayCommand: CliCommand = {
       return 2;
     }
 
+    const log = (level: 'info' | 'warn' | 'error', message: string) => {
+      // Reloads and listeners are announced by this command already; info lines are for --verbose.
+      if (level !== 'info' || verbose) process.stderr.write(`gatehouse ${level}: ${message}\n`);
+    };
+    // A Configuration with sharedStorage.redis shares clusterizable counters with other gateways.
+    const counters = new SharedCounters(log);
+    counters.use(first.snapshot.sharedStorage);
     const runtime = new GatewayRuntime({
       name: values.name as string | undefined,
       catalogue: findPolicy,
+      counters,
       onRequest: quiet ? undefined : (fact) => process.stdout.write(`${formatAccessLine(fact)}\n`),
-      log: (level, message) => {
-        // Reloads and listeners are announced by this command already; info lines are for --verbose.
-        if (level !== 'info' || verbose) process.stderr.write(`gatehouse ${level}: ${message}\n`);
-      },
+      log,
     });
     // health-check-flex results, also with --quiet: an upstream going down is what you want to see.
     runtime.onUpstreamTransition((t) => {
@@ -89,6 +95,7 @@ export const gatewayCommand: CliCommand = {
     } catch (error) {
       process.stderr.write(`gatehouse: cannot start: ${(error as Error).message}\n`);
       await runtime.stop({ graceMs: 0 });
+      await counters.close();
       return 1;
     }
     for (const line of describeListeners(withHostOverride(first.snapshot, hostOverride))) process.stdout.write(`${line}\n`);
@@ -99,7 +106,7 @@ export const gatewayCommand: CliCommand = {
     const watcher = watchConfig(
       target,
       (result) => {
-        reloading = reloading.then(() => applyChange(runtime, result, hostOverride));
+        reloading = reloading.then(() => applyChange(runtime, counters, result, hostOverride));
       },
       { initial: first },
     );
@@ -109,12 +116,13 @@ export const gatewayCommand: CliCommand = {
     watcher.close();
     await reloading;
     await runtime.stop({ graceMs: drainMs });
+    await counters.close();
     process.stdout.write('gateway stopped\n');
     return 0;
   },
 };
 
-async function applyChange(runtime: GatewayRuntime, result: LoadResult, hostOverride: string | undefined): Promise<void> {
+async function applyChange(runtime: GatewayRuntime, counters: SharedCounters, result: LoadResult, hostOverride: string | undefined): Promise<void> {
   const serving = runtime.version ?? 'none';
   if (!result.snapshot) {
     printErrors(result.errors, `gatehouse: config change rejected, still serving ${serving}`);
@@ -126,6 +134,7 @@ async function applyChange(runtime: GatewayRuntime, result: LoadResult, hostOver
     return;
   }
   try {
+    counters.use(result.snapshot.sharedStorage);
     await runtime.apply(withHostOverride(result.snapshot, hostOverride));
     runtime.reportConfigError(undefined);
     process.stdout.write(`config reloaded: ${serving} → ${result.snapshot.version}\n`);
