@@ -81,3 +81,17 @@ describe('App', () => {
     expect(plane.state.settings.theme).toBe('light');
   });
 });
+
+describe('App: expired session', () => {
+  it('goes back to sign-in when a call is refused later', async () => {
+    const plane = createFakeControlPlane();
+    render(<App context={createAppContext(plane.transport)} />);
+    await screen.findByRole('navigation', { name: 'Main' });
+    plane.transport.handlers['apis.list'] = () => {
+      throw new ContractError('UNAUTHORIZED', 'the session has expired or is not valid; log in again');
+    };
+    // Something changed elsewhere: the refresh is refused.
+    act(() => plane.transport.emit('resource.changed', { kind: 'api', id: 'x', action: 'updated' }));
+    expect(await screen.findByRole('heading', { name: 'Sign in to this Gatehouse' })).toBeTruthy();
+  });
+});

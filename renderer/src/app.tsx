@@ -30,9 +30,11 @@ export async function boot(context: AppContextValue): Promise<'ready' | 'login' 
 
 function Root({ context }: { context: AppContextValue }) {
   const theme = useAppStore((s) => s.settings.theme);
+  const needsLogin = useAppStore((s) => s.needsLogin);
   const [phase, setPhase] = useState<'booting' | 'ready' | 'login' | { error: string }>('booting');
 
   const start = useCallback(() => {
+    context.store.getState().setNeedsLogin(false);
     setPhase('booting');
     void boot(context).then(setPhase);
   }, [context]);
@@ -45,7 +47,7 @@ function Root({ context }: { context: AppContextValue }) {
   useEffect(start, [start]);
 
   if (phase === 'booting') return <div className="boot"><Spinner label="Starting Gatehouse" /></div>;
-  if (phase === 'login') return <LoginScreen onSignedIn={start} />;
+  if (phase === 'login' || (phase === 'ready' && needsLogin)) return <LoginScreen onSignedIn={start} />;
   if (typeof phase === 'object')
     return (
       <div className="boot">

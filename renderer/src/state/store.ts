@@ -5,7 +5,8 @@
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import { createClient, type ContractClient } from '../../../shared/contract/client';
+import { createClient, type ContractClient, type Transport } from '../../../shared/contract/client';
+import { isErrorEnvelope } from '../../../shared/contract/errors';
 import type { AppTransport } from '../transport/app-transport';
 import { createAlertsSlice, type AlertsSlice } from './alerts';
 import { createApisSlice, type ApisSlice } from './apis';
@@ -60,8 +61,19 @@ export interface AppContextValue {
 const AppContext = createContext<AppContextValue | null>(null);
 
 export function createAppContext(transport: AppTransport): AppContextValue {
-  const client = createClient(transport);
-  return { store: createAppStore(client), client, transport };
+  let store: AppStore | undefined = undefined;
+  // A session that expires while the app is open sends the user to sign in again.
+  const watched: Transport = {
+    async invoke(method, input) {
+      const result = await transport.invoke(method, input);
+      if (isErrorEnvelope(result) && result.error.code === 'UNAUTHORIZED') store?.getState().setNeedsLogin(true);
+      return result;
+    },
+    subscribe: (event, listener) => transport.subscribe(event, listener),
+  };
+  const client = createClient(watched);
+  store = createAppStore(client);
+  return { store, client, transport };
 }
 
 export function AppProvider({ value, children }: { value: AppContextValue; children: ReactNode }) {
