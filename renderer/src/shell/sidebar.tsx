@@ -37,7 +37,11 @@ export function Sidebar({ current }: { current: Route['name'] }) {
                   <Icon name={item.icon} size={17} />
                   <span className="nav-label">{item.label}</span>
                   {count > 0 ? (
-                    <span className={`nav-count ${item.id === 'alerts' ? 'nav-count-danger' : ''}`} aria-label={item.id === 'alerts' ? `${count} active alerts` : `${count} APIs`}>
+                    <span
+                      className={`nav-count ${item.id === 'alerts' ? 'nav-count-danger' : ''}`}
+                      aria-label={item.id === 'alerts' ? `${count} active` : undefined}
+                      aria-hidden={item.id === 'alerts' ? undefined : true}
+                    >
                       {count}
                     </span>
                   ) : null}
