@@ -6,8 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { version } from '../../package.json';
-import { createControlPlane, type ControlPlane } from '../control/control-plane';
-import { startAdminServer, type AdminServer } from '../server/server';
+import { startGatehouse, type RunningGatehouse } from '../server/start-gatehouse';
 import { parseCommandArgs, portOption } from './args';
 import type { CliCommand } from './command';
 import { resolveDataDir } from './data-dir';
@@ -57,44 +56,15 @@ export const serveCommand: CliCommand = {
     const log = (level: 'info' | 'warn' | 'error', message: string) => {
       if (level !== 'info' || verbose) process.stderr.write(`gatehouse ${level}: ${message}\n`);
     };
-    let plane: ControlPlane;
+    let running: RunningGatehouse;
     try {
-      plane = await createControlPlane({ dataDir, gatewayPort, log, telemetry: process.env.GATEHOUSE_TELEMETRY !== 'off' });
+      running = await startGatehouse({ dataDir, gatewayPort, adminHost: host, adminPort: port, staticDir: rendererDir(), version, log, adminRequired: true });
     } catch (error) {
-      process.stderr.write(`gatehouse serve: cannot open ${dataDir}: ${(error as Error).message}\n`);
+      process.stderr.write(`gatehouse serve: ${(error as Error).message}\n`);
       return 1;
     }
-
-    const embeddedPort = () => plane.store.embeddedGateway()?.port ?? gatewayPort ?? 8081;
-    let admin: AdminServer;
-    try {
-      // Before the gateway starts: a taken admin port fails fast, with nothing half-started.
-      admin = await startAdminServer({
-        host,
-        port,
-        dataDir,
-        handlers: plane.handlers,
-        bus: plane.bus,
-        replicas: plane.replicaService,
-        version,
-        staticDir: rendererDir(),
-        health: () => ({ gateway: { port: embeddedPort(), configVersion: plane.runtime.version ?? null } }),
-        logError: (message, error) => log('error', `${message}: ${(error as Error)?.stack ?? String(error)}`),
-      });
-    } catch (error) {
-      process.stderr.write(`gatehouse serve: cannot start the admin server: ${(error as Error).message}\n`);
-      await plane.stop();
-      return 1;
-    }
-    plane.setSystemInfo({ adminUrl: admin.url, ...(admin.tokenFile ? { adminTokenFile: admin.tokenFile } : {}) });
-    try {
-      await plane.start();
-    } catch (error) {
-      process.stderr.write(`gatehouse serve: cannot start: ${(error as Error).message}\n`);
-      await admin.close();
-      await plane.stop().catch(() => undefined);
-      return 1;
-    }
+    const admin = running.admin!;
+    const embeddedPort = running.embeddedPort;
 
     process.stdout.write(
       [
@@ -111,8 +81,7 @@ export const serveCommand: CliCommand = {
 
     const signal = await untilSignal();
     process.stdout.write(`${signal}: stopping…\n`);
-    await admin.close();
-    await plane.stop();
+    await running.stop();
     process.stdout.write('stopped\n');
     return 0;
   },

@@ -9,8 +9,7 @@ import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, s
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { version } from '../../package.json';
-import { createControlPlane } from '../control/control-plane';
-import { startAdminServer, type AdminServer } from '../server/server';
+import { startGatehouse } from '../server/start-gatehouse';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { callContract } from './contract-call';
 import { desktopOptions, type DesktopOptions } from './desktop-options';
@@ -87,30 +86,17 @@ async function main(): Promise<void> {
   // Every webContents, not only the main window's, gets the navigation guards.
   app.on('web-contents-created', (_event, contents) => guardContents(contents, (url) => void openExternal(url)));
 
-  const plane = await createControlPlane({ dataDir: options.dataDir, gatewayPort: options.gatewayPort, log, telemetry: process.env.GATEHOUSE_TELEMETRY !== 'off' });
+  const running = await startGatehouse({
+    dataDir: options.dataDir,
+    gatewayPort: options.gatewayPort,
+    adminPort: options.adminPort,
+    staticDir: path.join(__dirname, '..', 'renderer'),
+    version,
+    log,
+    adminRequired: false,
+  });
+  const { plane, admin, embeddedPort } = running;
   const { handlers } = plane;
-  const embeddedPort = () => plane.store.embeddedGateway()?.port ?? options.gatewayPort ?? 8081;
-
-  // As `gatehouse serve`: the admin API (and the replica endpoints) before the gateways start,
-  // so Docker replicas know where to connect. The window does not need it: a taken port is a warning.
-  let admin: AdminServer | undefined;
-  try {
-    admin = await startAdminServer({
-      port: options.adminPort,
-      dataDir: options.dataDir,
-      handlers,
-      bus: plane.bus,
-      replicas: plane.replicaService,
-      version,
-      staticDir: path.join(__dirname, '..', 'renderer'),
-      health: () => ({ gateway: { port: embeddedPort(), configVersion: plane.runtime.version ?? null } }),
-      logError,
-    });
-    plane.setSystemInfo({ adminUrl: admin.url, ...(admin.tokenFile ? { adminTokenFile: admin.tokenFile } : {}) });
-  } catch (error) {
-    log('warn', `admin API not started on 127.0.0.1:${options.adminPort} (Docker replicas and the browser UI need it): ${(error as Error).message}`);
-  }
-  await plane.start();
 
   const disposeIpc = registerIpcAdapter({
     ipcMain,
@@ -197,10 +183,7 @@ async function main(): Promise<void> {
     tray.dispose();
     trayState.dispose();
     disposeIpc();
-    await admin?.close().catch((error: unknown) => logError('admin server did not close', error));
-    // Stops the embedded gateway (in-flight requests drain) and flushes telemetry to SQLite;
-    // Docker replicas keep serving their last config while the app is closed.
-    await plane.stop();
+    await running.stop();
   }
 
   app.on('before-quit', (event) => {
