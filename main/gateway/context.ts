@@ -21,7 +21,8 @@ const NO_API = Object.freeze({ id: '', name: '', basePath: '/' });
 export class GatewayRequest implements PolicyRequest {
   readonly method: string;
   readonly path: string;
-  readonly headers: IncomingHttpHeaders;
+  /** The request's headers; replaced by a clean copy when hop-by-hop headers are dropped. */
+  headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
   readonly host: string;
   api: { readonly id: string; readonly name: string; readonly basePath: string } = NO_API;

@@ -11,7 +11,7 @@ import { CTX, GatewayRequest, type WithContext } from './context';
 import { abortUpstream, forward } from './forwarder';
 import type { GatewayHealth } from './health';
 import { HEALTH_PATH } from './health';
-import { stripRequestHopByHop } from './hop-by-hop';
+import { requestEndToEnd, stripRequestHopByHop } from './hop-by-hop';
 import type { GatewayServices, ListenerHost } from './listener';
 import { runPipeline, type PipelineOutcome } from './pipeline';
 import { sendGatewayError, sendGatewayResponse } from './responses';
@@ -104,7 +104,11 @@ export class Dispatcher implements GatewayServices {
     const route = findRoute(api, ctx);
     if (route === undefined) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no route of API "${api.name}" matches ${ctx.method} ${path}`);
     ctx.route = route;
-    stripRequestHopByHop(ctx.headers, ctx.res === undefined);
+    if (ctx.res === undefined) stripRequestHopByHop(ctx.headers, true);
+    else {
+      const headers = requestEndToEnd(ctx.headers);
+      if (headers !== ctx.headers) ctx.headers = ctx.req.headers = headers;
+    }
     if (api.bindings.length === 0) return forward(ctx);
     const outcome = runPipeline(api.bindings, ctx);
     if (outcome instanceof Promise) {

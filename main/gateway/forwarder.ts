@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type httpProxy from 'http-proxy';
 import { GatewayErrorCode } from '../../shared/errors';
 import { CTX, type GatewayRequest, type WithContext } from './context';
-import { stripResponseHopByHop } from './hop-by-hop';
+import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
 import { finalizeHead, sendGatewayError } from './responses';
 
 type Req = WithContext<IncomingMessage>;
@@ -85,8 +85,7 @@ function onProxyRes(proxyRes: WithContext<IncomingMessage>, req: Req, res: Serve
   }
   ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
   ctx.upstreamResponse = proxyRes;
-  const headers = proxyRes.headers;
-  stripResponseHopByHop(headers, false);
+  const headers = responseEndToEnd(proxyRes.headers);
   const status = finalizeHead(ctx, proxyRes.statusCode ?? 502, headers, 'upstream');
   if (ctx.listener.draining) res.shouldKeepAlive = false;
   res.writeHead(status, proxyRes.statusMessage, headers);

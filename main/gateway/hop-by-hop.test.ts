@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoUpstream, startServer, type TestServer } from '../testing/net';
+import { requestEndToEnd, responseEndToEnd, stripRequestHopByHop, stripResponseHopByHop } from './hop-by-hop';
 import { startGateway, type StartedGateway } from './testing';
 
 /** Sends raw bytes and returns everything the gateway wrote until it closed the connection. */
@@ -107,5 +108,36 @@ describe('hop-by-hop headers (RFC 9110 §7.6.1)', () => {
     expect(headers.get('x-kept')).toEqual(['yes']);
     expect(headers.get('x-gatehouse-source')).toEqual(['upstream']);
     expect(bodyOf(response)).toBe('chunk-1;chunk-2');
+  });
+});
+
+describe('hop-by-hop copies (responseEndToEnd, requestEndToEnd)', () => {
+  const cases: Record<string, string | string[]>[] = [
+    { host: 'a', 'content-type': 'text/plain' },
+    { 'content-type': 'a', 'content-length': '419', date: 'x', connection: 'keep-alive', 'keep-alive': 'timeout=5' },
+    { host: 'a', connection: 'Keep-Alive, X-Internal , te', 'x-internal': 'secret', te: 'trailers', 'x-kept': 'yes' },
+    { host: 'a', te: 'gzip, trailers;q=1', 'proxy-connection': 'keep-alive', upgrade: 'h2c' },
+    { host: 'a', te: 'gzip', 'transfer-encoding': 'gzip, chunked', 'content-length': '10', trailer: 'x-sum' },
+    { host: 'a', connection: 'transfer-encoding', 'transfer-encoding': 'chunked', 'content-length': '10' },
+    { 'set-cookie': ['a=1', 'b=2'], connection: 'close', upgrade: 'foo/1', trailer: 'x' },
+  ];
+
+  it.each(cases.map((headers) => [JSON.stringify(headers), headers]))('%s: same result as stripping in place, without touching the input', (_label, headers) => {
+    const input = structuredClone(headers);
+    const stripped = { request: structuredClone(headers), response: structuredClone(headers) };
+    stripRequestHopByHop(stripped.request, false);
+    stripResponseHopByHop(stripped.response, false);
+    const request = requestEndToEnd(input);
+    const response = responseEndToEnd(input);
+    expect(input).toEqual(headers);
+    // Same names in the same order (the order headers go out in), same values.
+    expect(Object.entries(request)).toEqual(Object.entries(stripped.request));
+    expect(Object.entries(response)).toEqual(Object.entries(stripped.response));
+  });
+
+  it('returns clean headers as they are, without a copy', () => {
+    const clean = { host: 'a', 'content-type': 'text/plain' };
+    expect(requestEndToEnd(clean)).toBe(clean);
+    expect(responseEndToEnd(clean)).toBe(clean);
   });
 });

@@ -5,6 +5,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
+const TE_TRAILERS = /(^|,)\s*trailers\s*(;|,|$)/i;
+
 function dropConnectionTokens(headers: IncomingHttpHeaders, connection: string, upgrade: boolean): void {
   // Fast path for the values almost every peer sends: they name no other header.
   if (connection === 'keep-alive' || connection === 'close' || connection === 'Keep-Alive' || connection === 'Close') return;
@@ -27,7 +29,7 @@ export function stripRequestHopByHop(headers: IncomingHttpHeaders, upgrade: bool
   if (headers['proxy-connection'] !== undefined) delete headers['proxy-connection'];
   const te = headers.te;
   if (te !== undefined) {
-    if (/(^|,)\s*trailers\s*(;|,|$)/i.test(String(te))) headers.te = 'trailers';
+    if (TE_TRAILERS.test(String(te))) headers.te = 'trailers';
     else delete headers.te;
   }
   if (headers['transfer-encoding'] !== undefined) {
@@ -57,4 +59,101 @@ export function stripResponseHopByHop(headers: IncomingHttpHeaders, upgrade: boo
   // Trailers are not forwarded, so announcing them would be a lie.
   if (headers.trailer !== undefined) delete headers.trailer;
   if (!upgrade && headers.upgrade !== undefined) delete headers.upgrade;
+}
+
+/**
+ * The upstream's response head without hop-by-hop headers (what stripResponseHopByHop leaves,
+ * for a non-upgrade response), as a copy when there is anything to drop: deleting properties
+ * would turn the object into a slow dictionary, and Node upstreams always send Connection and
+ * Keep-Alive. Returns `headers` itself when it is already clean.
+ */
+export function responseEndToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const connection = headers.connection;
+  if (
+    connection === undefined &&
+    headers['keep-alive'] === undefined &&
+    headers['proxy-connection'] === undefined &&
+    headers.te === undefined &&
+    headers['transfer-encoding'] === undefined &&
+    headers.trailer === undefined &&
+    headers.upgrade === undefined
+  )
+    return headers;
+  const named = connection === undefined ? undefined : connectionTokens(connection);
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    if (isResponseHopByHop(name) || (named !== undefined && named.includes(name))) continue;
+    out[name] = headers[name];
+  }
+  return out;
+}
+
+/**
+ * A client's request head without hop-by-hop headers (what stripRequestHopByHop leaves for a
+ * non-upgrade request), as a copy when there is anything to change, for the same reason as
+ * responseEndToEnd. Returns `headers` itself when it is already clean.
+ */
+export function requestEndToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const connection = headers.connection;
+  if (
+    connection === undefined &&
+    headers['keep-alive'] === undefined &&
+    headers['proxy-connection'] === undefined &&
+    headers.te === undefined &&
+    headers['transfer-encoding'] === undefined &&
+    headers.upgrade === undefined
+  )
+    return headers;
+  const named = connection === undefined ? undefined : connectionTokens(connection);
+  // A header named in Connection is dropped before anything else looks at it.
+  const chunked = headers['transfer-encoding'] !== undefined && (named === undefined || !named.includes('transfer-encoding'));
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    if (named !== undefined && named.includes(name)) continue;
+    switch (name) {
+      case 'connection':
+      case 'keep-alive':
+      case 'proxy-connection':
+      case 'upgrade':
+        continue;
+      case 'te':
+        if (TE_TRAILERS.test(String(headers.te))) out.te = 'trailers';
+        continue;
+      case 'transfer-encoding':
+        // The body still needs framing on the next hop (see stripRequestHopByHop).
+        out['transfer-encoding'] = 'chunked';
+        continue;
+      case 'content-length':
+        if (chunked) continue;
+        break;
+    }
+    out[name] = headers[name];
+  }
+  return out;
+}
+
+/** Header names listed in a Connection value; undefined for the values that name none. */
+function connectionTokens(connection: string): string[] | undefined {
+  if (connection === 'keep-alive' || connection === 'close' || connection === 'Keep-Alive' || connection === 'Close') return undefined;
+  const tokens: string[] = [];
+  for (const raw of connection.split(',')) {
+    const token = raw.trim().toLowerCase();
+    if (token !== '') tokens.push(token);
+  }
+  return tokens;
+}
+
+function isResponseHopByHop(name: string): boolean {
+  switch (name) {
+    case 'connection':
+    case 'keep-alive':
+    case 'proxy-connection':
+    case 'te':
+    case 'transfer-encoding':
+    case 'trailer':
+    case 'upgrade':
+      return true;
+    default:
+      return false;
+  }
 }

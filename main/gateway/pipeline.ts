@@ -22,37 +22,49 @@ const SKIPPED = 'rules did not match';
 
 export function runPipeline(bindings: readonly CompiledBinding[], ctx: GatewayRequest, from = 0): PipelineOutcome | Promise<PipelineOutcome> {
   const trace = (ctx.trace ??= []);
+  // One clock read per binding: each one's end is the next one's start.
+  let started = performance.now();
   for (let i = from; i < bindings.length; i++) {
     const binding = bindings[i]!;
     if (binding.matcher !== undefined && !binding.matcher(ctx.method, ctx.path, ctx.relativeOrRoot, ctx.host, ctx.headers)) {
       trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'skip', detail: SKIPPED, durationMs: 0 });
       continue;
     }
-    const started = performance.now();
     let result: PolicyDecision | Promise<PolicyDecision>;
     try {
       result = binding.instance.onRequest(ctx);
     } catch (error) {
       return failed(binding, ctx, trace, started, error);
     }
-    if (isPromise(result)) {
-      const next = i + 1;
-      return result.then(
-        (decision) => {
-          const stop = settle(binding, decision, trace, started);
-          return stop !== undefined || next >= bindings.length ? stop : runPipeline(bindings, ctx, next);
-        },
-        (error: unknown) => failed(binding, ctx, trace, started, error),
-      );
-    }
-    const stop = settle(binding, result, trace, started);
+    if (isPromise(result)) return settleLater(result, bindings, i, ctx, trace, started);
+    const ended = performance.now();
+    const stop = settle(binding, result, trace, ended - started);
     if (stop !== undefined) return stop;
+    started = ended;
   }
   return undefined;
 }
 
-function settle(binding: CompiledBinding, decision: PolicyDecision, trace: PolicyTraceEntry[], started: number): PipelineOutcome {
-  const durationMs = performance.now() - started;
+/** The chain turned asynchronous at binding `i`: its closures live here, off the synchronous loop. */
+function settleLater(
+  result: Promise<PolicyDecision>,
+  bindings: readonly CompiledBinding[],
+  i: number,
+  ctx: GatewayRequest,
+  trace: PolicyTraceEntry[],
+  started: number,
+): Promise<PipelineOutcome> {
+  const binding = bindings[i]!;
+  return result.then(
+    (decision) => {
+      const stop = settle(binding, decision, trace, performance.now() - started);
+      return stop !== undefined || i + 1 >= bindings.length ? stop : runPipeline(bindings, ctx, i + 1);
+    },
+    (error: unknown) => failed(binding, ctx, trace, started, error),
+  );
+}
+
+function settle(binding: CompiledBinding, decision: PolicyDecision, trace: PolicyTraceEntry[], durationMs: number): PipelineOutcome {
   if (decision === null || typeof decision !== 'object') {
     trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: 'policy returned no decision', status: 500, durationMs });
     return internalError(binding, 'returned no decision');

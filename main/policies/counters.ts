@@ -40,53 +40,99 @@ interface WindowState {
   count: number;
 }
 
+/** Counters of one window (its position, limit and period) for every key. */
+interface WindowTable {
+  readonly period: number;
+  readonly states: Map<string, WindowState>;
+}
+
 export class MemoryCounterStore implements CounterStore {
   readonly kind = 'local';
-  private readonly windows = new Map<string, WindowState>();
+  /**
+   * One table per window signature `index:limit/period`, so a reload that keeps a window keeps
+   * its counts and a changed window starts afresh. Hot path: no key string is built per request.
+   */
+  private readonly tables = new Map<string, WindowTable>();
+  /** The tables of each windows array callers pass (compiled once per snapshot, so few). */
+  private readonly tablesOf = new WeakMap<readonly CounterWindow[], WindowTable[]>();
+  /** Reused between the two passes of one synchronous hit. */
+  private readonly scratch: WindowState[] = [];
   private lastSweep = 0;
+  private lastSizeCheck = 0;
 
   hit(key: string, windows: readonly CounterWindow[], now = Date.now()): CounterResult {
     this.sweep(now);
-    const states = windows.map((window, index) => {
-      const stateKey = `${key}\u0000${index}:${window.maximumRequests}/${window.timePeriodInMilliseconds}`;
-      let state = this.windows.get(stateKey);
-      if (!state || now - state.start >= window.timePeriodInMilliseconds) {
+    const tables = this.tablesFor(windows);
+    const states = this.scratch;
+    const n = windows.length;
+    let allowed = true;
+    for (let i = 0; i < n; i++) {
+      const window = windows[i]!;
+      const table = tables[i]!;
+      let state = table.states.get(key);
+      if (state === undefined) {
         state = { start: now, count: 0 };
-        this.windows.set(stateKey, state);
+        table.states.set(key, state);
+      } else if (now - state.start >= window.timePeriodInMilliseconds) {
+        state.start = now;
+        state.count = 0;
       }
-      return { window, state };
-    });
-    const allowed = states.every(({ window, state }) => state.count < window.maximumRequests);
-    if (allowed) for (const { state } of states) state.count += 1;
+      states[i] = state;
+      if (state.count >= window.maximumRequests) allowed = false;
+    }
     // Report the window closest to exhaustion, as clients care about the first one to bite.
-    let tightest = states[0]!;
-    for (const entry of states) {
-      const left = entry.window.maximumRequests - entry.state.count;
-      const tightestLeft = tightest.window.maximumRequests - tightest.state.count;
-      if (left < tightestLeft) tightest = entry;
-    }
+    let tightest = 0;
+    let tightestLeft = Infinity;
     let retryAfterMs: number | undefined;
-    if (!allowed) {
-      retryAfterMs = 0;
-      for (const { window, state } of states)
-        if (state.count >= window.maximumRequests) retryAfterMs = Math.max(retryAfterMs, state.start + window.timePeriodInMilliseconds - now);
+    if (!allowed) retryAfterMs = 0;
+    for (let i = 0; i < n; i++) {
+      const window = windows[i]!;
+      const state = states[i]!;
+      if (allowed) state.count += 1;
+      else if (state.count >= window.maximumRequests) retryAfterMs = Math.max(retryAfterMs!, state.start + window.timePeriodInMilliseconds - now);
+      const left = window.maximumRequests - state.count;
+      if (left < tightestLeft) {
+        tightest = i;
+        tightestLeft = left;
+      }
     }
+    const window = windows[tightest]!;
+    const state = states[tightest]!;
+    states.length = 0;
     return {
       allowed,
       retryAfterMs,
-      limit: tightest.window.maximumRequests,
-      remaining: Math.max(0, tightest.window.maximumRequests - tightest.state.count),
-      resetMs: Math.max(0, tightest.state.start + tightest.window.timePeriodInMilliseconds - now),
+      limit: window.maximumRequests,
+      remaining: Math.max(0, window.maximumRequests - state.count),
+      resetMs: Math.max(0, state.start + window.timePeriodInMilliseconds - now),
     };
+  }
+
+  private tablesFor(windows: readonly CounterWindow[]): WindowTable[] {
+    const known = this.tablesOf.get(windows);
+    if (known !== undefined && known.length === windows.length) return known;
+    const tables = windows.map((window, index) => {
+      const signature = `${index}:${window.maximumRequests}/${window.timePeriodInMilliseconds}`;
+      let table = this.tables.get(signature);
+      if (table === undefined) {
+        table = { period: window.timePeriodInMilliseconds, states: new Map() };
+        this.tables.set(signature, table);
+      }
+      return table;
+    });
+    this.tablesOf.set(windows, tables);
+    return tables;
   }
 
   /** Drops expired windows now and then so that a keySelector with many values cannot grow memory forever. */
   private sweep(now: number): void {
-    if (now - this.lastSweep < 60_000 || this.windows.size < 10_000) return;
+    if (now - this.lastSweep < 60_000 || now - this.lastSizeCheck < 1000) return;
+    this.lastSizeCheck = now;
+    let size = 0;
+    for (const table of this.tables.values()) size += table.states.size;
+    if (size < 10_000) return;
     this.lastSweep = now;
-    for (const [key, state] of this.windows) {
-      const period = Number(key.slice(key.lastIndexOf('/') + 1));
-      if (now - state.start >= period) this.windows.delete(key);
-    }
+    for (const table of this.tables.values())
+      for (const [key, state] of table.states) if (now - state.start >= table.period) table.states.delete(key);
   }
 }
