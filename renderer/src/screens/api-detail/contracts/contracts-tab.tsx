@@ -31,7 +31,7 @@ function Usage({ used, tier }: { used: number; tier?: SlaTier }) {
       <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={limit.maximumRequests} aria-valuenow={used} aria-label="Usage against the tier">
         <span className={`meter-fill meter-${tone}`} style={{ width: `${ratio * 100}%` }} />
       </div>
-      <span className="small num">
+      <span className="small tabular">
         {formatCount(used)} / {formatCount(limit.maximumRequests)} <span className="muted">per {formatPeriod(limit.timePeriodInMilliseconds)}</span>
       </span>
     </div>
@@ -172,7 +172,7 @@ export function ContractsTab({ api }: { api: Api }) {
                 <th>Tier</th>
                 <th>Limits</th>
                 <th>Approval</th>
-                <th>Contracts</th>
+                <th className="num">Contracts</th>
                 <th className="actions-col">Actions</th>
               </tr>
             </thead>
