@@ -20,6 +20,7 @@ import type { GatewayRecord } from '../store/gateways';
 import { Store } from '../store/store';
 import type { ReplicaService } from '../server/replica-routes';
 import { withDockerGateways } from './docker-gateway-handlers';
+import { DemoUpstreamService } from './demo-upstream-service';
 import { DockerGateways, type DockerGatewaysOptions } from './docker-gateways';
 import { EventBus } from './event-bus';
 import { redactFact } from './fact-redaction';
@@ -54,6 +55,8 @@ export interface ControlPlaneOptions {
    */
   telemetry?: boolean;
   /** Docker gateways: engine discovery env (DOCKER_HOST, …), reconcile interval, replica expiry. */
+  /** Where "Add the sample API" starts the bundled demo API when none runs (default 3000). */
+  demoPort?: number;
   docker?: Pick<DockerGatewaysOptions, 'env' | 'reconcileIntervalMs' | 'replicaExpiryMs' | 'projectRoot'>;
 }
 
@@ -174,6 +177,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     docker: dockerGateways.dockerInfo(),
   });
 
+  const demoUpstream = new DemoUpstreamService(options.demoPort);
   const handlers = withDockerGateways(createHandlers({
     store: reader,
     live,
@@ -185,6 +189,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     tryTraces,
     gatewayState,
     systemInfo,
+    demoUpstream,
   }), dockerGateways);
 
   const unsubscribe: (() => void)[] = [];
@@ -205,7 +210,8 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
       if (started) return;
       started = true;
       unsubscribe.push(telemetry.onTick((tick) => bus.emit('traffic.tick', tick)));
-      unsubscribe.push(telemetry.onRequest((entry) => bus.emit('traffic.request', entry)));
+      // Live traffic is copied for the bus only while someone (SSE, IPC) listens to it.
+      unsubscribe.push(telemetry.onRequest((entry) => bus.emit('traffic.request', entry), () => bus.listenerCount('traffic.request') > 0));
       // A port in use must not keep the app from starting: the gateway shows the error instead.
       await live.reconcile().catch(() => undefined);
       live.watch();
@@ -220,6 +226,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
         for (const off of unsubscribe.splice(0)) off();
         await live.close();
         await runtime.stop({ graceMs: 5_000 });
+        await demoUpstream.stop();
         try {
           telemetry.close();
         } finally {

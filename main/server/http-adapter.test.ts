@@ -56,6 +56,7 @@ const samples: { [M in MethodName]: MethodInput<M> } = {
   'settings.get': {},
   'settings.update': { theme: 'dark' },
   'system.info': {},
+  'demo.start': {},
 };
 
 describe('every contract method over HTTP', () => {

@@ -17,7 +17,7 @@ describe('App', () => {
     const plane = createFakeControlPlane();
     render(<App context={createAppContext(plane.transport)} />);
     const sample = await screen.findByRole('button', { name: 'Add the sample API' });
-    expect(screen.getByText(/npx gatehouse demo-upstream/)).toBeTruthy();
+    expect(screen.getByText(/starts on/)).toBeTruthy();
     fireEvent.click(sample);
     await waitFor(() => expect(window.location.hash).toMatch(/^#\/apis\/api_\d+\/try\?path=%2Fposts%2F1$/));
     expect(plane.state.apis[0]).toMatchObject({ name: 'JSONPlaceholder sample', implementationUrl: 'http://127.0.0.1:3000', basePath: '/sample' });

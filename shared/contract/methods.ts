@@ -173,6 +173,12 @@ export const contractMethods = {
   'settings.get': method({ summary: 'App settings', input: none, output: settingsSchema, http: { method: 'GET', path: '/settings' } }),
   'settings.update': method({ summary: 'Change app settings', input: settingsPatchSchema, output: settingsSchema, http: { method: 'PATCH', path: '/settings' } }),
   'system.info': method({ summary: 'Version, data dir, token file, ports, Docker status', input: none, output: systemInfoSchema, http: { method: 'GET', path: '/system' } }),
+  'demo.start': method({
+    summary: 'Start the bundled demo API (JSONPlaceholder-like) unless it already runs; returns its URL',
+    input: none,
+    output: z.object({ url: z.string(), started: z.boolean() }),
+    http: { method: 'POST', path: '/demo/start' },
+  }),
 };
 
 export type ContractMethods = typeof contractMethods;

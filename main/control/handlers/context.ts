@@ -15,6 +15,7 @@ import type { LiveConfig } from '../live-config';
 import type { GatewayLiveState } from '../models';
 import type { Telemetry } from '../telemetry/telemetry';
 import type { TryTraces } from '../try-traces';
+import type { DemoUpstreamService } from '../demo-upstream-service';
 
 export interface HandlerContext {
   store: Store;
@@ -28,6 +29,7 @@ export interface HandlerContext {
   tryTraces: TryTraces;
   gatewayState(gateway: GatewayRecord): GatewayLiveState;
   systemInfo(): SystemInfo;
+  demoUpstream: DemoUpstreamService;
 }
 
 export function notFound(kind: string, id: string): ContractError {

@@ -6,7 +6,7 @@ import type { ContractHandlers } from '../../../shared/contract/methods';
 import type { Store } from '../../store/store';
 import { requireApi, type HandlerContext } from './context';
 
-type SystemHandlers = Pick<ContractHandlers, 'settings.get' | 'settings.update' | 'system.info' | 'metrics.get' | 'traffic.list'>;
+type SystemHandlers = Pick<ContractHandlers, 'settings.get' | 'settings.update' | 'system.info' | 'metrics.get' | 'traffic.list' | 'demo.start'>;
 
 export const APP_SETTINGS_KEY = 'app';
 
@@ -31,6 +31,7 @@ export function systemHandlers(ctx: HandlerContext): SystemHandlers {
       }),
 
     'system.info': async () => ctx.systemInfo(),
+    'demo.start': () => ctx.demoUpstream.ensure(),
 
     'metrics.get': async ({ apiId, window }) => {
       requireApi(store, apiId);

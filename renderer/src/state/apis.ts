@@ -10,6 +10,8 @@ export interface ApisSlice {
   apisLoad: LoadState;
   loadApis(): Promise<void>;
   createApi(input: ApiCreate): Promise<Api>;
+  /** Starts the bundled demo API when it is not running, then puts `input` in front of it. */
+  createSampleApi(input: Omit<ApiCreate, 'implementationUrl'>): Promise<Api>;
   updateApi(id: string, patch: ApiPatch): Promise<Api>;
   removeApi(id: string): Promise<void>;
 }
@@ -32,6 +34,10 @@ export const createApisSlice =
       const api = await client.apis.create(input);
       set({ apis: upsertById(get().apis, api) });
       return api;
+    },
+    async createSampleApi(input) {
+      const demo = await client.demo.start();
+      return get().createApi({ ...input, implementationUrl: demo.url });
     },
     async updateApi(id, patch) {
       const api = await client.apis.update({ ...patch, id });

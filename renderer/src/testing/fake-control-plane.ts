@@ -167,6 +167,7 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
       changed('settings', 'settings', 'updated');
       return state.settings;
     },
+    'demo.start': () => ({ url: 'http://127.0.0.1:3000', started: true }),
     'system.info': () => ({ version: 'test', dataDir: '/tmp/gatehouse', gatewayPort: 8081, platform: 'linux', startedAt: 1, docker: { status: 'unknown' as const } }),
     'try.send': (input) => {
       const api = find(state.apis, input.apiId, 'API');

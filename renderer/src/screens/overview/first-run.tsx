@@ -10,12 +10,10 @@ import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
 import { Icon } from '../../ui/icons';
 
-/** Where `gatehouse demo-upstream` listens by default. */
-export const DEMO_UPSTREAM_URL = 'http://127.0.0.1:3000';
-export const SAMPLE_API = { name: 'JSONPlaceholder sample', version: 'v1', basePath: '/sample', implementationUrl: DEMO_UPSTREAM_URL };
+export const SAMPLE_API = { name: 'JSONPlaceholder sample', version: 'v1', basePath: '/sample' };
 
 export function FirstRun() {
-  const createApi = useAppStore((s) => s.createApi);
+  const createSampleApi = useAppStore((s) => s.createSampleApi);
   const openDialog = useAppStore((s) => s.openDialog);
   const pushToast = useAppStore((s) => s.pushToast);
   const [pending, setPending] = useState(false);
@@ -25,7 +23,7 @@ export function FirstRun() {
     setPending(true);
     setError(undefined);
     try {
-      const api = await createApi(SAMPLE_API);
+      const api = await createSampleApi(SAMPLE_API);
       pushToast({ kind: 'success', title: 'Sample API added', message: 'Send your first request through the gateway.' });
       navigate(`${apiPath(api.id, 'try')}?path=${encodeURIComponent('/posts/1')}`);
     } catch (caught) {
@@ -53,7 +51,7 @@ export function FirstRun() {
           <div className="step-body">
             <div className="step-title">Try it with the sample API</div>
             <p className="muted small">
-              A JSONPlaceholder-like API (posts, users, todos) served by the bundled demo upstream at <code>{DEMO_UPSTREAM_URL}</code>. Not running? Start it with <code>npx gatehouse demo-upstream</code>.
+              A JSONPlaceholder-like API (posts, users, todos) from the demo upstream bundled with Gatehouse. It starts on <code>127.0.0.1:3000</code> when it is not running already.
             </p>
             <Button variant="primary" icon="zap" pending={pending} onClick={addSample}>
               Add the sample API
