@@ -66,6 +66,8 @@ describe('try.send', () => {
     expect(logged!.clientId).toBe(app.clientId);
     expect(logged!.requestHeaders?.authorization).toBe('[redacted]');
     expect(JSON.stringify(logged)).not.toContain(app.clientSecret);
+    // Try it's internal marker is not part of the request the user composed.
+    expect(logged!.requestHeaders).not.toHaveProperty('x-gatehouse-try-id');
 
     // An application from elsewhere: only its hash is known, so Try it says what to do.
     const other = Store.open(fx.dataDir, { migrate: false });

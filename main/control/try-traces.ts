@@ -10,10 +10,11 @@ export const TRY_HEADER = 'x-gatehouse-try-id';
 export class TryTraces {
   private readonly waiting = new Map<string, (fact: RequestFact) => void>();
 
+  /** Matches the fact to a waiting Try it call, and drops the marker so the traffic log shows the request as sent. */
   observe(fact: RequestFact): void {
-    if (this.waiting.size === 0) return;
     const id = fact.requestHeaders?.[TRY_HEADER];
     if (id === undefined) return;
+    delete fact.requestHeaders![TRY_HEADER];
     const resolve = this.waiting.get(id);
     if (resolve) {
       this.waiting.delete(id);
