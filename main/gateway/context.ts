@@ -19,70 +19,102 @@ export type WithContext<T> = T & { [CTX]?: GatewayRequest };
 const NO_API = Object.freeze({ id: '', name: '', basePath: '/' });
 
 export class GatewayRequest implements PolicyRequest {
-  readonly method: string;
-  readonly path: string;
+  // Fields are `declare`d and assigned in the constructor, in one place: class-field
+  // initializers run as a separate function that defines each field before the constructor
+  // assigns it again (measurable at one object per request).
+  declare readonly req: IncomingMessage;
+  /** The response, or undefined for a WebSocket upgrade (then `socket` is the client). */
+  declare readonly res: ServerResponse | undefined;
+  declare readonly socket: Socket;
+  declare readonly listener: ListenerHost;
+  declare readonly table: CompiledListener;
+  declare readonly method: string;
+  declare readonly path: string;
   /** The request's headers; replaced by a clean copy when hop-by-hop headers are dropped. */
-  headers: IncomingHttpHeaders;
-  readonly remoteAddress: string;
-  readonly host: string;
-  api: { readonly id: string; readonly name: string; readonly basePath: string } = NO_API;
-  clientId: string | undefined = undefined;
-  upstreamTimeoutMs: number | undefined = undefined;
+  declare headers: IncomingHttpHeaders;
+  declare readonly remoteAddress: string;
+  declare readonly host: string;
+  declare api: { readonly id: string; readonly name: string; readonly basePath: string };
+  declare clientId: string | undefined;
+  declare upstreamTimeoutMs: number | undefined;
 
   /** `?…` as received, or ''. */
-  readonly search: string;
+  declare readonly search: string;
   /** Path below the API's base path ('' when the request is exactly the base path). */
-  relativePath = '';
+  declare relativePath: string;
   /** Epoch ms of arrival, and the monotonic clock at arrival. */
-  readonly at: number;
-  readonly startedAt: number;
-  compiledApi: CompiledApi | undefined = undefined;
-  route: CompiledRoute | undefined = undefined;
-  trace: PolicyTraceEntry[] | undefined = undefined;
-  hooks: ResponseHook[] | undefined = undefined;
-  status = 0;
-  source: 'gateway' | 'upstream' = 'gateway';
-  errorCode: string | undefined = undefined;
-  violatedPolicy: string | undefined = undefined;
-  upstreamStartedAt = 0;
-  upstreamLatencyMs: number | undefined = undefined;
-  bytesIn = 0;
-  bytesOut = 0;
-  finished = false;
+  declare readonly at: number;
+  declare readonly startedAt: number;
+  declare compiledApi: CompiledApi | undefined;
+  declare route: CompiledRoute | undefined;
+  declare trace: PolicyTraceEntry[] | undefined;
+  declare hooks: ResponseHook[] | undefined;
+  declare status: number;
+  declare source: 'gateway' | 'upstream';
+  declare errorCode: string | undefined;
+  declare violatedPolicy: string | undefined;
+  declare upstreamStartedAt: number;
+  declare upstreamLatencyMs: number | undefined;
+  declare bytesIn: number;
+  declare bytesOut: number;
+  declare finished: boolean;
   /** Health checks and the like: not traffic, no RequestFact. */
-  quiet = false;
+  declare quiet: boolean;
   /** The head of the response as written (kept by reference; copied only when captured). */
-  finalHeaders: OutgoingHttpHeaders | undefined = undefined;
-  /** A copy of the client's headers as received, only when the runtime captures headers. */
-  receivedHeaders: IncomingHttpHeaders | undefined = undefined;
-  upstreamRequest: ClientRequest | undefined = undefined;
-  upstreamResponse: IncomingMessage | undefined = undefined;
+  declare finalHeaders: OutgoingHttpHeaders | undefined;
+  /** The client's headers as received (flattened copy), only when the runtime captures headers. */
+  declare receivedHeaders: Record<string, string> | undefined;
+  declare upstreamRequest: ClientRequest | undefined;
+  declare upstreamResponse: IncomingMessage | undefined;
   /** First bytes after an upgrade request's head. */
-  head: Buffer | undefined = undefined;
+  declare head: Buffer | undefined;
 
-  private _id: string | undefined = undefined;
-  private _query: URLSearchParams | undefined = undefined;
-  private _abort: AbortController | undefined = undefined;
-  private _responseHeaders: OutgoingHttpHeaders | undefined = undefined;
+  declare private _id: string | undefined;
+  declare private _query: URLSearchParams | undefined;
+  declare private _abort: AbortController | undefined;
+  declare private _responseHeaders: OutgoingHttpHeaders | undefined;
 
-  constructor(
-    readonly req: IncomingMessage,
-    /** The response, or undefined for a WebSocket upgrade (then `socket` is the client). */
-    readonly res: ServerResponse | undefined,
-    readonly socket: Socket,
-    readonly listener: ListenerHost,
-    readonly table: CompiledListener,
-    path: string,
-    search: string,
-  ) {
+  constructor(req: IncomingMessage, res: ServerResponse | undefined, socket: Socket, listener: ListenerHost, table: CompiledListener, path: string, search: string) {
+    this.req = req;
+    this.res = res;
+    this.socket = socket;
+    this.listener = listener;
+    this.table = table;
     this.method = req.method ?? 'GET';
     this.path = path;
-    this.search = search;
     this.headers = req.headers;
     this.remoteAddress = socket.remoteAddress ?? '';
     this.host = req.headers.host ?? '';
+    this.api = NO_API;
+    this.clientId = undefined;
+    this.upstreamTimeoutMs = undefined;
+    this.search = search;
+    this.relativePath = '';
     this.at = Date.now();
     this.startedAt = performance.now();
+    this.compiledApi = undefined;
+    this.route = undefined;
+    this.trace = undefined;
+    this.hooks = undefined;
+    this.status = 0;
+    this.source = 'gateway';
+    this.errorCode = undefined;
+    this.violatedPolicy = undefined;
+    this.upstreamStartedAt = 0;
+    this.upstreamLatencyMs = undefined;
+    this.bytesIn = 0;
+    this.bytesOut = 0;
+    this.finished = false;
+    this.quiet = false;
+    this.finalHeaders = undefined;
+    this.receivedHeaders = undefined;
+    this.upstreamRequest = undefined;
+    this.upstreamResponse = undefined;
+    this.head = undefined;
+    this._id = undefined;
+    this._query = undefined;
+    this._abort = undefined;
+    this._responseHeaders = undefined;
   }
 
   get id(): string {

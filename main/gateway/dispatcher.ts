@@ -3,7 +3,7 @@
  * the policy pipeline, then forwarding or a gateway-made answer; and the RequestFact at the
  * end. Kept free of per-request closures, awaits and string formatting on the success path.
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { GatewayErrorCode } from '../../shared/errors';
 import type { CompiledApi, CompiledRoute, GatewayLog } from './compile';
@@ -86,7 +86,8 @@ export class Dispatcher implements GatewayServices {
     const q = url.indexOf('?');
     const ctx = new GatewayRequest(req, res, socket, host, table, q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q));
     (req as WithContext<IncomingMessage>)[CTX] = ctx;
-    if (this.captureHeaders) ctx.receivedHeaders = { ...req.headers };
+    // Flattened once, as received (before hop-by-hop stripping and policies change them).
+    if (this.captureHeaders) ctx.receivedHeaders = flatten(req.headers);
     return ctx;
   }
 
@@ -199,7 +200,7 @@ export class Dispatcher implements GatewayServices {
       trace: ctx.trace ?? EMPTY_TRACE,
     };
     if (this.captureHeaders) {
-      fact.requestHeaders = flatten(ctx.receivedHeaders);
+      fact.requestHeaders = ctx.receivedHeaders;
       fact.responseHeaders = flatten(ctx.finalHeaders);
     }
     return fact;
@@ -252,7 +253,7 @@ function hasDotSegment(path: string): boolean {
   return false;
 }
 
-function flatten(headers: OutgoingHttpHeaders | undefined): Record<string, string> | undefined {
+function flatten(headers: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): Record<string, string> | undefined {
   if (headers === undefined) return undefined;
   const flat: Record<string, string> = {};
   for (const name in headers) {

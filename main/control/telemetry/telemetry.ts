@@ -48,6 +48,13 @@ export interface WindowStatsQuery {
 const REQUEST_DELIVERY_DELAY_MS = 50;
 /** Retention also runs while idle, at most this often. */
 const IDLE_RETENTION_INTERVAL_MS = 60_000;
+/**
+ * The request log is the costliest write (JSON of every request): a background flush writes it
+ * when few entries wait, else at most this often (at most the newest requestLogSize entries:
+ * older ones would be deleted at once). Explicit flush() and close() always write it.
+ */
+const REQUEST_LOG_CHECKPOINT_MS = 5_000;
+const REQUEST_LOG_SMALL_BATCH = 1_000;
 
 export class Telemetry {
   private readonly db: TelemetryDb;
@@ -59,12 +66,14 @@ export class Telemetry {
   private flushedSeq: number;
   private deliveredSeq: number;
   private lastRetentionAt = 0;
+  private lastLogWriteAt = 0;
   private closed = false;
   private readonly flushTimer: NodeJS.Timeout;
   private tickTimer: NodeJS.Timeout | undefined;
   private deliveryTimer: NodeJS.Timeout | undefined;
   private readonly tickListeners = new Set<(tick: TrafficTick) => void>();
-  private readonly requestListeners = new Set<(entry: TrafficEntry) => void>();
+  /** Live-traffic listeners, each with whether it wants entries right now. */
+  private readonly requestListeners = new Map<(entry: TrafficEntry) => void, () => boolean>();
 
   constructor(options: TelemetryOptions) {
     const flushIntervalMs = options.flushIntervalMs ?? 1000;
@@ -91,10 +100,14 @@ export class Telemetry {
     let end = fact.at + fact.latencyMs;
     if (!Number.isFinite(end)) end = this.now();
     this.pending.get(fact.apiId ?? '', end - (end % 1000)).add(fact.status, fact.latencyMs, fact.clientId, fact.violatedPolicy);
-    this.ring.push(fact, replica);
+    const seq = this.ring.push(fact, replica);
     if (this.requestListeners.size > 0 && this.deliveryTimer === undefined) {
-      this.deliveryTimer = setTimeout(() => this.deliverRequests(), REQUEST_DELIVERY_DELAY_MS);
-      this.deliveryTimer.unref();
+      // Nobody is watching live traffic right now: skip these instead of copying them later.
+      if (!this.requestsWanted()) this.deliveredSeq = seq;
+      else {
+        this.deliveryTimer = setTimeout(() => this.deliverRequests(), REQUEST_DELIVERY_DELAY_MS);
+        this.deliveryTimer.unref();
+      }
     }
   }
 
@@ -106,10 +119,16 @@ export class Telemetry {
 
   /** Writes pending buckets (seconds and their minute roll-ups) and new log entries in one transaction. */
   flush(): void {
+    this.write(true);
+  }
+
+  private write(logDue: boolean): void {
     if (!this.db.open) return;
     const now = this.now();
     const newestSeq = this.ring.newestSeq;
-    const hasWork = this.pending.size > 0 || newestSeq !== this.flushedSeq;
+    const unwritten = newestSeq - this.flushedSeq;
+    const writeLog = unwritten > 0 && (logDue || unwritten <= REQUEST_LOG_SMALL_BATCH || now - this.lastLogWriteAt >= REQUEST_LOG_CHECKPOINT_MS);
+    const hasWork = this.pending.size > 0 || writeLog;
     if (!hasWork && now - this.lastRetentionAt < IDLE_RETENTION_INTERVAL_MS) return;
 
     const minutes = new BucketMap();
@@ -118,13 +137,18 @@ export class Telemetry {
     this.db.transaction(() => {
       for (const [apiId, t, bucket] of this.pending.entries()) if (t >= cutoffs.second) this.writeMerged('second', apiId, t, bucket);
       for (const [apiId, t, bucket] of minutes.entries()) if (t >= cutoffs.minute) this.writeMerged('minute', apiId, t, bucket);
-      const batch = this.ring.batchAfter(this.flushedSeq);
-      if (batch !== undefined) this.db.insertRequestBatch(batch);
-      applyRetention(this.db, this.retention, now, newestSeq);
+      if (writeLog) {
+        const batch = this.ring.batchAfter(Math.max(this.flushedSeq, newestSeq - this.retention.requestLogSize));
+        if (batch !== undefined) this.db.insertRequestBatch(batch);
+      }
+      applyRetention(this.db, this.retention, now, writeLog ? newestSeq : this.flushedSeq);
     });
     // Only after the commit: a failed transaction leaves everything pending for the next try.
     this.pending.clear();
-    this.flushedSeq = newestSeq;
+    if (writeLog) {
+      this.flushedSeq = newestSeq;
+      this.lastLogWriteAt = now;
+    }
     this.lastRetentionAt = now;
   }
 
@@ -140,7 +164,7 @@ export class Telemetry {
 
   private flushInBackground(): void {
     try {
-      this.flush();
+      this.write(false);
     } catch (error) {
       this.onError(error instanceof Error ? error : new Error(String(error)));
     }
@@ -239,10 +263,15 @@ export class Telemetry {
     return tick;
   }
 
-  /** Each request, shortly after it finished (delivered in batches, oldest first, off the hot path). */
-  onRequest(listener: (entry: TrafficEntry) => void): () => void {
+  /**
+   * Each request, shortly after it finished (delivered in batches, oldest first, off the hot
+   * path). `wanted` says whether the listener wants entries at the moment (e.g. whether anyone
+   * subscribed to the event it forwards to); requests finished while no listener wants them are
+   * skipped, not copied.
+   */
+  onRequest(listener: (entry: TrafficEntry) => void, wanted: () => boolean = always): () => void {
     if (this.requestListeners.size === 0) this.deliveredSeq = this.ring.newestSeq;
-    this.requestListeners.add(listener);
+    this.requestListeners.set(listener, wanted);
     return () => {
       this.requestListeners.delete(listener);
     };
@@ -254,7 +283,12 @@ export class Telemetry {
     const entries: TrafficEntry[] = [];
     this.ring.forEachAfter(this.deliveredSeq, (_seq, fact, replica) => entries.push(toTrafficEntry(fact, replica)));
     this.deliveredSeq = this.ring.newestSeq;
-    for (const entry of entries) for (const listener of this.requestListeners) this.safely(() => listener(entry));
+    for (const entry of entries) for (const listener of this.requestListeners.keys()) this.safely(() => listener(entry));
+  }
+
+  private requestsWanted(): boolean {
+    for (const wanted of this.requestListeners.values()) if (wanted()) return true;
+    return false;
   }
 
   private safely(call: () => void): void {
@@ -281,4 +315,8 @@ export class Telemetry {
       this.db.close();
     }
   }
+}
+
+function always(): boolean {
+  return true;
 }
