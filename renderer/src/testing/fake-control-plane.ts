@@ -6,7 +6,7 @@
  */
 import { ContractError, zodIssuesToDetails } from '../../../shared/contract/errors';
 import type { ResourceKind } from '../../../shared/contract/events';
-import type { AlertEvent, AlertRule, Api, Application, Contract, Gateway, PolicyBinding, Settings, SlaTier, TryResult } from '../../../shared/contract/models';
+import type { AlertEvent, AlertRule, Api, Application, Contract, Gateway, OrphanContainer, PolicyBinding, ReplicaLogLine, Settings, SlaTier, TryResult } from '../../../shared/contract/models';
 import { defaultSettings } from '../../../shared/contract/models';
 import type { ApiMetrics, TrafficEntry } from '../../../shared/contract/telemetry-models';
 import { findPolicy } from '../../../shared/policies/catalogue';
@@ -23,6 +23,9 @@ export interface FakeState {
   alertEvents: AlertEvent[];
   traffic: TrafficEntry[];
   settings: Settings;
+  /** Docker: labelled containers no gateway owns, and replica logs by `<gatewayId>/<index>`. */
+  orphans: OrphanContainer[];
+  logs: Record<string, ReplicaLogLine[]>;
 }
 
 export interface FakeControlPlane {
@@ -54,6 +57,8 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     alertEvents: [],
     traffic: [],
     settings: structuredClone(defaultSettings),
+    orphans: [],
+    logs: {},
     ...initial,
   };
   const transport = createMemoryTransport();
@@ -122,6 +127,46 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
       return ordered(apiId);
     },
     'gateways.list': () => state.gateways,
+    'gateways.get': ({ id }) => find(state.gateways, id, 'gateway'),
+    'gateways.create': ({ sharedStorage, ...input }) => {
+      const redis = sharedStorage?.redis;
+      const gateway: Gateway = {
+        id: nextId('gw'),
+        ...input,
+        replicas: [],
+        status: input.kind === 'docker' ? 'starting' : 'running',
+        ...(input.kind === 'docker' ? { sharedCounters: Boolean(redis), ...(redis ? { sharedStorage: { redis: { address: redis.address, ...(redis.username ? { username: redis.username } : {}), ...(redis.db !== undefined ? { db: redis.db } : {}), hasPassword: Boolean(redis.password) } } } : {}) } : {}),
+        createdAt: now(),
+        updatedAt: now(),
+      };
+      state.gateways.push(gateway);
+      changed('gateway', gateway.id, 'created');
+      return gateway;
+    },
+    'gateways.update': ({ id, sharedStorage, ...patch }) => {
+      const gateway = Object.assign(find(state.gateways, id, 'gateway'), patch, { updatedAt: now() });
+      if (sharedStorage === null) delete gateway.sharedStorage;
+      else if (sharedStorage?.redis) gateway.sharedStorage = { redis: { address: sharedStorage.redis.address, hasPassword: Boolean(sharedStorage.redis.password) } };
+      changed('gateway', id, 'updated');
+      return gateway;
+    },
+    'gateways.remove': ({ id }) => {
+      find(state.gateways, id, 'gateway');
+      state.gateways = state.gateways.filter((g) => g.id !== id);
+      changed('gateway', id, 'removed');
+    },
+    'gateways.start': ({ id }) => Object.assign(find(state.gateways, id, 'gateway'), { status: 'running' as const }),
+    'gateways.stop': ({ id }) => Object.assign(find(state.gateways, id, 'gateway'), { status: 'stopped' as const }),
+    'gateways.logs': ({ id, index, tail }) => {
+      find(state.gateways, id, 'gateway');
+      return (state.logs[`${id}/${index}`] ?? []).slice(-tail);
+    },
+    'gateways.orphans': () => state.orphans,
+    'gateways.cleanupOrphans': ({ includeForeign }) => {
+      const removed = state.orphans.filter((o) => includeForeign || !o.foreign);
+      state.orphans = state.orphans.filter((o) => !removed.includes(o));
+      return removed;
+    },
     'applications.list': () => state.applications,
     'applications.create': (input) => {
       const app: Application = { id: nextId('app'), name: input.name, clientId: input.clientId ?? `client-${seq}`, ...(input.description ? { description: input.description } : {}), createdAt: now() };

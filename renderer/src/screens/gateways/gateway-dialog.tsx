@@ -1,4 +1,4 @@
-/** Create a gateway (embedded listener or Docker replicas) or change one's name, port and replicas. */
+/** Create a gateway (embedded listener or Docker replicas) or change one's name, port, replicas and shared counters. */
 import { useState, type FormEvent } from 'react';
 import { gatewayCreateSchema, gatewayPatchSchema, type Gateway } from '../../../../shared/contract/models';
 import { useSubmit } from '../../lib/use-submit';
@@ -7,6 +7,7 @@ import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
 import { Field } from '../../ui/field';
+import { redisDraftOf, SharedStorageFields, sharedStorageOf, type RedisDraft } from './shared-storage-fields';
 
 export function GatewayDialog({ gateway, onClose }: { gateway?: Gateway; onClose(): void }) {
   const docker = useAppStore((s) => s.systemInfo?.docker);
@@ -16,13 +17,19 @@ export function GatewayDialog({ gateway, onClose }: { gateway?: Gateway; onClose
   const [kind, setKind] = useState<'embedded' | 'docker'>(gateway?.kind ?? 'docker');
   const [port, setPort] = useState(String(gateway?.port ?? 8082));
   const [replicas, setReplicas] = useState(String(gateway?.desiredReplicas ?? 1));
+  const [redis, setRedis] = useState<RedisDraft>(() => redisDraftOf(gateway));
+  // Editing sends shared storage only when touched: the saved password is never shown, so resending would drop it.
+  const [redisTouched, setRedisTouched] = useState(false);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     const common = { name: name.trim(), port: Number(port), ...(kind === 'docker' ? { desiredReplicas: Number(replicas) } : {}) };
+    const sharedStorage = kind === 'docker' ? sharedStorageOf(redis) : undefined;
+    const patch = { ...common, ...(redisTouched ? { sharedStorage: sharedStorage ?? null } : {}) };
+    const create = { ...common, kind, ...(sharedStorage ? { sharedStorage } : {}) };
     const saved = gateway
-      ? await submit.run(() => updateGateway(gateway.id, common), { schema: gatewayPatchSchema, input: common })
-      : await submit.run(() => createGateway({ ...common, kind }), { schema: gatewayCreateSchema, input: { ...common, kind } });
+      ? await submit.run(() => updateGateway(gateway.id, patch), { schema: gatewayPatchSchema, input: patch })
+      : await submit.run(() => createGateway(create), { schema: gatewayCreateSchema, input: create });
     if (!saved) return;
     pushToast({ kind: 'success', title: gateway ? `${saved.name} saved` : `${saved.name} created`, message: saved.kind === 'docker' && !gateway ? 'Replicas start in the background.' : undefined });
     onClose();
@@ -57,6 +64,17 @@ export function GatewayDialog({ gateway, onClose }: { gateway?: Gateway; onClose
             </Field>
           ) : null}
         </div>
+        {kind === 'docker' ? (
+          <SharedStorageFields
+            draft={redis}
+            errors={submit.fields}
+            hasPassword={gateway?.sharedStorage?.redis?.hasPassword}
+            onChange={(draft) => {
+              setRedis(draft);
+              setRedisTouched(true);
+            }}
+          />
+        ) : null}
         {submit.error ? <Banner kind="error">{submit.error}</Banner> : null}
         <div className="dialog-footer">
           <Button variant="ghost" onClick={onClose}>
