@@ -15,7 +15,7 @@ export function fallbackCountersMessage(replicas: number): string {
 }
 
 function networkLabel(mode: 'host' | 'bridge'): string {
-  return mode === 'host' ? 'Host networking' : 'Bridge networking via host.docker.internal';
+  return mode === 'host' ? 'host network' : 'bridge network + host.docker.internal';
 }
 
 export function DockerFacts({ gateway }: { gateway: Gateway }) {
@@ -36,18 +36,12 @@ export function DockerFacts({ gateway }: { gateway: Gateway }) {
         </div>
       ) : null}
       <div>
-        <span className="muted">Network: </span>
-        {mode ? (
-          <>
-            <strong>{networkLabel(mode)}</strong>. {modeMessage}
-          </>
-        ) : (
-          <span className="muted">decided when Docker answers (host networking on Linux, host.docker.internal on Docker Desktop).</span>
-        )}
+        <Badge tone="neutral">{mode ? networkLabel(mode) : 'network'}</Badge>{' '}
+        {mode ? (modeMessage ?? '') : <span className="muted">Decided when Docker answers: host networking on Linux, host.docker.internal on Docker Desktop.</span>}
       </div>
       <div>
-        <span className="muted">Counters: </span>
-        <Badge tone={shared ? 'success' : 'neutral'}>{shared ? 'shared (Redis)' : 'per replica'}</Badge> {gateway.countersMessage ?? (shared ? `Shared by all replicas through Redis at ${gateway.sharedStorage?.redis?.address ?? 'the configured address'}.` : fallbackCountersMessage(gateway.desiredReplicas))}
+        <Badge tone={shared ? 'success' : 'neutral'}>{shared ? 'shared counters (Redis)' : 'counters per replica'}</Badge>{' '}
+        {gateway.countersMessage ?? (shared ? `Shared by all replicas through Redis at ${gateway.sharedStorage?.redis?.address ?? 'the configured address'}.` : fallbackCountersMessage(gateway.desiredReplicas))}
       </div>
     </div>
   );

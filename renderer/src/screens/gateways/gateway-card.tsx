@@ -41,7 +41,8 @@ export function GatewayCard({ gateway, apiCount }: { gateway: Gateway; apiCount:
   }
 
   return (
-    <section className="card gateway-card" aria-label={gateway.name}>
+    // Replica tables and logs need the width: docker gateways span the whole row.
+    <section className="card gateway-card" aria-label={gateway.name} style={docker ? { gridColumn: '1 / -1' } : undefined}>
       <div className="card-header">
         <div>
           <h2 className="card-title">

@@ -60,13 +60,13 @@ describe('Gateways screen, docker gateways', () => {
     expect(rows[2]!.textContent).toContain('never');
     expect(card.getByText(/1\/3 replicas connected/)).toBeTruthy();
     expect(card.getByText(COUNTERS, { exact: false })).toBeTruthy();
-    expect(card.getByText('per replica')).toBeTruthy();
-    expect(card.getByText('Host networking')).toBeTruthy();
+    expect(card.getByText('counters per replica')).toBeTruthy();
+    expect(card.getByText('host network')).toBeTruthy();
   });
 
   it('shows the Redis status when counters are shared, and the fallback sentence when the server gives none', async () => {
     const shared = await renderScreen(dockerGateway({ sharedCounters: true, countersMessage: 'Counters are shared by all replicas through Redis at 127.0.0.1:6379.', sharedStorage: { redis: { address: '127.0.0.1:6379', hasPassword: false } } }));
-    expect(shared.card.getByText('shared (Redis)')).toBeTruthy();
+    expect(shared.card.getByText('shared counters (Redis)')).toBeTruthy();
     expect(shared.card.getByText(/through Redis at 127\.0\.0\.1:6379/)).toBeTruthy();
     cleanup();
     const plain = await renderScreen(dockerGateway({ countersMessage: undefined, networkMode: undefined, networkModeMessage: undefined }));

@@ -39,7 +39,7 @@ export function GatewaysScreen() {
       ) : null}
       {load.status === 'loading' && gateways.length === 0 ? <Spinner label="Loading gateways" /> : null}
       {load.status === 'ready' && gateways.length === 0 ? <EmptyState icon="gateways" title="No gateways">Add one to serve APIs.</EmptyState> : null}
-      <div className="grid-2">
+      <div className="grid-2" style={{ alignItems: 'start' }}>
         {gateways.map((gateway) => (
           <GatewayCard key={gateway.id} gateway={gateway} apiCount={apis.filter((a) => a.gatewayId === gateway.id).length} />
         ))}

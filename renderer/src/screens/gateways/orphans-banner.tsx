@@ -25,7 +25,7 @@ export function OrphansBanner() {
           </Button>
         }
       >
-        Docker still holds {ours.map((o) => o.name).join(', ')}, labelled as Gatehouse replicas of gateways that no longer exist.
+        Docker still holds {ours.map((o) => o.name).join(', ')}, {ours.length === 1 ? 'labelled as a Gatehouse replica of a gateway that no longer exists.' : 'labelled as Gatehouse replicas of gateways that no longer exist.'}
         {foreign > 0 ? ` ${plural(foreign, 'other container')} belong${foreign === 1 ? 's' : ''} to another Gatehouse data dir and stay${foreign === 1 ? 's' : ''}.` : ''}
       </Banner>
       {confirming ? (

@@ -60,7 +60,8 @@ export function ReplicaLogs({ gateway, index, onClose }: { gateway: Gateway; ind
         {lines && lines.length > 0 ? (
           <pre ref={scroller} className="code-block mono" style={{ maxHeight: 320 }} tabIndex={0} aria-label="Log lines">
             {lines.map((line, i) => (
-              <div key={i} style={line.stream === 'stderr' ? { color: 'var(--danger)' } : undefined}>
+              // The gateway logs to stderr by design, so stderr is not coloured as an error.
+              <div key={i} title={line.stream}>
                 <span className="muted">{timeOf(line.at)} </span>
                 {line.text}
               </div>
