@@ -49,12 +49,13 @@ const REQUEST_DELIVERY_DELAY_MS = 50;
 /** Retention also runs while idle, at most this often. */
 const IDLE_RETENTION_INTERVAL_MS = 60_000;
 /**
- * The request log is the costliest write (JSON of every request): a background flush writes it
- * when few entries wait, else at most this often (at most the newest requestLogSize entries:
- * older ones would be deleted at once). Explicit flush() and close() always write it.
+ * The request log is the costliest write (JSON of every request, several µs each). Background
+ * flushes keep its writes within this share of the time: after a write that took d ms, the
+ * next waits at least d / share ms (light traffic is still written every flush; 10,000
+ * entries every few seconds under load). Each write holds at most the newest requestLogSize
+ * entries (older ones would be deleted at once). Explicit flush() and close() always write it.
  */
-const REQUEST_LOG_CHECKPOINT_MS = 5_000;
-const REQUEST_LOG_SMALL_BATCH = 1_000;
+const REQUEST_LOG_TIME_SHARE = 0.02;
 
 export class Telemetry {
   private readonly db: TelemetryDb;
@@ -67,6 +68,8 @@ export class Telemetry {
   private deliveredSeq: number;
   private lastRetentionAt = 0;
   private lastLogWriteAt = 0;
+  /** How long the last request-log write took (wall ms). */
+  private lastLogWriteMs = 0;
   private closed = false;
   private readonly flushTimer: NodeJS.Timeout;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -127,13 +130,14 @@ export class Telemetry {
     const now = this.now();
     const newestSeq = this.ring.newestSeq;
     const unwritten = newestSeq - this.flushedSeq;
-    const writeLog = unwritten > 0 && (logDue || unwritten <= REQUEST_LOG_SMALL_BATCH || now - this.lastLogWriteAt >= REQUEST_LOG_CHECKPOINT_MS);
+    const writeLog = unwritten > 0 && (logDue || now - this.lastLogWriteAt >= this.lastLogWriteMs / REQUEST_LOG_TIME_SHARE);
     const hasWork = this.pending.size > 0 || writeLog;
     if (!hasWork && now - this.lastRetentionAt < IDLE_RETENTION_INTERVAL_MS) return;
 
     const minutes = new BucketMap();
     for (const [apiId, t, bucket] of this.pending.entries()) minutes.get(apiId, t - (t % 60_000)).merge(bucket);
     const cutoffs = retentionCutoffs(this.retention, now);
+    const started = performance.now();
     this.db.transaction(() => {
       for (const [apiId, t, bucket] of this.pending.entries()) if (t >= cutoffs.second) this.writeMerged('second', apiId, t, bucket);
       for (const [apiId, t, bucket] of minutes.entries()) if (t >= cutoffs.minute) this.writeMerged('minute', apiId, t, bucket);
@@ -148,6 +152,8 @@ export class Telemetry {
     if (writeLog) {
       this.flushedSeq = newestSeq;
       this.lastLogWriteAt = now;
+      // The whole transaction (serialising, inserting, committing): the log is most of it.
+      this.lastLogWriteMs = performance.now() - started;
     }
     this.lastRetentionAt = now;
   }
