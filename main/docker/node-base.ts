@@ -3,7 +3,8 @@
  * pulled (offline, or no registry reachable, as in CI here): the node binary, the shared
  * libraries `ldd` lists, the CA bundle, a minimal /etc/passwd with the `node` user and /tmp,
  * built `FROM scratch` through the engine. Linux only (the binary must be a Linux one).
- * Cached by its tag `gatehouse/node-base:<node version>`.
+ * Cached by its tag `gatehouse/node-base:<node version>-<recipe>`; the recipe number changes
+ * whenever the image's layout does, so an old base is not reused.
  */
 import type Docker from 'dockerode';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { followBuild, imageExists, type ProgressListener } from './image-progress';
 
 export const NODE_BASE_REPOSITORY = 'gatehouse/node-base';
+const BASE_RECIPE = 'r3';
 
 /** The node binary to copy: `node` on PATH, else this process's own binary when it is node. */
 export function localNodeBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -63,7 +65,7 @@ export async function ensureLocalNodeBase(docker: Docker, onProgress: ProgressLi
   if (process.platform !== 'linux') throw new Error('a base image from the local Node runtime can only be made on Linux; make node:20-slim pullable or set GATEHOUSE_GATEWAY_BASE_IMAGE to an image you have');
   const binary = localNodeBinary();
   if (!binary) throw new Error('no Linux node binary found on PATH to build a base image from');
-  const tag = `${NODE_BASE_REPOSITORY}:${nodeVersion(binary)}`;
+  const tag = `${NODE_BASE_REPOSITORY}:${nodeVersion(binary)}-${BASE_RECIPE}`;
   if (await imageExists(docker, tag)) return tag;
 
   onProgress('base', `building ${tag} from the local Node runtime (${binary})`);
@@ -77,11 +79,16 @@ export async function ensureLocalNodeBase(docker: Docker, onProgress: ProgressLi
     mkdirSync(path.join(root, 'etc'), { recursive: true });
     writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnode:x:1000:1000:node:/home/node:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n');
     writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnode:x:1000:\nnogroup:x:65534:\n');
-    for (const dir of ['tmp', 'home/node', 'app']) mkdirSync(path.join(root, dir), { recursive: true });
-    chmodSync(path.join(root, 'tmp'), 0o1777);
-    chmodSync(path.join(root, 'home/node'), 0o777);
-    writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/usr/bin:/bin\n');
-    const stream = await docker.buildImage({ context, src: ['Dockerfile', 'rootfs'] }, { t: tag, labels: { 'dev.gatehouse.image': 'node-base' } });
+    mkdirSync(path.join(root, 'app'), { recursive: true });
+    mkdirSync(path.join(context, 'empty'));
+    // The build context's tar drops the sticky and world-write bits, so the writable places are
+    // created by COPY --chown for the node user instead (the gateway image runs as node and
+    // caches its config in /tmp).
+    writeFileSync(
+      path.join(context, 'Dockerfile'),
+      'FROM scratch\nCOPY rootfs/ /\nCOPY --chown=1000:1000 empty/ /tmp/\nCOPY --chown=1000:1000 empty/ /home/node/\nENV PATH=/usr/local/bin:/usr/bin:/bin\n',
+    );
+    const stream = await docker.buildImage({ context, src: ['Dockerfile', 'rootfs', 'empty'] }, { t: tag, labels: { 'dev.gatehouse.image': 'node-base' } });
     await followBuild(docker, stream, (line) => onProgress('base', line));
   } finally {
     rmSync(context, { recursive: true, force: true });
