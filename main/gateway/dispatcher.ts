@@ -201,7 +201,7 @@ export class Dispatcher implements GatewayServices {
     };
     if (this.captureHeaders) {
       fact.requestHeaders = ctx.receivedHeaders;
-      fact.responseHeaders = flatten(ctx.finalHeaders);
+      fact.responseHeaders = flatOrCopy(ctx.finalHeaders);
     }
     return fact;
   }
@@ -251,6 +251,17 @@ function hasDotSegment(path: string): boolean {
     if (s === '.' || s === '..' || s === '%2e' || s === '.%2e' || s === '%2e.' || s === '%2e%2e') return true;
   }
   return false;
+}
+
+/**
+ * The response head as written, flattened: the object itself when every value is already a
+ * string (most upstream responses; nothing reads or writes it after the head went out), else
+ * a flattened copy.
+ */
+function flatOrCopy(headers: OutgoingHttpHeaders | undefined): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  for (const name in headers) if (typeof headers[name] !== 'string') return flatten(headers);
+  return headers as Record<string, string>;
 }
 
 function flatten(headers: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): Record<string, string> | undefined {

@@ -60,10 +60,10 @@ export class RequestRing {
     return held;
   }
 
-  /** The entries after `afterSeq` as one stored batch, or undefined when there are none. */
-  batchAfter(afterSeq: number): RequestBatchRow | undefined {
+  /** The entries after `afterSeq` (up to `upTo`) as one stored batch, or undefined when there are none. */
+  batchAfter(afterSeq: number, upTo = this.newest): RequestBatchRow | undefined {
     const entries: StoredEntry[] = [];
-    this.forEachAfter(afterSeq, (seq, fact, replica) => entries.push([seq, replica ?? null, fact]));
+    this.forEachAfter(afterSeq, (seq, fact, replica) => entries.push([seq, replica ?? null, fact]), upTo);
     if (entries.length === 0) return undefined;
     return { first_seq: entries[0]![0], last_seq: entries[entries.length - 1]![0], count: entries.length, entries: JSON.stringify(entries) };
   }
@@ -77,9 +77,10 @@ export class RequestRing {
     return Math.max(1, this.newest - this.size + 1);
   }
 
-  /** Calls `visit` for each held entry with seq > afterSeq, oldest first. */
-  forEachAfter(afterSeq: number, visit: (seq: number, fact: RequestFact, replica: string | undefined) => void): void {
-    for (let seq = Math.max(afterSeq + 1, this.oldestSeq); seq <= this.newest; seq++) {
+  /** Calls `visit` for each held entry with afterSeq < seq ≤ upTo, oldest first. */
+  forEachAfter(afterSeq: number, visit: (seq: number, fact: RequestFact, replica: string | undefined) => void, upTo = this.newest): void {
+    const last = Math.min(upTo, this.newest);
+    for (let seq = Math.max(afterSeq + 1, this.oldestSeq); seq <= last; seq++) {
       const slot = seq % this.size;
       const fact = this.facts[slot];
       if (fact !== undefined) visit(seq, fact, this.replicas[slot]);

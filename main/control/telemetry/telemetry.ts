@@ -50,12 +50,14 @@ const REQUEST_DELIVERY_DELAY_MS = 50;
 const IDLE_RETENTION_INTERVAL_MS = 60_000;
 /**
  * The request log is the costliest write (JSON of every request, several µs each). Background
- * flushes keep its writes within this share of the time: after a write that took d ms, the
- * next waits at least d / share ms (light traffic is still written every flush; 10,000
- * entries every few seconds under load). Each write holds at most the newest requestLogSize
- * entries (older ones would be deleted at once). Explicit flush() and close() always write it.
+ * flushes keep it within this share of the time: after a checkpoint that took d ms, the next
+ * waits at least d / share ms (light traffic is still written every flush; 10,000 entries
+ * every several seconds under load: a crash can lose those seconds of the log, never counts). A checkpoint holds at most the newest requestLogSize entries
+ * (older ones would be deleted at once) and is written in chunks, one per event-loop turn, so
+ * that traffic never waits long behind it. Explicit flush() and close() write all at once.
  */
-const REQUEST_LOG_TIME_SHARE = 0.02;
+const REQUEST_LOG_TIME_SHARE = 0.01;
+const REQUEST_LOG_CHUNK = 1_000;
 
 export class Telemetry {
   private readonly db: TelemetryDb;
@@ -68,8 +70,11 @@ export class Telemetry {
   private deliveredSeq: number;
   private lastRetentionAt = 0;
   private lastLogWriteAt = 0;
-  /** How long the last request-log write took (wall ms). */
+  /** How long the last request-log checkpoint took (wall ms, all its chunks). */
   private lastLogWriteMs = 0;
+  /** A background checkpoint is being written, chunk by chunk. */
+  private checkpointing = false;
+  private chunkTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly flushTimer: NodeJS.Timeout;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -122,15 +127,17 @@ export class Telemetry {
 
   /** Writes pending buckets (seconds and their minute roll-ups) and new log entries in one transaction. */
   flush(): void {
-    this.write(true);
+    this.write(false);
   }
 
-  private write(logDue: boolean): void {
+  private write(background: boolean): void {
     if (!this.db.open) return;
     const now = this.now();
     const newestSeq = this.ring.newestSeq;
-    const unwritten = newestSeq - this.flushedSeq;
-    const writeLog = unwritten > 0 && (logDue || now - this.lastLogWriteAt >= this.lastLogWriteMs / REQUEST_LOG_TIME_SHARE);
+    const writeLog =
+      newestSeq > this.flushedSeq && (!background || this.checkpointing || now - this.lastLogWriteAt >= this.lastLogWriteMs / REQUEST_LOG_TIME_SHARE);
+    const logFrom = Math.max(this.flushedSeq, newestSeq - this.retention.requestLogSize);
+    const logTo = background ? Math.min(newestSeq, logFrom + REQUEST_LOG_CHUNK) : newestSeq;
     const hasWork = this.pending.size > 0 || writeLog;
     if (!hasWork && now - this.lastRetentionAt < IDLE_RETENTION_INTERVAL_MS) return;
 
@@ -142,20 +149,29 @@ export class Telemetry {
       for (const [apiId, t, bucket] of this.pending.entries()) if (t >= cutoffs.second) this.writeMerged('second', apiId, t, bucket);
       for (const [apiId, t, bucket] of minutes.entries()) if (t >= cutoffs.minute) this.writeMerged('minute', apiId, t, bucket);
       if (writeLog) {
-        const batch = this.ring.batchAfter(Math.max(this.flushedSeq, newestSeq - this.retention.requestLogSize));
+        const batch = this.ring.batchAfter(logFrom, logTo);
         if (batch !== undefined) this.db.insertRequestBatch(batch);
       }
-      applyRetention(this.db, this.retention, now, writeLog ? newestSeq : this.flushedSeq);
+      applyRetention(this.db, this.retention, now, writeLog ? logTo : this.flushedSeq);
     });
     // Only after the commit: a failed transaction leaves everything pending for the next try.
     this.pending.clear();
-    if (writeLog) {
-      this.flushedSeq = newestSeq;
-      this.lastLogWriteAt = now;
-      // The whole transaction (serialising, inserting, committing): the log is most of it.
-      this.lastLogWriteMs = performance.now() - started;
-    }
     this.lastRetentionAt = now;
+    if (!writeLog) return;
+    this.flushedSeq = logTo;
+    // The whole transaction (serialising, inserting, committing): the log is most of it.
+    const took = performance.now() - started;
+    this.lastLogWriteMs = this.checkpointing ? this.lastLogWriteMs + took : took;
+    this.checkpointing = background && logTo < newestSeq;
+    if (!this.checkpointing) this.lastLogWriteAt = now;
+    else if (this.chunkTimer === undefined) {
+      // The next chunk on the next turn of the event loop: requests waiting now go first.
+      this.chunkTimer = setTimeout(() => {
+        this.chunkTimer = undefined;
+        this.flushInBackground();
+      }, 0);
+      this.chunkTimer.unref();
+    }
   }
 
   private writeMerged(kind: BucketKind, apiId: string, t: number, bucket: Aggregate): void {
@@ -170,7 +186,7 @@ export class Telemetry {
 
   private flushInBackground(): void {
     try {
-      this.write(false);
+      this.write(true);
     } catch (error) {
       this.onError(error instanceof Error ? error : new Error(String(error)));
     }
@@ -310,6 +326,7 @@ export class Telemetry {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.flushTimer);
+    if (this.chunkTimer !== undefined) clearTimeout(this.chunkTimer);
     if (this.tickTimer !== undefined) clearTimeout(this.tickTimer);
     if (this.deliveryTimer !== undefined) {
       clearTimeout(this.deliveryTimer);
