@@ -201,7 +201,9 @@ export class Dispatcher implements GatewayServices {
     };
     if (this.captureHeaders) {
       fact.requestHeaders = ctx.receivedHeaders;
-      fact.responseHeaders = flatOrCopy(ctx.finalHeaders);
+      // After an upgrade, http-proxy may still write this head: only a written one is reused.
+      const written = ctx.res !== undefined && ctx.res.headersSent;
+      fact.responseHeaders = written ? flatOrCopy(ctx.finalHeaders) : flatten(ctx.finalHeaders);
     }
     return fact;
   }
@@ -254,9 +256,9 @@ function hasDotSegment(path: string): boolean {
 }
 
 /**
- * The response head as written, flattened: the object itself when every value is already a
- * string (most upstream responses; nothing reads or writes it after the head went out), else
- * a flattened copy.
+ * A written response head, flattened: the object itself when every value is already a string
+ * (most upstream responses; nothing reads or writes it after the head went out, and the
+ * control plane redacts facts in place), else a flattened copy.
  */
 function flatOrCopy(headers: OutgoingHttpHeaders | undefined): Record<string, string> | undefined {
   if (headers === undefined) return undefined;
