@@ -7,6 +7,7 @@
  *   serveHttp(plane.handlers, plane.bus);
  *   await plane.stop();            // drains the gateway, flushes telemetry, closes SQLite
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import packageJson from '../../package.json';
 import type { ContractHandlers } from '../../shared/contract/methods';
@@ -121,6 +122,8 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
   const runtime = new GatewayRuntime({
     name: 'embedded',
     counters: new MemoryCounterStore(),
+    // Known only to this process: clients of the gateway cannot ask for a dry run.
+    dryRunToken: randomBytes(18).toString('base64url'),
     log: (level, message) => log(level, message),
     // Headers feed the traffic view and Try it's trace lookup; credentials are redacted first.
     captureHeaders: withTelemetry,

@@ -99,3 +99,37 @@ describe('try.send', () => {
     expect(await rejection(fx.call('try.send', { apiId: 'api_nope', path: '/' }))).toMatchObject({ status: 400, details: [{ path: 'apiId' }] });
   });
 });
+
+describe('try.send dry run', () => {
+  it('runs the policies and answers from the gateway without calling the upstream', async () => {
+    let calls = 0;
+    const counted = await startServer((_req, res) => {
+      calls++;
+      res.end('from upstream');
+    });
+    try {
+      const api = await fx.call('apis.create', { name: 'Dry', implementationUrl: counted.url, basePath: '/dry' });
+      await fx.call('policies.add', { apiId: api.id, policyRef: 'rate-limiting-flex', config: { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }] } });
+      const dry = await fx.call('try.send', { apiId: api.id, path: '/x', dryRun: true });
+      expect(dry.status).toBe(200);
+      expect(JSON.parse(dry.body)).toMatchObject({ dryRun: true });
+      expect(dry.trace).toEqual([expect.objectContaining({ policy: 'rate-limiting-flex', verdict: 'allow' })]);
+      expect(calls).toBe(0);
+      // The dry run counted like a real request: the next one is over the limit.
+      const next = await fx.call('try.send', { apiId: api.id, path: '/x', dryRun: true });
+      expect(next.status).toBe(429);
+      expect(calls).toBe(0);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('a client that sends the dry-run header without the token reaches the upstream, and the header is not forwarded', async () => {
+    const api = await fx.call('apis.create', { name: 'Forged', implementationUrl: fx.upstream.url, basePath: '/forged' });
+    const sent = await fx.call('try.send', { apiId: api.id, path: '/x', headers: { 'x-gatehouse-dry-run': 'guess' } });
+    expect(sent.status).toBe(200);
+    const echoed = JSON.parse(sent.body);
+    expect(echoed.method).toBe('GET');
+    expect(echoed.headers).not.toHaveProperty('x-gatehouse-dry-run');
+  });
+});

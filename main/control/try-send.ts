@@ -11,6 +11,7 @@ import type { TryResult } from '../../shared/contract/models';
 import type { ParsedInput } from '../../shared/contract/methods';
 import type { ApiRecord } from '../store/apis';
 import type { GatewayRecord } from '../store/gateways';
+import { DRY_RUN_HEADER } from '../gateway/dispatcher';
 import { TRY_HEADER, type TryTraces } from './try-traces';
 
 /** Bodies beyond this are cut (the flag says so): Try it is for looking, not for downloads. */
@@ -24,6 +25,8 @@ export interface TrySendOptions {
   https: boolean;
   credentials?: { clientId: string; clientSecret: string };
   traces: TryTraces;
+  /** With input.dryRun: the runtime's token that makes the gateway answer instead of the upstream. */
+  dryRunToken?: string;
 }
 
 export type TryRequestInput = ParsedInput<'try.send'>;
@@ -46,6 +49,7 @@ export async function trySend(input: TryRequestInput, options: TrySendOptions): 
   }
   const tryId = randomUUID();
   headers[TRY_HEADER] = tryId;
+  if (input.dryRun && options.dryRunToken) headers[DRY_RUN_HEADER] = options.dryRunToken;
   const body = input.body !== undefined ? Buffer.from(input.body, 'utf8') : undefined;
   if (body) headers['content-length'] = String(body.length);
 

@@ -25,7 +25,12 @@ export interface DispatcherOptions {
   onRequest: RequestFactListener | undefined;
   captureHeaders: boolean;
   health: () => GatewayHealth;
+  /** Requests carrying `x-gatehouse-dry-run: <this token>` run the policies but never reach the upstream. */
+  dryRunToken?: string;
 }
+
+/** Try it's dry run: the policies decide, the gateway answers instead of the upstream. */
+export const DRY_RUN_HEADER = 'x-gatehouse-dry-run';
 
 export class Dispatcher implements GatewayServices {
   paused = false;
@@ -34,8 +39,10 @@ export class Dispatcher implements GatewayServices {
   private readonly onRequest: RequestFactListener | undefined;
   private readonly captureHeaders: boolean;
   private readonly health: () => GatewayHealth;
+  private readonly dryRunToken: string | undefined;
 
   constructor(options: DispatcherOptions) {
+    this.dryRunToken = options.dryRunToken;
     this.log = options.log;
     this.upstreamTimeoutMs = options.upstreamTimeoutMs;
     this.onRequest = options.onRequest;
@@ -110,7 +117,7 @@ export class Dispatcher implements GatewayServices {
       const headers = requestEndToEnd(ctx.headers);
       if (headers !== ctx.headers) ctx.headers = ctx.req.headers = headers;
     }
-    if (api.bindings.length === 0) return forward(ctx);
+    if (api.bindings.length === 0) return this.proceed(ctx);
     const outcome = runPipeline(api.bindings, ctx);
     if (outcome instanceof Promise) {
       outcome.then(
@@ -123,7 +130,7 @@ export class Dispatcher implements GatewayServices {
   private afterPipeline(ctx: GatewayRequest, outcome: PipelineOutcome): void {
     try {
       if (outcome === undefined) {
-        if (!ctx.finished) forward(ctx);
+        if (!ctx.finished) this.proceed(ctx);
         return;
       }
       const { binding, decision } = outcome;
@@ -137,6 +144,17 @@ export class Dispatcher implements GatewayServices {
     } catch (error) {
       this.failed(ctx, error);
     }
+  }
+
+  /** Every policy let the request through: to the upstream, unless it is a dry run. */
+  private proceed(ctx: GatewayRequest): void {
+    const dryRun = ctx.headers[DRY_RUN_HEADER];
+    if (dryRun === undefined) return forward(ctx);
+    // The marker is never forwarded; a wrong token is an ordinary request.
+    delete ctx.headers[DRY_RUN_HEADER];
+    if (this.dryRunToken === undefined || dryRun !== this.dryRunToken) return forward(ctx);
+    const body = JSON.stringify({ dryRun: true, message: `every policy let this request through; in a dry run the gateway answers instead of the upstream of API "${ctx.api.name}"` });
+    sendGatewayResponse(ctx, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body);
   }
 
   private failed(ctx: GatewayRequest, error: unknown): void {

@@ -33,6 +33,8 @@ export interface GatewayRuntimeOptions {
   catalogue?: PolicyCatalogueLookup;
   /** How long removed listeners may take to drain on reload (default 10 s). */
   reloadGraceMs?: number;
+  /** Enables dry runs for callers that send this token in `x-gatehouse-dry-run` (the app's Try it). */
+  dryRunToken?: string;
 }
 
 export interface ListenerAddress {
@@ -76,8 +78,14 @@ export class GatewayRuntime {
       onRequest: options.onRequest,
       captureHeaders: options.captureHeaders ?? false,
       health: () => this.health(),
+      ...(options.dryRunToken ? { dryRunToken: options.dryRunToken } : {}),
     });
     this.prober = new UpstreamProber({ log: this.log });
+  }
+
+  /** The token Try it sends for a dry run (undefined: dry runs are off). */
+  get dryRunToken(): string | undefined {
+    return this.options.dryRunToken;
   }
 
   /** Version of the snapshot serving traffic, if any. */

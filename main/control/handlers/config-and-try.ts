@@ -33,8 +33,6 @@ export function configHandlers(ctx: HandlerContext): ConfigHandlers {
     'try.send': async (input) => {
       const api = store.apis.get(input.apiId);
       if (!api) throw missingReference('apiId', 'API', input.apiId);
-      if (input.dryRun)
-        throw ContractError.validation([{ path: 'dryRun', message: 'a dry run is not available yet; send the request for real (the upstream is called)' }]);
       const gateway = store.gateways.get(api.gatewayId)!;
       if (gateway.kind !== 'embedded')
         throw new ContractError(ContractErrorCode.unavailable, `API "${api.name}" is on docker gateway "${gateway.name}"; Try it sends through the embedded gateway only`);
@@ -53,7 +51,7 @@ export function configHandlers(ctx: HandlerContext): ConfigHandlers {
         credentials = { clientId: application.clientId, clientSecret: secret };
       }
       const listener = ctx.runtime.listenerAddresses().find((address) => address.port === gateway.port);
-      return trySend(input, { api, gateway, https: listener?.protocol === 'https', traces: ctx.tryTraces, ...(credentials ? { credentials } : {}) });
+      return trySend(input, { api, gateway, https: listener?.protocol === 'https', traces: ctx.tryTraces, dryRunToken: ctx.runtime.dryRunToken, ...(credentials ? { credentials } : {}) });
     },
   };
 }
