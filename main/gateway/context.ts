@@ -10,6 +10,7 @@ import type { PolicyRequest, ResponseHook } from '../policies/types';
 import type { CompiledApi, CompiledListener, CompiledRoute } from './compile';
 import type { ListenerHost } from './listener';
 import type { PolicyTraceEntry } from './telemetry';
+import type { UpstreamWatch } from './upstream-deadlines';
 
 /** Where the context hangs on Node's objects, so that shared handlers need no closures. */
 export const CTX: unique symbol = Symbol('gatehouse.request');
@@ -26,7 +27,7 @@ const NO_API = Object.freeze({ id: '', name: '', basePath: '/' });
 const ID_PREFIX = randomUUID().slice(0, 24);
 let idCounter = 0;
 
-export class GatewayRequest implements PolicyRequest {
+export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   // Fields are `declare`d and assigned in the constructor, in one place: class-field
   // initializers run as a separate function that defines each field before the constructor
   // assigns it again (measurable at one object per request).
@@ -73,6 +74,11 @@ export class GatewayRequest implements PolicyRequest {
   /** The client's headers as received (flattened copy), only when the runtime captures headers. */
   declare receivedHeaders: Record<string, string> | undefined;
   declare upstreamRequest: ClientRequest | undefined;
+  /** Upstream idle timeout bookkeeping (see upstream-deadlines.ts). */
+  declare upstreamDeadlineMs: number;
+  declare upstreamActivity: number;
+  declare upstreamIdleSince: number;
+  declare upstreamWatchIndex: number;
   declare upstreamResponse: IncomingMessage | undefined;
   /** First bytes after an upgrade request's head. */
   declare head: Buffer | undefined;
@@ -117,6 +123,10 @@ export class GatewayRequest implements PolicyRequest {
     this.finalHeaders = undefined;
     this.receivedHeaders = undefined;
     this.upstreamRequest = undefined;
+    this.upstreamDeadlineMs = 0;
+    this.upstreamActivity = -1;
+    this.upstreamIdleSince = 0;
+    this.upstreamWatchIndex = -1;
     this.upstreamResponse = undefined;
     this.head = undefined;
     this._id = undefined;

@@ -12,6 +12,10 @@ import { GatewayErrorCode } from '../../shared/errors';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
 import { finalizeHead, sendGatewayError } from './responses';
+import { UpstreamDeadlines } from './upstream-deadlines';
+
+/** Idle timeouts of every upstream exchange in this process, swept by one timer. */
+const deadlines = new UpstreamDeadlines();
 
 type Req = WithContext<IncomingMessage>;
 
@@ -45,6 +49,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** The client went away before the exchange finished: free the upstream connection now. */
 export function abortUpstream(ctx: GatewayRequest): void {
+  deadlines.unwatch(ctx);
   const response = ctx.upstreamResponse;
   if (response !== undefined) {
     if (!response.complete) response.destroy();
@@ -67,8 +72,7 @@ function onProxyReq(proxyReq: ClientRequest, req: Req): void {
     return;
   }
   // Idle timeout on the upstream socket: covers waiting for the head and a body that stalls.
-  proxyReq.setTimeout(timeoutFor(ctx));
-  proxyReq.on('timeout', onUpstreamTimeout);
+  deadlines.watch(ctx, timeoutFor(ctx));
 }
 
 function onUpstreamTimeout(this: ClientRequest): void {
@@ -104,8 +108,9 @@ function countBytesOut(this: WithContext<IncomingMessage>, chunk: Buffer): void 
 
 /** Never a clean end with a truncated body: an incomplete upstream body aborts the client. */
 function onUpstreamBodyClose(this: WithContext<IncomingMessage>): void {
-  if (this.complete) return;
   const ctx = this[CTX]!;
+  deadlines.unwatch(ctx);
+  if (this.complete) return;
   ctx.errorCode ??= 'UPSTREAM_ABORTED';
   ctx.res?.destroy();
 }
@@ -116,6 +121,7 @@ function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResp
     if ('destroy' in target) target.destroy();
     return;
   }
+  deadlines.unwatch(ctx);
   const res = ctx.res;
   if (ctx.finished || (res !== undefined && (res.headersSent || res.destroyed))) {
     ctx.errorCode ??= mapUpstreamError(error, ctx).code;
