@@ -44,6 +44,25 @@ describe('header-injection-flex (unit)', () => {
     });
   });
 
+  it('with literals only, sends the same values on every request without one request changing the next', async () => {
+    const literals = compilePolicy('header-injection-flex', {
+      inboundHeaders: [
+        { key: 'X-Gateway', value: 'gatehouse' },
+        { key: 'X-Tag', value: 'a' },
+        { key: 'x-tag', value: 'b' },
+      ],
+      outboundHeaders: [{ key: 'X-Served-By', value: 'gatehouse' }],
+    });
+    const first = fakeRequest({ headers: { 'x-gateway': 'spoofed' } });
+    await decide(literals, first);
+    expect(first.headers).toMatchObject({ 'x-gateway': 'gatehouse', 'x-tag': ['a', 'b'] });
+    (first.headers['x-tag'] as string[]).push('changed downstream');
+    const second = fakeRequest();
+    await decide(literals, second);
+    expect(second.headers['x-tag']).toEqual(['a', 'b']);
+    expect(respondThrough(second, 200, { 'x-served-by': 'upstream' }).headers).toEqual({ 'x-served-by': 'gatehouse' });
+  });
+
   it('rejects a literal value with a line break at validation time', () => {
     const result = findPolicy('header-injection-flex')!.schema.safeParse({ inboundHeaders: [{ key: 'x', value: 'a\r\nb' }] });
     expect(result.success).toBe(false);
