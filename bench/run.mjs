@@ -3,12 +3,14 @@
 // CPU time each target process spends per request, and the ratios to each row's baseline.
 //
 // Fairness on a shared 2-core machine: every target is warmed up first (JIT, keep-alive pools);
-// rounds alternate the order (forward, then backward), so no target always runs right after the
-// same neighbour; a ratio is the median of per-round ratios (the two runs of a round are seconds
-// apart, so slow drifts in background load cancel out). CPU µs/request (from /proc/<pid>/stat)
-// is steadier than req/s when other work shares the machine: use both.
+// many short rounds, each running every target once, a reference next to the targets compared
+// with it (plain, baseline, policies, telemetry off, telemetry on), in alternating order
+// (forward, then backward); a ratio is the median of per-round ratios, so a burst of other work
+// spoils one round's pair, not the result. CPU µs/request of the target process (from
+// /proc/<pid>/stat) says what a run cost independently of the load generator: use both.
 //
-// Environment: BENCH_DURATION (s per run, default 6), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3),
+// Environment: BENCH_DURATION (s per run, default 2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (10),
+// BENCH_WARMUP (s of load per target before measuring, default 4),
 // BENCH_ONLY (a regex over target names; their baselines are kept). Load: wrk when installed,
 // else autocannon.
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,9 +21,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { targets as allTargets } from './targets.mjs';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 6);
+const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 4);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
 const AUTH = `Basic ${Buffer.from('bench:bench-secret').toString('base64')}`;
 const useWrk = spawnSync('wrk', ['--version']).error === undefined;
@@ -128,6 +131,8 @@ function selectTargets() {
 
 const fmt = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
+const startedAt = performance.now();
+
 async function main() {
   const workDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
   process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
@@ -145,11 +150,13 @@ async function main() {
     const started = await target.start({ upstream, workDir, freePort, startProcess, waitForHttp, writeFileSync });
     ready.push({ ...target, url: started.url, pid: started.process.pid });
   }
-  for (const target of ready) await measure(target, 2);
+  // Gatehouse is a large bundle: its hot path needs a few seconds of load before it is optimised.
+  for (const target of ready) await measure(target, WARMUP);
 
   const results = new Map(ready.map((t) => [t.name, []]));
+  const runOrder = adjacentOrder(ready);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ready : [...ready].reverse();
+    const order = round % 2 === 0 ? runOrder : [...runOrder].reverse();
     for (const target of order) {
       const r = await measure(target);
       results.get(target.name)[round] = r;
@@ -199,6 +206,17 @@ async function main() {
     );
   }
   console.log(failed ? '\nsome targets were missed on this run (shared machine: rerun to confirm)' : '\nall targets met');
+  console.log(`(${((performance.now() - startedAt) / 1000).toFixed(0)} s)`);
+}
+
+/** Each reference between the targets compared with it: [first dependent, reference, others…]. */
+function adjacentOrder(targets) {
+  const order = [];
+  for (const reference of targets.filter((t) => !t.baseline)) {
+    const dependents = targets.filter((t) => t.baseline === reference.name);
+    order.push(...dependents.slice(0, 1), reference, ...dependents.slice(1));
+  }
+  return order;
 }
 
 function median(values) {
