@@ -5,8 +5,10 @@
 // Fairness on a shared 2-core machine: every target is warmed up first (JIT, keep-alive pools);
 // many short rounds, each running every target once, a reference next to the targets compared
 // with it (plain, baseline, policies, telemetry off, telemetry on), in alternating order
-// (forward, then backward); a ratio is the median of per-round ratios, so a burst of other work
-// spoils one round's pair, not the result. CPU µs/request of the target process (from
+// (forward, then backward), each run starting once our processes are quiet (what a target does
+// after its load, e.g. telemetry flushes or a major GC, must not land in the next one's run); a
+// ratio is the median of per-round ratios, so a burst of other work spoils one round's pair, not
+// the result. CPU µs/request of the target process (from
 // /proc/<pid>/stat) says what a run cost independently of the load generator: use both.
 //
 // Environment: BENCH_DURATION (s per run, default 2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (10),
@@ -114,8 +116,23 @@ async function loadWithAutocannon(url, seconds = DURATION) {
   };
 }
 
+/**
+ * Waits (up to 3 s) until our processes are quiet: a target's work after its load (telemetry
+ * flushes, a major GC) would otherwise land in the next target's run.
+ */
+async function settle() {
+  const pids = children.filter((child) => child.exitCode === null).map((child) => child.pid);
+  const total = () => pids.reduce((sum, pid) => sum + (cpuMicros(pid) || 0), 0);
+  for (let waited = 0; waited < 3000; waited += 100) {
+    const before = total();
+    await sleep(100);
+    if (total() - before < 5_000) return; // under 5 % of one core
+  }
+}
+
 /** One measured run: load figures plus the target process's CPU µs per request. */
 async function measure(target, seconds = DURATION) {
+  await settle();
   const before = cpuMicros(target.pid);
   const result = await (useWrk ? loadWithWrk(target.url, seconds) : loadWithAutocannon(target.url, seconds));
   result.cpuPerRequest = (cpuMicros(target.pid) - before) / result.requests;
