@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WINDOWS_APP_USER_MODEL_ID } from '../main/electron/notifications';
 import { resourcesDir } from './electron-after-pack.mjs';
 
 const require = createRequire(import.meta.url);
@@ -28,6 +29,8 @@ describe('electron-builder.yml', () => {
   it('packages Gatehouse for Linux (AppImage, deb), macOS (dmg x64 + arm64) and Windows (nsis)', async () => {
     const config = await loadConfig();
     expect(config).toMatchObject({ appId: 'dev.gatehouse.app', productName: 'Gatehouse', asar: true });
+    // The installer's shortcut carries appId; the app claims the same ID for its notifications.
+    expect(config.appId).toBe(WINDOWS_APP_USER_MODEL_ID);
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]);
     expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);

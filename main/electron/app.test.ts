@@ -1,8 +1,8 @@
 /**
  * app.ts as a whole, with the real control plane, gateway, admin server and SQLite on a temp
  * data dir; only the 'electron' module is the stand-in. Start-up, the window and its IPC, the
- * tray toggling an API (seen by the window at once), close to tray, and a clean quit that
- * stops the gateway and flushes telemetry.
+ * tray toggling an API (seen by the window at once), close to tray, and, with that setting off,
+ * a close that quits cleanly: gateway stopped, telemetry flushed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -126,15 +126,27 @@ describe('window and tray', () => {
     fakeElectron.app.emit('second-instance');
     expect(window().visible).toBe(true);
   });
+
+  it('keeps running in the tray when Electron reports that no window is left', () => {
+    fakeElectron.app.emit('window-all-closed');
+    expect(fakeElectron.app.quitCalls).toBe(0);
+    expect(tray().destroyed).toBe(false);
+  });
 });
 
 describe('quit', () => {
-  it('stops the gateway and the admin API and flushes telemetry before quitting', async () => {
+  it('with "Keep running in the tray" off, closing the window quits: the gateway and the admin API stop, telemetry is flushed', async () => {
     for (let i = 0; i < 3; i++) expect((await request(`http://127.0.0.1:${gatewayPort}/desk-orders/${i}`)).status).toBe(200);
-    fakeElectron.app.quit();
+    expect((await invoke('settings.update', { closeToTray: false })).result).toMatchObject({ closeToTray: false });
+    // The app re-reads the setting when it changes; until then a close still hides the window.
+    await until(() => {
+      if (!window().destroyed) window().close();
+      return window().destroyed;
+    }, 'the window to really close');
+    // The fake, as Electron, emits window-all-closed; the app quits, after its shutdown.
+    expect(fakeElectron.app.quitCalls).toBe(1);
     expect(fakeElectron.app.quitted).toBe(false);
     await until(() => fakeElectron.app.quitted, 'the app to quit', 15_000);
-    expect(window().destroyed).toBe(true);
     expect(tray().destroyed).toBe(true);
     await expect(request(`http://127.0.0.1:${gatewayPort}/.gatehouse/health`)).rejects.toThrow(/ECONNREFUSED/);
     await expect(request(`http://127.0.0.1:${adminPort}/api/v1/health`)).rejects.toThrow(/ECONNREFUSED/);

@@ -15,7 +15,7 @@ import { callContract } from './contract-call';
 import { desktopOptions, type DesktopOptions } from './desktop-options';
 import { registerIpcAdapter } from './ipc-adapter';
 import { autostartFile, electronLoginItem, linuxLoginItem, type LoginItem } from './login-item';
-import { startAlertNotifications } from './notifications';
+import { startAlertNotifications, windowsAppUserModelId } from './notifications';
 import { isExternalWebUrl, isTrustedSender } from './security';
 import { createAppTray } from './tray';
 import { describeTrayFailure, runTrayAction } from './tray-actions';
@@ -27,6 +27,7 @@ const log = (level: Level, message: string) => process.stderr.write(`gatehouse $
 const logError = (message: string, error: unknown) => log('error', error === undefined ? message : `${message}: ${(error as Error)?.stack ?? String(error)}`);
 
 app.setName('Gatehouse');
+if (process.platform === 'win32') app.setAppUserModelId(windowsAppUserModelId(app.isPackaged, process.execPath));
 const options = readOptions();
 // Chromium's profile and the single-instance lock live in the data dir: one app per data dir.
 mkdirSync(options.dataDir, { recursive: true });

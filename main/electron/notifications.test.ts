@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlFixture, type ControlFixture } from '../control/testing/control-fixture';
-import { alertNotificationContent, alertRoute, startAlertNotifications, type FiredAlert, type NotificationContent } from './notifications';
+import { alertNotificationContent, alertRoute, startAlertNotifications, WINDOWS_APP_USER_MODEL_ID, windowsAppUserModelId, type FiredAlert, type NotificationContent } from './notifications';
 
 const alert: FiredAlert = { id: 'alert_1', ruleId: 'rule_1', ruleName: 'Orders 5xx', state: 'fired', value: 12, threshold: 5, at: 1, apiId: 'api_1', severity: 'critical' };
 
@@ -17,6 +17,13 @@ describe('notification content', () => {
   it("opens on the API's Alerts tab, or the Alerts screen for a gateway alert", () => {
     expect(alertRoute(alert)).toBe('/apis/api_1/alerts?event=alert_1');
     expect(alertRoute({ id: 'a b' })).toBe('/alerts?event=a%20b');
+  });
+});
+
+describe('Windows AppUserModelID', () => {
+  it("is the installer's app ID when packaged, and Electron's executable in development", () => {
+    expect(windowsAppUserModelId(true, 'C:\\Gatehouse\\Gatehouse.exe')).toBe(WINDOWS_APP_USER_MODEL_ID);
+    expect(windowsAppUserModelId(false, 'C:\\repo\\node_modules\\electron\\dist\\electron.exe')).toBe('C:\\repo\\node_modules\\electron\\dist\\electron.exe');
   });
 });
 

@@ -8,6 +8,17 @@ import { callContract } from './contract-call';
 
 export type FiredAlert = EventPayload<'alert.fired'>;
 
+/**
+ * Windows shows (and routes clicks of) an app's notifications under the AppUserModelID of its
+ * Start-menu shortcut; the NSIS installer gives that shortcut electron-builder.yml's appId.
+ */
+export const WINDOWS_APP_USER_MODEL_ID = 'dev.gatehouse.app';
+
+/** The ID to set: the installer's in a packaged app; Electron's own (its executable) in development. */
+export function windowsAppUserModelId(isPackaged: boolean, execPath: string): string {
+  return isPackaged ? WINDOWS_APP_USER_MODEL_ID : execPath;
+}
+
 export interface NotificationContent {
   title: string;
   body: string;

@@ -126,6 +126,19 @@ describe('tray state from the control plane', () => {
     await fixture.call('apis.remove', { id: api.id });
   });
 
+  it('opens the window, sets Start at login (shown at the next refresh) and quits', async () => {
+    await newStore().refresh();
+    const d = deps();
+    expect(await runTrayAction({ type: 'window.open' }, d)).toEqual({ ok: true });
+    expect(d.showWindow).toHaveBeenCalledOnce();
+    await runTrayAction({ type: 'startAtLogin.set', enabled: true }, d);
+    await store.refresh();
+    expect(store.state.startAtLogin).toBe(true);
+    expect(d.quit).not.toHaveBeenCalled();
+    await runTrayAction({ type: 'app.quit' }, d);
+    expect(d.quit).toHaveBeenCalledOnce();
+  });
+
   it('counts requests per second from traffic ticks and drops to 0 when traffic stops', async () => {
     newStore({ rateStaleMs: 100 });
     fixture.plane.bus.emit('traffic.tick', { t: Date.now(), apis: [{ apiId: 'a', requests: 7, errors: 0, p95: 1 }, { apiId: 'b', requests: 5, errors: 1, p95: 2 }] });

@@ -141,6 +141,9 @@ export class FakeBrowserWindow extends Emitter {
     this.destroyed = true;
     this.webContents.destroyed = true;
     this.emit('closed');
+    // As Electron: the last window closing emits window-all-closed, except while quitting.
+    const app = fakeElectron.app;
+    if (!app.quitting && FakeBrowserWindow.created.every((window) => window.destroyed)) app.emit('window-all-closed');
   }
   focus(): void {}
   isMinimized(): boolean {
@@ -213,7 +216,9 @@ export class FakeApp extends Emitter {
   readonly paths = new Map<string, string>([['appData', '/tmp/fake-electron-appdata']]);
   isPackaged = false;
   quitCalls = 0;
+  quitting = false;
   quitted = false;
+  appUserModelId: string | undefined;
   exitCode: number | undefined;
   hasLock = true;
   loginItem = { openAtLogin: false };
@@ -239,9 +244,13 @@ export class FakeApp extends Emitter {
     const event = fakeEvent({});
     this.emit('before-quit', event);
     if (event.defaultPrevented) return;
+    this.quitting = true;
     for (const window of FakeBrowserWindow.created) if (!window.destroyed) window.close();
     this.emit('will-quit', fakeEvent({}));
     this.quitted = true;
+  }
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
   }
   exit(code = 0): void {
     this.exitCode = code;
