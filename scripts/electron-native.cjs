@@ -1,5 +1,6 @@
 // Electron and native modules, for `npm start` and `npm run dist`:
-// - electronLaunchCheck(): can the Electron binary run here (installed, a display)? If not, why.
+// - electronLaunchCheck(): can the Electron binary run here (a display, installed)? If not, why.
+// - downloadElectronBinary(): electron's own installer, which fetches the binary on first use.
 // - ensureElectronSqlite(): better-sqlite3 built for Electron's ABI, in a cache
 //   (.cache/electron-native/<key>/better_sqlite3.node), never in node_modules, so `npm test`
 //   under Node keeps its own build. Prebuilt binary first (prebuild-install), else node-gyp.
@@ -26,13 +27,34 @@ function electronBinary(env = process.env) {
   return relative ? path.join(packageDir, 'dist', relative) : undefined;
 }
 
-/** `{ ok: true, binary }` or `{ ok: false, reason }` (one line, says what is missing). */
+/**
+ * `{ ok: true, binary }` or `{ ok: false, reason }` (one line, says what is missing). A missing
+ * binary is `downloadable`: electron's installer can fetch it. The display is checked first, so
+ * nothing is downloaded for a machine that could not show the window anyway.
+ */
 function electronLaunchCheck(env = process.env, platform = process.platform) {
   if (env.GATEHOUSE_HEADLESS === '1') return { ok: false, reason: 'GATEHOUSE_HEADLESS=1 is set' };
-  const binary = electronBinary(env);
-  if (!binary || !existsSync(binary)) return { ok: false, reason: 'Electron binary not installed (offline install; `npx install-electron` fetches it)' };
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { ok: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  const binary = electronBinary(env);
+  if (!binary || !existsSync(binary)) return { ok: false, downloadable: true, reason: 'Electron binary not installed (offline install; `npx install-electron` fetches it)' };
   return { ok: true, binary };
+}
+
+/**
+ * Runs electron's installer (node_modules/electron/install.js, what `require('electron')` runs
+ * on first use): `{ ok: true }` once the binary is in place, else `{ ok: false, reason }` in one
+ * line. Its progress goes to our stdout; its error is kept for the reason.
+ */
+function downloadElectronBinary({ installer = path.join(root, 'node_modules', 'electron', 'install.js'), env = process.env, timeoutMs = 10 * 60_000 } = {}) {
+  const result = spawnSync(process.execPath, [installer], { cwd: root, env, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (result.status === 0) return { ok: true };
+  const why = result.error?.code === 'ETIMEDOUT' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : firstLine(result.stderr) || String(result.error?.message ?? `installer exited with ${result.status ?? result.signal}`);
+  return { ok: false, reason: `Electron binary could not be downloaded (${why})` };
+}
+
+function firstLine(text) {
+  const line = (text ?? '').split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
 function sqliteCacheFile({ version = electronVersion(), platform = process.platform, arch = process.arch } = {}) {
@@ -81,4 +103,4 @@ function ensureElectronSqlite({ version = electronVersion(), platform = process.
   }
 }
 
-module.exports = { electronVersion, electronBinary, electronLaunchCheck, sqliteCacheFile, ensureElectronSqlite };
+module.exports = { electronVersion, electronBinary, electronLaunchCheck, downloadElectronBinary, sqliteCacheFile, ensureElectronSqlite };

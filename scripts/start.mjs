@@ -1,10 +1,11 @@
 // `npm start [-- --port N --gateway-port N --data-dir DIR]`: builds, then launches the desktop
-// app. Where Electron cannot run (binary not downloaded, no display) it says why in one line
-// and runs `gatehouse serve` instead, which prints the URL. Signals reach the child; its exit
-// code is ours. `--no-build` skips the build (tests).
+// app, downloading the Electron binary first if this install has none yet. Where Electron
+// cannot run (no display, binary not downloadable) it says why in one line and runs
+// `gatehouse serve` instead, which prints the URL. Signals reach the child; its exit code is
+// ours. `--no-build` skips the build (tests).
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { electronLaunchCheck, ensureElectronSqlite } from './electron-native.cjs';
+import { downloadElectronBinary, electronLaunchCheck, electronVersion, ensureElectronSqlite } from './electron-native.cjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2).filter((arg) => arg !== '--no-build');
@@ -32,7 +33,12 @@ function headless(reason) {
   runChild(process.execPath, [path.join(root, 'bin', 'gatehouse.cjs'), 'serve', ...args], process.env);
 }
 
-const check = electronLaunchCheck();
+let check = electronLaunchCheck();
+if (!check.ok && check.downloadable) {
+  console.log(`Downloading Electron ${electronVersion()} (first launch only)…`);
+  const download = downloadElectronBinary();
+  check = download.ok ? electronLaunchCheck() : download;
+}
 if (!check.ok) {
   headless(check.reason);
 } else {

@@ -6,19 +6,21 @@
  * no display).
  */
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDemoUpstream, type DemoUpstream } from '../../main/demo/server';
-import { electronLaunchCheck, ensureElectronSqlite } from '../../scripts/electron-native.cjs';
+import { electronBinary, electronLaunchCheck, ensureElectronSqlite } from '../../scripts/electron-native.cjs';
 import { freePort } from '../fixtures';
 import { newcomerFlow, sampleApiFlow } from '../flows/main-flows';
 
 const root = path.resolve(__dirname, '..', '..');
 const check = electronLaunchCheck();
+const binary = electronBinary();
+// The missing binary first: it is the reason on an offline install, display or not.
 const skipReason = check.ok
   ? undefined
-  : check.reason.startsWith('Electron binary not installed')
+  : !binary || !existsSync(binary)
     ? 'Electron binary not installed: node_modules/electron has no executable (offline install); `npx install-electron` fetches it'
     : `Electron cannot run here: ${check.reason}`;
 // The list reporter does not print skip reasons; this line is printed once, when the file is collected.
