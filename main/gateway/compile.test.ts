@@ -30,6 +30,7 @@ describe('snapshot compilation', () => {
     ['a base path without a leading slash', apis({ basePath: 'a', upstream: 'http://u' }), /basePath/],
     ['two APIs on the same base path', apis({ name: 'one', basePath: '/a', upstream: 'http://u' }, { name: 'two', id: 'x', basePath: '/a', upstream: 'http://u' }), /"one" and "two" both claim 127\.0\.0\.1:8080\/a/],
     ['a route to a missing service', apis({ basePath: '/a', upstream: 'http://u', routes: [{ service: 'ghost', destinationPath: '/' }] }), /routes\[0\]\.service.*"ghost"/],
+    ['a destinationPath with a space', apis({ basePath: '/a', upstream: 'http://u', routes: [{ service: 'upstream', destinationPath: '/v 1' }] }), /routes\[0\]\.destinationPath.*without spaces/],
     ['a non-http service URL', apis({ basePath: '/a', upstream: 'ftp://u' }), /services\[0\]\.url.*ftp:/],
     ['a relative service URL', apis({ basePath: '/a', upstream: '/just/a/path' }), /services\[0\]\.url.*not an absolute URL/],
     ['an unknown policy', apis({ name: 'orders', basePath: '/a', upstream: 'http://u', policies: [{ name: 'made-up' }] }), /orders.*unknown policy "made-up"/],

@@ -220,7 +220,9 @@ function compileApi(api: ApiSnapshot, field: string, owner: CompiledSnapshot, de
     const upstream = upstreams.get(route.service);
     if (!upstream) throw SnapshotError.at(`${routeField}.service`, `API "${name}": route points at unknown service "${route.service}"`, where);
     const destination = route.destinationPath ?? '/';
-    if (typeof destination !== 'string' || /[?#]/.test(destination)) throw SnapshotError.at(`${routeField}.destinationPath`, `expected a path, got "${String(destination)}"`, where);
+    // Sent as is in the upstream request line: no query, fragment, spaces or control characters.
+    if (typeof destination !== 'string' || /[?#]|[^\u0021-\u00ff]/.test(destination))
+      throw SnapshotError.at(`${routeField}.destinationPath`, `expected a path without spaces, "?" or "#", got "${String(destination)}"`, where);
     return { matcher: compileRules(route.rules, `${routeField}.rules`, where), upstream, prefix: joinPrefix(upstream.pathPrefix, destination) };
   });
 

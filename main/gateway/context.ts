@@ -66,6 +66,10 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare upstreamLatencyMs: number | undefined;
   declare bytesIn: number;
   declare bytesOut: number;
+  /** The request arrived with a body (Content-Length other than 0, or Transfer-Encoding). */
+  declare hasBody: boolean;
+  /** A 'drain' listener waits on the response (the client reads slower than the upstream sends). */
+  declare drainWatched: boolean;
   declare finished: boolean;
   /** Health checks and the like: not traffic, no RequestFact. */
   declare quiet: boolean;
@@ -118,6 +122,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.upstreamLatencyMs = undefined;
     this.bytesIn = 0;
     this.bytesOut = 0;
+    this.hasBody = false;
+    this.drainWatched = false;
     this.finished = false;
     this.quiet = false;
     this.finalHeaders = undefined;

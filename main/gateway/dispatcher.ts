@@ -54,10 +54,15 @@ export class Dispatcher implements GatewayServices {
     const ctx = this.begin(host, req, res, req.socket);
     (res as WithContext<ServerResponse>)[CTX] = ctx;
     res.on('close', onResponseClose);
-    if (req.headers['transfer-encoding'] !== undefined) req.on('data', countBytesIn);
-    else {
+    if (req.headers['transfer-encoding'] !== undefined) {
+      ctx.hasBody = true;
+      req.on('data', countBytesIn);
+    } else {
       const length = req.headers['content-length'];
-      if (length !== undefined) ctx.bytesIn = Number(length) || 0;
+      if (length !== undefined) {
+        ctx.bytesIn = Number(length) || 0;
+        ctx.hasBody = length !== '0';
+      }
     }
     this.dispatchSafely(ctx);
   }
@@ -118,6 +123,8 @@ export class Dispatcher implements GatewayServices {
       if (headers !== ctx.headers) ctx.headers = ctx.req.headers = headers;
     }
     if (api.bindings.length === 0) return this.proceed(ctx);
+    // The trace is only kept when something reads request facts.
+    if (this.onRequest !== undefined) ctx.trace = [];
     const outcome = runPipeline(api.bindings, ctx);
     if (outcome instanceof Promise) {
       outcome.then(

@@ -41,9 +41,35 @@ export function forward(ctx: GatewayRequest): void {
   const path = route.prefix + ctx.relativePath;
   req.url = (path === '' ? '/' : path) + ctx.search;
   ctx.upstreamStartedAt = performance.now();
-  if (ctx.res !== undefined) upstream.proxy.web(req, ctx.res);
-  else upstream.proxy.ws(req, ctx.socket, ctx.head ?? EMPTY);
+  if (ctx.res !== undefined) {
+    forwarding = ctx;
+    upstream.proxy.web(req, ctx.res);
+    forwarding = undefined;
+  } else upstream.wsProxy.ws(req, ctx.socket, ctx.head ?? EMPTY);
 }
+
+/** The request inside `proxy.web` (http-proxy pipes the body synchronously, from there). */
+let forwarding: GatewayRequest | undefined;
+
+/**
+ * The request body as http-proxy sends it upstream (its `buffer` option), called before the
+ * upstream request's head is written: sets the path we built (http-proxy runs with
+ * `ignorePath`), then pipes the client's request, or, for a request without a body (no
+ * Content-Length or Transfer-Encoding when it arrived), simply ends the upstream request.
+ * Readable.pipe's listeners and their removal on 'end' cost more than the rest of forwarding a
+ * GET; Node's server still reads the empty request to its end when the response finishes,
+ * which keeps the connection reusable.
+ */
+export const requestBodySource = {
+  pipe(destination: ClientRequest): ClientRequest {
+    const ctx = forwarding;
+    if (ctx === undefined) throw new Error('requestBodySource.pipe called outside forward()');
+    destination.path = ctx.req.url!;
+    if (ctx.hasBody) return ctx.req.pipe(destination);
+    destination.end();
+    return destination;
+  },
+};
 
 const EMPTY = Buffer.alloc(0);
 
@@ -96,14 +122,38 @@ function onProxyRes(proxyRes: WithContext<IncomingMessage>, req: Req, res: Serve
   proxyRes[CTX] = ctx;
   proxyRes.on('error', ignore);
   proxyRes.on('close', onUpstreamBodyClose);
-  const length = headers['content-length'];
-  if (length !== undefined && ctx.method !== 'HEAD') ctx.bytesOut = Number(length);
-  else proxyRes.on('data', countBytesOut);
-  proxyRes.pipe(res);
+  proxyRes.on('data', onUpstreamData);
+  proxyRes.on('end', onUpstreamEnd);
 }
 
-function countBytesOut(this: WithContext<IncomingMessage>, chunk: Buffer): void {
-  this[CTX]!.bytesOut += chunk.length;
+/*
+ * The body, upstream to client, with backpressure: shared handlers instead of Readable.pipe,
+ * whose seven listeners per response (and their removal) showed in profiles. A client that
+ * goes away is handled by complete() (which destroys the upstream response), an upstream that
+ * dies mid-body by onUpstreamBodyClose.
+ */
+function onUpstreamData(this: WithContext<IncomingMessage>, chunk: Buffer): void {
+  const ctx = this[CTX]!;
+  const res = ctx.res!;
+  ctx.bytesOut += chunk.length;
+  if (res.destroyed) return;
+  if (!res.write(chunk)) {
+    this.pause();
+    if (!ctx.drainWatched) {
+      ctx.drainWatched = true;
+      res.on('drain', onClientDrain);
+    }
+  }
+}
+
+function onClientDrain(this: WithContext<ServerResponse>): void {
+  const upstream = this[CTX]?.upstreamResponse;
+  if (upstream !== undefined && !upstream.destroyed) upstream.resume();
+}
+
+function onUpstreamEnd(this: WithContext<IncomingMessage>): void {
+  const res = this[CTX]!.res!;
+  if (!res.destroyed) res.end();
 }
 
 /** Never a clean end with a truncated body: an incomplete upstream body aborts the client. */

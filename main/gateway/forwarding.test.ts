@@ -131,6 +131,11 @@ describe('forwarding', () => {
     expect(seen).toBe('/base/a%20b/{x}|"q"?q=%2F&r=1');
   });
 
+  it('keeps empty path segments as sent instead of collapsing them', async () => {
+    const res = await request(gateway.url('/echo/a//b///c?x=//y'));
+    expect(res.json().url).toBe('/base/a//b///c?x=//y');
+  });
+
   it('answers HEAD without a body', async () => {
     const res = await request(gateway.url('/echo/head'), { method: 'HEAD' });
     expect(res.status).toBe(200);

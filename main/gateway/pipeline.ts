@@ -1,6 +1,6 @@
 /**
  * Runs one API's policy bindings on one request, in order, Envoy-style: each binding continues,
- * rejects or answers; the first reject/answer stops the chain. Every binding leaves a trace
+ * rejects or answers; the first reject/answer stops the chain. When asked, every binding leaves a trace
  * line (verdict, detail, status, duration). Synchronous policies are never awaited: the chain
  * only turns asynchronous at the first policy that returns a promise.
  */
@@ -20,8 +20,13 @@ export type PipelineOutcome = PipelineStop | undefined;
 
 const SKIPPED = 'rules did not match';
 
+/**
+ * `ctx.trace` set (an array) asks for the trace; left undefined (nobody reads request facts,
+ * e.g. `gateway --quiet`), the chain runs without clocks or trace entries.
+ */
 export function runPipeline(bindings: readonly CompiledBinding[], ctx: GatewayRequest, from = 0): PipelineOutcome | Promise<PipelineOutcome> {
-  const trace = (ctx.trace ??= []);
+  const trace = ctx.trace;
+  if (trace === undefined) return runUntraced(bindings, ctx, from);
   // One clock read per binding: each one's end is the next one's start.
   let started = performance.now();
   for (let i = from; i < bindings.length; i++) {
@@ -45,49 +50,66 @@ export function runPipeline(bindings: readonly CompiledBinding[], ctx: GatewayRe
   return undefined;
 }
 
+function runUntraced(bindings: readonly CompiledBinding[], ctx: GatewayRequest, from: number): PipelineOutcome | Promise<PipelineOutcome> {
+  for (let i = from; i < bindings.length; i++) {
+    const binding = bindings[i]!;
+    if (binding.matcher !== undefined && !binding.matcher(ctx.method, ctx.path, ctx.relativeOrRoot, ctx.host, ctx.headers)) continue;
+    let result: PolicyDecision | Promise<PolicyDecision>;
+    try {
+      result = binding.instance.onRequest(ctx);
+    } catch (error) {
+      return failed(binding, ctx, undefined, 0, error);
+    }
+    if (isPromise(result)) return settleLater(result, bindings, i, ctx, undefined, 0);
+    if (result !== null && typeof result === 'object' && result.action === 'continue') continue;
+    return settle(binding, result, undefined, 0);
+  }
+  return undefined;
+}
+
 /** The chain turned asynchronous at binding `i`: its closures live here, off the synchronous loop. */
 function settleLater(
   result: Promise<PolicyDecision>,
   bindings: readonly CompiledBinding[],
   i: number,
   ctx: GatewayRequest,
-  trace: PolicyTraceEntry[],
+  trace: PolicyTraceEntry[] | undefined,
   started: number,
 ): Promise<PipelineOutcome> {
   const binding = bindings[i]!;
   return result.then(
     (decision) => {
-      const stop = settle(binding, decision, trace, performance.now() - started);
+      const stop = settle(binding, decision, trace, trace === undefined ? 0 : performance.now() - started);
       return stop !== undefined || i + 1 >= bindings.length ? stop : runPipeline(bindings, ctx, i + 1);
     },
     (error: unknown) => failed(binding, ctx, trace, started, error),
   );
 }
 
-function settle(binding: CompiledBinding, decision: PolicyDecision, trace: PolicyTraceEntry[], durationMs: number): PipelineOutcome {
+function settle(binding: CompiledBinding, decision: PolicyDecision, trace: PolicyTraceEntry[] | undefined, durationMs: number): PipelineOutcome {
   if (decision === null || typeof decision !== 'object') {
-    trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: 'policy returned no decision', status: 500, durationMs });
+    trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: 'policy returned no decision', status: 500, durationMs });
     return internalError(binding, 'returned no decision');
   }
   switch (decision.action) {
     case 'continue':
-      trace.push({ policy: binding.name, bindingId: binding.id, verdict: decision.modified ? 'modify' : 'allow', detail: decision.detail, durationMs });
+      trace?.push({ policy: binding.name, bindingId: binding.id, verdict: decision.modified ? 'modify' : 'allow', detail: decision.detail, durationMs });
       return undefined;
     case 'reject':
-      trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'deny', detail: decision.detail ?? decision.message, status: decision.status, durationMs });
+      trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'deny', detail: decision.detail ?? decision.message, status: decision.status, durationMs });
       return { binding, decision };
     case 'respond':
-      trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'respond', detail: decision.detail, status: decision.status, durationMs });
+      trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'respond', detail: decision.detail, status: decision.status, durationMs });
       return { binding, decision };
     default:
-      trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: 'policy returned an unknown action', status: 500, durationMs });
+      trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: 'policy returned an unknown action', status: 500, durationMs });
       return internalError(binding, 'returned an unknown action');
   }
 }
 
-function failed(binding: CompiledBinding, ctx: GatewayRequest, trace: PolicyTraceEntry[], started: number, error: unknown): PipelineStop {
+function failed(binding: CompiledBinding, ctx: GatewayRequest, trace: PolicyTraceEntry[] | undefined, started: number, error: unknown): PipelineStop {
   const message = error instanceof Error ? error.message : String(error);
-  trace.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: message, status: 500, durationMs: performance.now() - started });
+  trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: message, status: 500, durationMs: performance.now() - started });
   ctx.listener.services.log('error', `policy ${binding.name} failed on ${ctx.method} ${ctx.path}: ${message}`, { api: ctx.api.id, policy: binding.name, bindingId: binding.id });
   return internalError(binding, 'failed');
 }

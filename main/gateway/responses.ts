@@ -13,7 +13,7 @@ import type { GatewayRequest } from './context';
  */
 export function finalizeHead(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, source: 'gateway' | 'upstream'): number {
   const added = ctx.addedResponseHeaders;
-  if (added !== undefined) for (const name in added) headers[name.toLowerCase()] = added[name];
+  if (added !== undefined) for (const name in added) headers[name] = added[name];
   const hooks = ctx.hooks;
   if (hooks !== undefined) {
     const view = { status, headers };

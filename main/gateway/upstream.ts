@@ -8,7 +8,7 @@ import https from 'node:https';
 import { createSecureContext } from 'node:tls';
 import httpProxy from 'http-proxy';
 import type { GatewayLog } from './compile';
-import { attachForwarder } from './forwarder';
+import { attachForwarder, requestBodySource } from './forwarder';
 import type { ServiceSnapshot, SourceLocation } from './snapshot';
 import { SnapshotError } from './snapshot-error';
 
@@ -20,7 +20,10 @@ export interface Upstream {
   /** The service URL's path without a trailing slash. */
   readonly pathPrefix: string;
   readonly agentKey: string;
+  /** Plain HTTP exchanges. */
   readonly proxy: httpProxy;
+  /** WebSocket upgrades (http-proxy builds their upstream path itself). */
+  readonly wsProxy: httpProxy;
 }
 
 /** Sockets per upstream: far above what one laptop gateway needs, low enough to stay polite. */
@@ -91,15 +94,23 @@ export function buildUpstream(service: ServiceSnapshot, field: string, source: S
       ? new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, ...agentOptions })
       : new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
   );
+  const target = { protocol: url.protocol, host: hostname, hostname, port } as unknown as httpProxy.ProxyTarget;
   const proxy = httpProxy.createProxyServer({
-    target: { protocol: url.protocol, host: hostname, hostname, port } as unknown as httpProxy.ProxyTarget,
+    target,
     agent,
     secure: !tls?.skipValidation,
     selfHandleResponse: true,
-    // req.url is already the upstream path we built: skip http-proxy's per-request url.parse.
+    // The body source ends bodyless requests instead of piping an empty stream, and sets the
+    // upstream path we built (req.url) as sent: http-proxy's own path join parses and
+    // rewrites it per request (collapsing `//`), so it is skipped.
+    buffer: requestBodySource as unknown as httpProxy.ServerOptions['buffer'],
+    ignorePath: true,
     toProxy: true,
   });
+  // req.url is already the upstream path we built: skip http-proxy's per-request url.parse.
+  const wsProxy = httpProxy.createProxyServer({ target, agent, secure: !tls?.skipValidation, toProxy: true });
   attachForwarder(proxy);
+  attachForwarder(wsProxy);
   return {
     name: service.name,
     url: url.origin,
@@ -107,5 +118,6 @@ export function buildUpstream(service: ServiceSnapshot, field: string, source: S
     pathPrefix: url.pathname.replace(/\/+$/, ''),
     agentKey,
     proxy,
+    wsProxy,
   };
 }

@@ -36,6 +36,17 @@ export const httpBasicAuthenticationPolicy: PolicyDefinition<HttpBasicAuthentica
       const same = timingSafeEqual(scratch, expectedToken);
       return same && token.length === expectedToken.length;
     };
+    /**
+     * Hotter path: the header exactly as well-behaved clients send it (`Basic <token>`), compared
+     * in one branch-free pass over the expected length (no regex, no buffer copy, no native
+     * call); the length difference is folded in, so timing depends on the expected length only.
+     */
+    const expectedHeader = `Basic ${expectedToken.toString('latin1')}`;
+    const sameHeader = (header: string): boolean => {
+      let difference = header.length ^ expectedHeader.length;
+      for (let i = 0; i < expectedHeader.length; i++) difference |= header.charCodeAt(i) ^ expectedHeader.charCodeAt(i);
+      return difference === 0;
+    };
     const accepted: PolicyDecision = { action: 'continue', detail: `authenticated as ${config.username}` };
     const realm = (context.api.name || context.api.id).replace(/["\\]/g, '\\$&').replace(/[^\x20-\x7e]/g, '');
     const challenge = { 'www-authenticate': `Basic realm="${realm}", charset="UTF-8"` };
@@ -44,7 +55,12 @@ export const httpBasicAuthenticationPolicy: PolicyDefinition<HttpBasicAuthentica
 
     return {
       onRequest(request) {
-        const token = basicToken(request.headers.authorization);
+        const header = request.headers.authorization;
+        if (header !== undefined && sameHeader(header)) {
+          request.clientId = config.username;
+          return accepted;
+        }
+        const token = basicToken(header);
         if (token !== undefined && sameToken(token)) {
           request.clientId = config.username;
           return accepted;

@@ -23,7 +23,7 @@ export const rateLimitingPolicy: PolicyDefinition<RateLimitingConfig> = {
 
     const decide = (request: PolicyRequest, result: CounterResult): PolicyDecision => {
       if (expose) exposeRateLimit(request, result);
-      if (result.allowed) return { action: 'continue', detail: usageDetail(result) };
+      if (result.allowed) return new UsageContinue(result);
       const retryMs = result.retryAfterMs ?? result.resetMs;
       return tooManyRequests(
         RATE_LIMITED,
@@ -43,6 +43,19 @@ export const rateLimitingPolicy: PolicyDefinition<RateLimitingConfig> = {
     };
   },
 };
+
+/** An allowed request: its trace line ("3/10 used, …") is only formatted when a trace reads it. */
+class UsageContinue {
+  declare readonly action: 'continue';
+  declare private readonly result: CounterResult;
+  constructor(result: CounterResult) {
+    this.action = 'continue';
+    this.result = result;
+  }
+  get detail(): string {
+    return usageDetail(this.result);
+  }
+}
 
 function windowOf(windows: readonly { maximumRequests: number; timePeriodInMilliseconds: number }[], limit: number) {
   return windows.find((window) => window.maximumRequests === limit)?.timePeriodInMilliseconds ?? windows[0]!.timePeriodInMilliseconds;

@@ -20,7 +20,7 @@ export interface PolicyRequest {
   readonly api: { readonly id: string; readonly name: string; readonly basePath: string };
   /** Aborted when the client goes away; queued policies stop waiting. */
   readonly signal: AbortSignal;
-  /** Headers added to whatever response reaches the client (upstream or gateway-made). */
+  /** Headers added to whatever response reaches the client (upstream or gateway-made); names in lower case. */
   readonly responseHeaders: OutgoingHttpHeaders;
   /** Set by client-id enforcement / SLA policies; shown in traffic and analytics. */
   clientId?: string;
