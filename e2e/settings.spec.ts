@@ -1,6 +1,7 @@
 /**
- * Settings: the theme sticks across reloads; the configuration exports as YAML and imports back
- * only after an explicit confirmation; a broken file changes nothing and says why.
+ * Settings: the theme sticks across reloads; what quitting does to Docker replicas is stored;
+ * the configuration exports as YAML and imports back only after an explicit confirmation; a
+ * broken file changes nothing and says why.
  */
 import { readFileSync } from 'node:fs';
 import { adminCall, expect, test } from './fixtures';
@@ -15,6 +16,14 @@ test('theme, export, and import with a confirm step', async ({ app: page, gateho
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio', { name: 'Light' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+
+  const onQuit = page.getByRole('radiogroup', { name: 'Docker gateway replicas when Gatehouse quits' });
+  await expect(onQuit.getByRole('radio', { name: 'Keep running' })).toHaveAttribute('aria-checked', 'true');
+  await onQuit.getByRole('radio', { name: 'Stop' }).click();
+  await expect(page.getByTestId('on-quit-explanation')).toContainText('containers are stopped when Gatehouse quits');
+  await expect.poll(async () => (await adminCall<{ onQuit: string }>(gatehouse, 'GET', '/settings')).onQuit).toBe('stop');
+  await onQuit.getByRole('radio', { name: 'Keep running' }).click();
+  await expect.poll(async () => (await adminCall<{ onQuit: string }>(gatehouse, 'GET', '/settings')).onQuit).toBe('keep-running');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export YAML' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^gatehouse-config-.*\.yaml$/);

@@ -6,12 +6,13 @@
  *   await plane.start();           // applies the stored config to the embedded gateway
  *   serveHttp(plane.handlers, plane.bus);
  *   await plane.stop();            // drains the gateway, flushes telemetry, closes SQLite
+ *   await plane.stop({ dockerReplicas: 'stop' });   // on quit, per the onQuit setting
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import packageJson from '../../package.json';
 import type { ContractHandlers } from '../../shared/contract/methods';
-import type { SystemInfo } from '../../shared/contract/models';
+import type { OnQuit, SystemInfo } from '../../shared/contract/models';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { startAlerting, type Alerting } from '../alerts/alerting';
 import { GatewayRuntime } from '../gateway/runtime';
@@ -32,6 +33,7 @@ import type { GatewayLiveState } from './models';
 import { toGateway } from './models';
 import { buildGatewaySnapshot } from './snapshot-builder';
 import { Telemetry } from './telemetry/telemetry';
+import { TrafficPause } from './traffic-pause';
 import { TryTraces } from './try-traces';
 
 export interface ControlPlaneOptions {
@@ -61,6 +63,13 @@ export interface ControlPlaneOptions {
   docker?: Pick<DockerGatewaysOptions, 'env' | 'reconcileIntervalMs' | 'replicaExpiryMs' | 'projectRoot'>;
 }
 
+export interface ControlPlaneStopOptions {
+  /** Docker gateway replicas: left serving (default) or their containers stopped (the onQuit setting). */
+  dockerReplicas?: OnQuit;
+  /** Upper bound for stopping the replicas; what is still stopping then is left to Docker (default 15 s). */
+  dockerStopTimeoutMs?: number;
+}
+
 /** Live state of docker gateways comes from the Docker manager, when one is attached. */
 export type GatewayStateProvider = (gateway: GatewayRecord) => GatewayLiveState | undefined;
 
@@ -73,7 +82,8 @@ export interface ControlPlane {
   readonly store: Store;
   readonly dataDir: string;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Idempotent: a second call waits for the first (and ignores its options). */
+  stop(options?: ControlPlaneStopOptions): Promise<void>;
   /** The compiled snapshot of one gateway (what its connected replicas pull). */
   snapshotFor(gatewayId: string): GatewaySnapshot | undefined;
   /** Re-reads the store and applies it (after an outside change that must be live at once). */
@@ -84,6 +94,8 @@ export interface ControlPlane {
   readonly replicaService: ReplicaService;
   /** Docker gateways and connected replicas (Docker manager, registry, snapshots). */
   readonly dockerGateways: DockerGateways;
+  /** "Pause all traffic" (the contract's traffic.pause / traffic.resume). */
+  readonly trafficPause: TrafficPause;
 }
 
 const defaultLog: ControlLog = (level, message) => {
@@ -168,7 +180,18 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     },
   });
 
-  const dockerGateways = new DockerGateways({ store: reader, write: (change) => live.write((tx) => change(tx)), bus, telemetry, dataDir, log, ...options.docker });
+  // Replicas get the pause with their snapshot; invalidating answers their long polls at once.
+  const trafficPause = new TrafficPause({ runtime, bus, log, onChange: () => dockerGateways.snapshots.invalidate() });
+  const dockerGateways = new DockerGateways({
+    store: reader,
+    write: (change) => live.write((tx) => change(tx)),
+    bus,
+    telemetry,
+    dataDir,
+    log,
+    paused: () => trafficPause.paused,
+    ...options.docker,
+  });
 
   const systemInfo = (): SystemInfo => ({
     version: packageJson.version,
@@ -178,6 +201,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     startedAt,
     ...extraInfo,
     docker: dockerGateways.dockerInfo(),
+    traffic: trafficPause.state,
   });
 
   const demoUpstream = new DemoUpstreamService(options.demoPort);
@@ -193,6 +217,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     gatewayState,
     systemInfo,
     demoUpstream,
+    trafficPause,
   }), dockerGateways);
 
   const unsubscribe: (() => void)[] = [];
@@ -208,6 +233,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     dataDir,
     replicaService: dockerGateways,
     dockerGateways,
+    trafficPause,
 
     async start() {
       if (started) return;
@@ -222,10 +248,10 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
       alerts = startPlaneAlerting({ reader, live, runtime, telemetry, bus, gatewayState, log, intervalMs: options.alertIntervalMs });
     },
 
-    stop() {
+    stop(stopOptions = {}) {
       stopping ??= (async () => {
         await alerts?.stop();
-        await dockerGateways.stop();
+        await dockerGateways.stop({ replicas: stopOptions.dockerReplicas ?? 'keep-running', timeoutMs: stopOptions.dockerStopTimeoutMs });
         for (const off of unsubscribe.splice(0)) off();
         await live.close();
         await runtime.stop({ graceMs: 5_000 });

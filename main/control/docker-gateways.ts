@@ -6,9 +6,10 @@
  * whenever a replica changes. Contract handlers are in docker-gateway-handlers.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { DockerInfo, Gateway, Replica, SharedStorage } from '../../shared/contract/models';
+import type { DockerInfo, Gateway, OnQuit, Replica, SharedStorage } from '../../shared/contract/models';
 import { DockerManager, type DesiredGateway } from '../docker/docker-manager';
 import { replicaName } from '../docker/replica-containers';
+import { settlesWithin } from '../docker/replica-shutdown';
 import type { Heartbeat, HeartbeatReply, RegisterReply, RegisterRequest, SnapshotReply, TelemetryBatch } from '../gateway/connected/protocol';
 import { HEARTBEAT_INTERVAL_MS, TELEMETRY_INTERVAL_MS } from '../gateway/connected/protocol';
 import type { SharedStorageSnapshot } from '../gateway/snapshot';
@@ -43,6 +44,15 @@ export interface DockerGatewaysOptions {
   replicaExpiryMs?: number;
   /** Where docker/Dockerfile is (found from the code's location by default). */
   projectRoot?: string;
+  /** Whether all traffic is paused (replicas get it with their snapshot). */
+  paused?: () => boolean;
+}
+
+export interface DockerGatewaysStopOptions {
+  /** `keep-running` (default): replicas keep serving their last config. `stop`: their containers are stopped. */
+  replicas?: OnQuit;
+  /** Bound on stopping containers; the quit never waits longer (default 15 s). */
+  timeoutMs?: number;
 }
 
 export class DockerGateways implements ReplicaService {
@@ -76,7 +86,7 @@ export class DockerGateways implements ReplicaService {
       ...(options.replicaExpiryMs ? { expireAfterMs: options.replicaExpiryMs } : {}),
       onChange: (gatewayId) => this.announce(gatewayId),
     });
-    this.snapshots = new ReplicaSnapshots({ store, dataDir: options.dataDir, sharedStorage: (id) => this.sharedStorage(id), log });
+    this.snapshots = new ReplicaSnapshots({ store, dataDir: options.dataDir, sharedStorage: (id) => this.sharedStorage(id), paused: () => options.paused?.() ?? false, log });
     this.manager = new DockerManager({
       instanceId: this.instanceId,
       env: options.env,
@@ -113,15 +123,20 @@ export class DockerGateways implements ReplicaService {
     });
   }
 
-  async stop(): Promise<void> {
+  /** Ends the reconcile loop, then leaves the replicas serving or stops their containers (the onQuit setting). */
+  async stop(options: DockerGatewaysStopOptions = {}): Promise<void> {
     this.closed = true;
     for (const off of this.unsubscribe.splice(0)) off();
     for (const timer of this.statusTimers.values()) clearTimeout(timer);
     this.statusTimers.clear();
     this.registry.stop();
     this.snapshots.close();
-    // Replicas keep serving their last config while the app is closed: containers stay.
-    await this.manager.stop();
+    // The quit never hangs on Docker: a pass still running (an image build) is not waited for past the deadline.
+    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+    const idle = await settlesWithin(this.manager.stop(), deadline - Date.now());
+    if (!idle) this.options.log('warn', 'quit: a Docker operation (image build or replica change) is still running; not waiting for it');
+    // After the loop has stopped, so no reconcile pass starts a replica again.
+    if (options.replicas === 'stop') await this.manager.stopAllReplicas({ timeoutMs: Math.max(1000, deadline - Date.now()) });
   }
 
   /** The admin server's URL (replicas connect to it); replicas start once it is known. */

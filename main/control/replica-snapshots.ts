@@ -1,6 +1,7 @@
 /**
  * Snapshots for connected replicas, per gateway: only the APIs assigned to the gateway, plus
- * its shared storage (Redis) settings. Versioned by content; a long poll waiting on a version
+ * its shared storage (Redis) settings and whether traffic is paused. Versioned by content
+ * (pausing makes a new version, so replicas pick it up at once); a long poll waiting on a version
  * is answered as soon as a change makes a different one. A change that cannot be compiled
  * keeps replicas on the last good snapshot and is reported as the gateway's error.
  */
@@ -15,6 +16,8 @@ export interface ReplicaSnapshotsOptions {
   store: Store;
   dataDir: string;
   sharedStorage(gatewayId: string): SharedStorageSnapshot | undefined;
+  /** "Pause all traffic": replicas answer 503 TRAFFIC_PAUSED while it is on. */
+  paused?(): boolean;
   log?(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -30,6 +33,8 @@ interface Waiter {
 
 export class ReplicaSnapshots {
   private readonly good = new Map<string, Built>();
+  /** The last snapshot built without errors, before shared storage and pause were added. */
+  private readonly lastGood = new Map<string, GatewaySnapshot>();
   private readonly errors = new Map<string, string>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   /** Gateways whose `good` entry reflects the store as it is now. */
@@ -54,19 +59,30 @@ export class ReplicaSnapshots {
     const gateway = store.gateways.get(gatewayId);
     if (!gateway) {
       this.good.delete(gatewayId);
+      this.lastGood.delete(gatewayId);
       return;
     }
     const build = buildGatewaySnapshot(store, gateway, { dataDir, stopped: stoppedGateways(store) });
+    let base = build.snapshot;
     if (build.errors.length > 0) {
       const message = `replicas keep their last config: ${build.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
       if (this.errors.get(gatewayId) !== message) this.options.log?.('error', `gateway "${gateway.name}": ${message}`);
       this.errors.set(gatewayId, message);
-      return;
+      // The last good config, still paused and resumed with the rest ("pause all traffic" must reach a broken gateway too).
+      const last = this.lastGood.get(gatewayId);
+      if (!last) return;
+      base = last;
+    } else {
+      this.errors.delete(gatewayId);
+      this.lastGood.set(gatewayId, base);
     }
-    this.errors.delete(gatewayId);
     const sharedStorage = this.options.sharedStorage(gatewayId);
-    const snapshot: GatewaySnapshot = { ...build.snapshot, ...(sharedStorage ? { sharedStorage } : {}) };
-    const version = sharedStorage ? createHash('sha256').update(build.snapshot.version).update(JSON.stringify(sharedStorage)).digest('hex').slice(0, 16) : build.snapshot.version;
+    const paused = this.options.paused?.() === true;
+    const snapshot: GatewaySnapshot = { ...base, ...(sharedStorage ? { sharedStorage } : {}), ...(paused ? { trafficPaused: true } : {}) };
+    const hash = (...parts: string[]) => parts.reduce((h, part) => h.update(part), createHash('sha256')).digest('hex').slice(0, 16);
+    let version = base.version;
+    if (sharedStorage) version = hash(version, JSON.stringify(sharedStorage));
+    if (paused) version = hash(version, 'traffic-paused');
     snapshot.version = version;
     this.good.set(gatewayId, { version, snapshot });
   }

@@ -1,10 +1,10 @@
 /**
  * Docker gateways against the real engine, through the real control plane and admin server:
  * create a gateway with 2 replicas over REST, traffic through both replica ports to an upstream
- * on the host's 127.0.0.1, a policy change on both within 2 s, a killed replica shown
- * disconnected and brought back, rate limits per replica without shared storage and exactly
- * shared with Redis, delete without leftovers, and orphan cleanup. Skips (saying why) when no
- * engine answers.
+ * on the host's 127.0.0.1, a policy change on both within 2 s, "pause all traffic" on both, a
+ * killed replica shown disconnected and brought back, rate limits per replica without shared
+ * storage and exactly shared with Redis, delete without leftovers, and orphan cleanup. Skips
+ * (saying why) when no engine answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../shared/contract/models';
@@ -103,6 +103,18 @@ describe.skipIf(!engine.available)(title, () => {
     await Promise.all(replicaUrls(view, '/orders/1').map((url) => eventually(async () => (await request(url)).headers['x-edge'] === 'v2', 3000, 20)));
     expect(Date.now() - changedAt).toBeLessThan(2000);
     await plane.api('DELETE', `/apis/${apiId}/policies/${added.body.id}`);
+  });
+
+  it('pauses all traffic on both replicas within 2 s, and resumes it', async () => {
+    const view = await get();
+    const urls = replicaUrls(view, '/orders/1');
+    expect((await plane.api('POST', '/traffic/pause')).body.paused).toBe(true);
+    const pausedAt = Date.now();
+    await Promise.all(urls.map((url) => eventually(async () => (await request(url)).status === 503, 3000, 20)));
+    expect(Date.now() - pausedAt).toBeLessThan(2000);
+    expect((await request(urls[0]!)).json().error.code).toBe('TRAFFIC_PAUSED');
+    expect((await plane.api('POST', '/traffic/resume')).body.paused).toBe(false);
+    await Promise.all(urls.map((url) => eventually(async () => (await request(url)).status === 200, 3000, 20)));
   });
 
   it('shows a killed replica disconnected and brings it back', async () => {

@@ -25,6 +25,7 @@ import {
   type ReplicaSpec,
 } from './replica-containers';
 import { followLogs, recentLogs, type LogLine } from './replica-logs';
+import { stopReplicaContainers, type ReplicaShutdownResult } from './replica-shutdown';
 
 export interface DesiredGateway {
   id: string;
@@ -345,6 +346,13 @@ export class DockerManager {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Quit with onQuit = stop: stops this instance's replica containers, bounded by `timeoutMs`. Call after stop(). */
+  async stopAllReplicas(options: { timeoutMs: number }): Promise<ReplicaShutdownResult | undefined> {
+    if (!this.statusValue.available) return undefined; // no engine, so no replica of ours runs
+    const ours = async () => (await listReplicaContainers(this.docker)).filter((c) => c.instance === undefined || c.instance === this.options.instanceId);
+    return stopReplicaContainers(this.docker, ours, { timeoutMs: options.timeoutMs, log: this.log });
   }
 
   /** The token a gateway's running replicas were given (the store only has its hash). */

@@ -3,7 +3,8 @@
  * control plane and the embedded gateway run in this process, the renderer talks to them over
  * the contract's IPC adapter, and the admin API listens on 127.0.0.1 as with `gatehouse serve`
  * (Docker replicas and "open in a browser" use it). Closing the window keeps the app in the
- * tray unless the closeToTray setting is off; quitting stops the gateway and flushes telemetry.
+ * tray unless the closeToTray setting is off; quitting stops the gateway, flushes telemetry and
+ * leaves Docker replicas running or stops them per the onQuit setting (bounded: it never hangs).
  */
 import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
 import { mkdirSync } from 'node:fs';
@@ -123,7 +124,6 @@ async function main(): Promise<void> {
   const trayState = new TrayStateStore({
     handlers,
     bus: plane.bus,
-    paused: () => plane.runtime.paused,
     startAtLogin: () => login.get(),
     logError,
   });
@@ -143,7 +143,6 @@ async function main(): Promise<void> {
     (action) => {
       void runTrayAction(action, {
         handlers,
-        setPaused: (paused) => plane.runtime.setPaused(paused),
         showWindow: () => showWindow(),
         setStartAtLogin: (enabled) => login.set(enabled),
         quit: () => app.quit(),

@@ -1,7 +1,8 @@
 /**
- * What a tray click does. Gateway and API toggles go through the contract (validated like any
- * IPC or REST call), so the control plane publishes `resource.changed` and the window updates
- * at once; the rest are shell actions supplied by app.ts.
+ * What a tray click does. Gateway and API toggles and "Pause all traffic" go through the
+ * contract (validated like any IPC or REST call), so the control plane publishes
+ * `resource.changed` / `traffic.state` and the window updates at once; the rest are shell
+ * actions supplied by app.ts.
  */
 import type { ContractHandlers } from '../../shared/contract/methods';
 import { callContract, type ErrorLogger } from './contract-call';
@@ -9,7 +10,6 @@ import type { TrayAction } from './tray-menu';
 
 export interface TrayActionDeps {
   handlers: Partial<ContractHandlers>;
-  setPaused(paused: boolean): void;
   showWindow(): void;
   setStartAtLogin(enabled: boolean): void;
   quit(): void;
@@ -19,7 +19,7 @@ export interface TrayActionDeps {
 export type TrayActionResult = { ok: true } | { ok: false; message: string };
 
 export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): Promise<TrayActionResult> {
-  const call = async (method: 'gateways.start' | 'gateways.stop' | 'apis.update', input: Record<string, unknown>): Promise<TrayActionResult> => {
+  const call = async (method: 'gateways.start' | 'gateways.stop' | 'apis.update' | 'traffic.pause' | 'traffic.resume', input: Record<string, unknown>): Promise<TrayActionResult> => {
     const reply = await callContract(deps.handlers, method, input, { transport: 'internal' }, deps.logError);
     return 'error' in reply ? { ok: false, message: reply.error.message } : { ok: true };
   };
@@ -33,9 +33,9 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
     case 'api.disable':
       return call('apis.update', { id: action.apiId, enabled: false });
     case 'traffic.pause':
+      return call('traffic.pause', {});
     case 'traffic.resume':
-      deps.setPaused(action.type === 'traffic.pause');
-      return { ok: true };
+      return call('traffic.resume', {});
     case 'window.open':
       deps.showWindow();
       return { ok: true };
@@ -59,6 +59,10 @@ export function describeTrayFailure(action: TrayAction, message: string): string
       return `Could not enable the API: ${message}`;
     case 'api.disable':
       return `Could not disable the API: ${message}`;
+    case 'traffic.pause':
+      return `Could not pause traffic: ${message}`;
+    case 'traffic.resume':
+      return `Could not resume traffic: ${message}`;
     default:
       return message;
   }

@@ -25,7 +25,7 @@ export interface TrayGateway {
 
 export interface TrayState {
   gateways: TrayGateway[];
-  /** The embedded gateway answers every request 503 TRAFFIC_PAUSED. */
+  /** Every gateway (embedded and connected replicas) answers 503 TRAFFIC_PAUSED. */
   paused: boolean;
   /** Requests per second over the last full second, all APIs. */
   requestsPerSecond: number;

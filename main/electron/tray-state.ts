@@ -1,8 +1,9 @@
 /**
  * The tray's state, kept current from the control plane: gateways and their APIs (re-read on
- * `resource.changed` and `gateway.status`), firing alert rules, and requests per second from
- * `traffic.tick`. A change made in the window reaches the tray through the same bus events as
- * one made from the tray reaches the window.
+ * `resource.changed` and `gateway.status`), firing alert rules, requests per second from
+ * `traffic.tick`, and whether traffic is paused (`system.info`, then `traffic.state`). A change
+ * made in the window reaches the tray through the same bus events as one made from the tray
+ * reaches the window.
  */
 import type { ContractEventBus } from '../../shared/contract/events';
 import type { ContractHandlers, MethodName, MethodOutput } from '../../shared/contract/methods';
@@ -12,8 +13,6 @@ import type { TrayState } from './tray-menu';
 export interface TrayStateSource {
   handlers: Partial<ContractHandlers>;
   bus: ContractEventBus;
-  /** Whether the embedded gateway is paused (read on every refresh). */
-  paused(): boolean;
   /** Whether the app starts at login; `undefined` where the platform cannot. */
   startAtLogin(): boolean | undefined;
   logError?: ErrorLogger;
@@ -59,6 +58,7 @@ export class TrayStateStore {
       bus.on('alert.fired', () => this.scheduleRefresh()),
       bus.on('alert.resolved', () => this.scheduleRefresh()),
       bus.on('traffic.tick', (tick) => this.onTick(tick.apis.reduce((sum, api) => sum + api.requests, 0))),
+      bus.on('traffic.state', (traffic) => this.update({ paused: traffic.paused })),
     );
   }
 
@@ -121,9 +121,10 @@ export class TrayStateStore {
   }
 
   private async read(): Promise<void> {
-    const [gateways, apis, rules] = await Promise.all([this.list('gateways.list'), this.list('apis.list'), this.list('alertRules.list')]);
+    const [gateways, apis, rules, system] = await Promise.all([this.list('gateways.list'), this.list('apis.list'), this.list('alertRules.list'), this.list('system.info')]);
     if (this.disposed) return;
-    const next: Partial<TrayState> = { paused: this.source.paused(), startAtLogin: this.source.startAtLogin() };
+    const next: Partial<TrayState> = { startAtLogin: this.source.startAtLogin() };
+    if (system) next.paused = system.traffic.paused;
     if (gateways && apis) {
       next.gateways = gateways.map((gateway) => ({
         id: gateway.id,

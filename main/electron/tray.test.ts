@@ -30,7 +30,7 @@ afterEach(() => {
 function newStore(options: { rateStaleMs?: number } = {}) {
   startAtLogin = false;
   store = new TrayStateStore(
-    { handlers: fixture.plane.handlers, bus: fixture.plane.bus, paused: () => fixture.plane.runtime.paused, startAtLogin: () => startAtLogin },
+    { handlers: fixture.plane.handlers, bus: fixture.plane.bus, startAtLogin: () => startAtLogin },
     { refreshDelayMs: 10, ...options },
   );
   return store;
@@ -59,7 +59,6 @@ function nextEvent<E extends EventName>(event: E, match: (payload: EventPayload<
 
 const deps = () => ({
   handlers: fixture.plane.handlers,
-  setPaused: (paused: boolean) => fixture.plane.runtime.setPaused(paused),
   showWindow: vi.fn(),
   setStartAtLogin: (enabled: boolean) => void (startAtLogin = enabled),
   quit: vi.fn(),
@@ -110,19 +109,34 @@ describe('tray state from the control plane', () => {
     expect(await runTrayAction({ type: 'api.enable', apiId: 'missing' }, deps())).toEqual({ ok: false, message: expect.stringContaining('missing') });
   });
 
-  it('pauses all traffic on the embedded gateway and resumes it', async () => {
+  it('pauses all traffic through the contract: the window hears it at once, the gateway answers 503', async () => {
     const api = await fixture.call('apis.create', { name: 'Paused API', implementationUrl: fixture.upstream.url });
     await newStore().refresh();
-    await runTrayAction({ type: 'traffic.pause' }, deps());
-    await store.refresh();
+    expect(store.state.paused).toBe(false);
+    const seenByWindow = nextEvent('traffic.state', (state) => state.paused);
+    expect(await runTrayAction({ type: 'traffic.pause' }, deps())).toEqual({ ok: true });
+    expect(await seenByWindow).toMatchObject({ paused: true, pausedAt: expect.any(Number) });
+    // No refresh needed: the tray follows the event like the window does.
     expect(store.state.paused).toBe(true);
+    expect((await fixture.call('system.info', {})).traffic.paused).toBe(true);
     const paused = await request(`${fixture.gatewayUrl}/paused-api/x`);
     expect(paused.status).toBe(503);
     expect(paused.body).toContain('TRAFFIC_PAUSED');
-    await runTrayAction({ type: 'traffic.resume' }, deps());
-    await store.refresh();
+    // Pausing again is a no-op that still answers the state.
+    expect(await runTrayAction({ type: 'traffic.pause' }, deps())).toEqual({ ok: true });
+
+    // Resumed from the window (the same contract method): the tray shows it without a refresh.
+    const resumed = nextEvent('traffic.state', (state) => !state.paused);
+    expect(await fixture.call('traffic.resume', {})).toEqual({ paused: false });
+    await resumed;
     expect(store.state.paused).toBe(false);
     expect((await request(`${fixture.gatewayUrl}/paused-api/x`)).status).toBe(200);
+
+    // Paused from the window: the tray menu turns Pause into Resume.
+    await fixture.call('traffic.pause', {});
+    await until((state) => state.paused);
+    expect(await runTrayAction({ type: 'traffic.resume' }, deps())).toEqual({ ok: true });
+    await until((state) => !state.paused);
     await fixture.call('apis.remove', { id: api.id });
   });
 

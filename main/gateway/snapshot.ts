@@ -15,6 +15,11 @@ export interface GatewaySnapshot {
   sources: string[];
   identity: IdentitySnapshot;
   sharedStorage?: SharedStorageSnapshot;
+  /**
+   * "Pause all traffic" in the app, sent to connected replicas with their snapshot (the embedded
+   * gateway is paused directly). Applied by the connected replica, not by the runtime.
+   */
+  trafficPaused?: boolean;
 }
 
 export interface ListenerSnapshot {

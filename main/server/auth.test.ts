@@ -13,6 +13,7 @@ const handlers: Partial<ContractHandlers> = {
     theme: patch.theme ?? 'system',
     closeToTray: true,
     desktopNotifications: true,
+    onQuit: 'keep-running',
     retention: { requestLogEntries: 10_000, secondBucketsMinutes: 60, minuteBucketsDays: 30 },
   }),
 };

@@ -50,6 +50,8 @@ const samples: { [M in MethodName]: MethodInput<M> } = {
   'alertEvents.list': { ruleId: 'r1', limit: 5 },
   'metrics.get': { apiId: 'a1', window: 60 },
   'traffic.list': { apiId: 'a1', limit: 5, statusClass: '4xx' },
+  'traffic.pause': {},
+  'traffic.resume': {},
   'config.export': {},
   'config.import': { yaml: 'apiVersion: gatehouse.dev/v1\nkind: Gateway\n' },
   'try.send': { apiId: 'a1', method: 'get', path: '/posts' },

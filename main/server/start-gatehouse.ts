@@ -5,6 +5,8 @@
  * started.
  */
 import { createControlPlane, type ControlPlane } from '../control/control-plane';
+import { readSettings } from '../control/handlers/system';
+import type { OnQuit } from '../../shared/contract/models';
 import { startAdminServer, type AdminServer } from './server';
 
 type Level = 'info' | 'warn' | 'error';
@@ -25,12 +27,15 @@ export interface StartGatehouseOptions {
    */
   adminRequired: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Upper bound for stopping Docker replicas on quit (onQuit = stop); default 15 s. */
+  dockerStopTimeoutMs?: number;
 }
 
 export interface RunningGatehouse {
   plane: ControlPlane;
   admin?: AdminServer;
   embeddedPort(): number;
+  /** The quit: admin API closed, gateway drained, telemetry flushed, Docker replicas per the onQuit setting. */
   stop(): Promise<void>;
 }
 
@@ -87,10 +92,17 @@ export async function startGatehouse(options: StartGatehouseOptions): Promise<Ru
     admin,
     embeddedPort,
     async stop() {
+      // Read before anything closes; an unreadable store keeps the default (replicas keep running).
+      let onQuit: OnQuit = 'keep-running';
+      try {
+        onQuit = readSettings(plane.store).onQuit;
+      } catch (error) {
+        log('warn', `cannot read the onQuit setting, leaving Docker replicas running: ${(error as Error).message}`);
+      }
       await admin?.close().catch((error: unknown) => log('error', `admin server did not close: ${(error as Error).message}`));
       // Stops the embedded gateway (in-flight requests drain) and flushes telemetry to SQLite;
-      // Docker replicas keep serving their last config.
-      await plane.stop();
+      // Docker replicas keep serving their last config, or are stopped when the setting says so.
+      await plane.stop({ dockerReplicas: onQuit, dockerStopTimeoutMs: options.dockerStopTimeoutMs });
     },
   };
 }

@@ -55,11 +55,22 @@ export type TryResult = z.infer<typeof tryResultSchema>;
 
 // ------------------------------------------------------------------------------------ Settings
 
+/**
+ * What quitting Gatehouse does to Docker gateway replicas (the embedded gateway always stops:
+ * it runs in the app). `keep-running`: they keep serving their last config while the app is
+ * closed and reconnect when it returns. `stop`: their containers are stopped (not removed) and
+ * start again with the app.
+ */
+export const onQuitSchema = z.enum(['keep-running', 'stop']);
+export type OnQuit = z.infer<typeof onQuitSchema>;
+
 export const settingsSchema = z.object({
   theme: z.enum(['light', 'dark', 'system']),
   /** Electron: closing the window keeps the gateway running in the tray. */
   closeToTray: z.boolean(),
   desktopNotifications: z.boolean(),
+  /** Docker gateway replicas when the app (or `gatehouse serve`) quits. */
+  onQuit: onQuitSchema,
   retention: z.object({
     /** Newest requests kept with their trace. */
     requestLogEntries: z.number().int().min(100).max(1_000_000),
@@ -75,6 +86,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   closeToTray: true,
   desktopNotifications: true,
+  onQuit: 'keep-running',
   retention: { requestLogEntries: 10_000, secondBucketsMinutes: 60, minuteBucketsDays: 30 },
 };
 
@@ -83,10 +95,25 @@ export const settingsPatchSchema = z
     theme: settingsSchema.shape.theme,
     closeToTray: z.boolean(),
     desktopNotifications: z.boolean(),
+    onQuit: onQuitSchema,
     retention: z.strictObject(settingsSchema.shape.retention.shape).partial(),
   })
   .partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
+
+// ------------------------------------------------------------------------------ Traffic pause
+
+/**
+ * "Pause all traffic": every gateway (embedded and connected replicas) answers 503
+ * TRAFFIC_PAUSED, health endpoints still answer. Held by the running control plane, not stored:
+ * a restart resumes traffic.
+ */
+export const trafficStateSchema = z.object({
+  paused: z.boolean(),
+  /** When the pause began (absent while traffic flows). */
+  pausedAt: timeSchema.optional(),
+});
+export type TrafficState = z.infer<typeof trafficStateSchema>;
 
 // -------------------------------------------------------------------------------------- System
 
@@ -101,5 +128,7 @@ export const systemInfoSchema = z.object({
   startedAt: timeSchema,
   /** Docker engine status, networking and the gateway image (docker-models.ts). */
   docker: dockerInfoSchema,
+  /** Whether all traffic is paused (`traffic.pause` / `traffic.resume`, event `traffic.state`). */
+  traffic: trafficStateSchema,
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;

@@ -3,7 +3,7 @@
  * slices refresh from events instead of polling. Payloads are plain JSON.
  */
 import { z } from 'zod';
-import { alertEventSchema, dockerInfoSchema, gatewaySchema } from './models';
+import { alertEventSchema, dockerInfoSchema, gatewaySchema, trafficStateSchema } from './models';
 import { trafficEntrySchema, trafficTickSchema } from './telemetry-models';
 
 export const resourceKindSchema = z.enum([
@@ -29,6 +29,8 @@ export const contractEvents = {
   'traffic.tick': trafficTickSchema,
   /** One request, as it enters the request log. */
   'traffic.request': trafficEntrySchema,
+  /** All traffic was paused or resumed (from the window, the tray or the admin API). */
+  'traffic.state': trafficStateSchema,
   'alert.fired': alertNotificationSchema,
   'alert.resolved': alertNotificationSchema,
   /** A gateway's status, replicas or config version changed. */

@@ -44,6 +44,7 @@ import {
   slaTierPatchSchema,
   slaTierSchema,
   systemInfoSchema,
+  trafficStateSchema,
   tryRequestSchema,
   tryResultSchema,
 } from './models';
@@ -161,6 +162,13 @@ export const contractMethods = {
   // Telemetry
   'metrics.get': method({ summary: "An API's metrics over the last `window` seconds", input: metricsQuerySchema, output: apiMetricsSchema, http: { method: 'GET', path: '/apis/{apiId}/metrics' } }),
   'traffic.list': method({ summary: 'The newest requests, newest first', input: trafficQuerySchema, output: z.array(trafficEntrySchema), http: { method: 'GET', path: '/traffic' } }),
+  'traffic.pause': method({
+    summary: 'Pause all traffic: every gateway, replicas included, answers 503 TRAFFIC_PAUSED until resumed',
+    input: none,
+    output: trafficStateSchema,
+    http: { method: 'POST', path: '/traffic/pause' },
+  }),
+  'traffic.resume': method({ summary: 'Resume traffic after a pause', input: none, output: trafficStateSchema, http: { method: 'POST', path: '/traffic/resume' } }),
 
   // Declarative config (YAML, DESIGN.md's format)
   'config.export': method({ summary: 'The whole setup as YAML', input: none, output: z.string(), http: { method: 'GET', path: '/config', response: 'yaml' } }),

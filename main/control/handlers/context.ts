@@ -16,6 +16,7 @@ import type { GatewayLiveState } from '../models';
 import type { Telemetry } from '../telemetry/telemetry';
 import type { TryTraces } from '../try-traces';
 import type { DemoUpstreamService } from '../demo-upstream-service';
+import type { TrafficPause } from '../traffic-pause';
 
 export interface HandlerContext {
   store: Store;
@@ -30,6 +31,7 @@ export interface HandlerContext {
   gatewayState(gateway: GatewayRecord): GatewayLiveState;
   systemInfo(): SystemInfo;
   demoUpstream: DemoUpstreamService;
+  trafficPause: TrafficPause;
 }
 
 export function notFound(kind: string, id: string): ContractError {

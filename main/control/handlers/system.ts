@@ -1,12 +1,12 @@
 /**
- * Settings, system information and telemetry queries.
+ * Settings, system information, telemetry queries and pausing all traffic.
  */
 import { defaultSettings, type Settings } from '../../../shared/contract/models';
 import type { ContractHandlers } from '../../../shared/contract/methods';
 import type { Store } from '../../store/store';
 import { requireApi, type HandlerContext } from './context';
 
-type SystemHandlers = Pick<ContractHandlers, 'settings.get' | 'settings.update' | 'system.info' | 'metrics.get' | 'traffic.list' | 'demo.start'>;
+type SystemHandlers = Pick<ContractHandlers, 'settings.get' | 'settings.update' | 'system.info' | 'metrics.get' | 'traffic.list' | 'traffic.pause' | 'traffic.resume' | 'demo.start'>;
 
 export const APP_SETTINGS_KEY = 'app';
 
@@ -39,5 +39,7 @@ export function systemHandlers(ctx: HandlerContext): SystemHandlers {
     },
 
     'traffic.list': async (query) => ctx.telemetry.traffic(query),
+    'traffic.pause': async () => ctx.trafficPause.set(true),
+    'traffic.resume': async () => ctx.trafficPause.set(false),
   };
 }

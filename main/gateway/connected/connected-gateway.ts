@@ -1,7 +1,8 @@
 /**
  * A connected replica (`gatehouse gateway --connect URL --token T`): registers with the control
  * plane, long-polls its gateway's snapshot and applies it to a local GatewayRuntime, sends a
- * heartbeat every 2 s and the requests it served every second. When the control plane is
+ * heartbeat every 2 s and the requests it served every second; it answers 503 TRAFFIC_PAUSED
+ * while the app has paused all traffic (a flag in the snapshot). When the control plane is
  * unreachable it keeps serving its last snapshot (also kept in a cache file, so a restarted
  * container serves at once) and retries with backoff, at most 5 s apart.
  */
@@ -191,6 +192,10 @@ export class ConnectedGateway {
 
   private async applySnapshot(snapshot: GatewaySnapshot, fromControlPlane: boolean): Promise<void> {
     const previous = this.runtime.version;
+    // "Pause all traffic" holds even when the config that came with it is rejected.
+    const paused = snapshot.trafficPaused === true;
+    if (paused !== this.runtime.paused) this.log(paused ? 'warn' : 'info', paused ? 'traffic paused from Gatehouse: answering 503 TRAFFIC_PAUSED' : 'traffic resumed');
+    this.runtime.setPaused(paused);
     try {
       await this.runtime.apply(this.localize(snapshot));
       this.counters.use(this.localStorage(snapshot.sharedStorage));

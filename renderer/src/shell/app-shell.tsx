@@ -18,6 +18,7 @@ import { CommandPalette } from './command-palette';
 import { GlobalDialogs } from './global-dialogs';
 import { Header } from './header';
 import { Sidebar } from './sidebar';
+import { TrafficPausedBanner } from './traffic-pause';
 import { useShortcuts } from './use-shortcuts';
 
 function Screen({ route }: { route: Route }) {
@@ -75,6 +76,7 @@ export function AppShell() {
             </Banner>
           </div>
         ) : null}
+        <TrafficPausedBanner />
         <main id="main" ref={main} className="content" tabIndex={-1} data-path={path}>
           <Screen route={route} />
         </main>

@@ -35,6 +35,7 @@ export function matchCommands(commands: PaletteCommand[], query: string): Palett
 function useCommands(): PaletteCommand[] {
   const { store, client } = useAppContext();
   const apis = useAppStore((s) => s.apis);
+  const paused = useAppStore((s) => s.allTraffic.paused);
   return useMemo(() => {
     const state = () => store.getState();
     const toastError = (title: string) => (error: unknown) => state().pushToast({ kind: 'error', title, message: errorMessage(error) });
@@ -54,6 +55,20 @@ function useCommands(): PaletteCommand[] {
             (file) => void state().pushToast({ kind: 'success', title: 'Configuration exported', message: file }),
             (error: unknown) => void toastError('Export failed')(error),
           ),
+      },
+      {
+        id: 'toggle-pause',
+        label: paused ? 'Resume traffic' : 'Pause all traffic',
+        group: 'Actions',
+        icon: paused ? 'play' : 'pause',
+        keywords: 'gateways 503 stop maintenance',
+        run: () =>
+          state()
+            .setAllTrafficPaused(!paused)
+            .then(
+              () => undefined,
+              (error: unknown) => void toastError(paused ? 'Could not resume traffic' : 'Could not pause traffic')(error),
+            ),
       },
       {
         id: 'toggle-theme',
@@ -76,7 +91,7 @@ function useCommands(): PaletteCommand[] {
       { id: `try-${api.id}`, label: `Try ${api.name}`, group: 'APIs' as const, icon: 'send' as const, keywords: 'send request test', run: () => navigate(apiPath(api.id, 'try')) },
     ]);
     return [...actions, ...places, ...apiCommands];
-  }, [apis, client, store]);
+  }, [apis, client, paused, store]);
 }
 
 export function CommandPalette() {

@@ -1,6 +1,7 @@
 /**
- * The top bar: command palette trigger, embedded gateway status, event-stream state, active
- * alerts, theme switch. Status is always visible, whatever the screen.
+ * The top bar: command palette trigger, embedded gateway status, event-stream state, the
+ * "pause all traffic" toggle, active alerts, theme switch. Status is always visible, whatever
+ * the screen.
  */
 import { activeAlerts } from '../state/alerts';
 import { useAppStore } from '../state/store';
@@ -8,6 +9,7 @@ import { href } from '../router/router';
 import { Icon } from '../ui/icons';
 import { gatewayTone, StatusDot } from '../ui/status-badge';
 import { resolveTheme } from '../lib/theme';
+import { TrafficPauseToggle } from './traffic-pause';
 
 export function Header() {
   const gateways = useAppStore((s) => s.gateways);
@@ -50,6 +52,7 @@ export function Header() {
           <StatusDot tone={connection === 'open' ? 'success' : connection === 'connecting' ? 'warning' : 'danger'} label={`Live updates ${connection}`} pulse={connection === 'open'} />
           <span>{connection === 'open' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Offline'}</span>
         </span>
+        <TrafficPauseToggle />
         <a className={`icon-btn alert-bell ${alerting > 0 ? 'alert-bell-active' : ''}`} href={href('/alerts')} aria-label={alerting > 0 ? `${alerting} active alerts` : 'Alerts: none active'} title="Alerts">
           <Icon name="alerts" />
           {alerting > 0 ? <span className="alert-badge" data-testid="alert-badge">{alerting}</span> : null}

@@ -26,6 +26,8 @@ export function refreshLoaded(state: AppState): Promise<unknown> {
   if (state.alertRulesLoad.status !== 'idle') jobs.push(state.loadAlertRules());
   if (state.alertEventsLoad.status !== 'idle') jobs.push(state.loadAlertEvents());
   if (state.settingsLoad.status !== 'idle') jobs.push(state.loadSettings());
+  // System info carries the paused state, which may have changed while the stream was down.
+  if (state.systemInfo) jobs.push(state.loadSystemInfo());
   for (const apiId of Object.keys(state.policiesLoad)) jobs.push(state.loadPolicies(apiId));
   return Promise.all(jobs);
 }
@@ -81,6 +83,7 @@ export function connectEvents(context: AppContextValue, options: EventWiringOpti
   const offs = [
     client.on('traffic.request', (entry) => batcher.push(entry)),
     client.on('traffic.tick', (tick) => store.getState().applyTick(tick)),
+    client.on('traffic.state', (state) => store.getState().applyAllTraffic(state)),
     client.on('alert.fired', (event) => store.getState().applyAlertEvent(event)),
     client.on('alert.resolved', (event) => store.getState().applyAlertEvent(event)),
     client.on('gateway.status', (gateway) => store.getState().applyGatewayStatus(gateway)),

@@ -31,7 +31,8 @@ export const createSettingsSlice =
     },
     async loadSystemInfo() {
       try {
-        set({ systemInfo: await client.system.info() });
+        const systemInfo = await client.system.info();
+        set({ systemInfo, allTraffic: systemInfo.traffic });
       } catch {
         // Optional information: screens show "unknown" rather than an error.
       }

@@ -18,6 +18,7 @@ import { createSessionSlice, type SessionSlice } from './session';
 import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createToastsSlice, type ToastsSlice } from './toasts';
 import { createTrafficSlice, type TrafficSlice } from './traffic';
+import { createTrafficPauseSlice, type TrafficPauseSlice } from './traffic-pause';
 import { createUiSlice, type UiSlice } from './ui';
 
 export type AppState = ApisSlice &
@@ -27,6 +28,7 @@ export type AppState = ApisSlice &
   ContractsSlice &
   AlertsSlice &
   TrafficSlice &
+  TrafficPauseSlice &
   SettingsSlice &
   ToastsSlice &
   SessionSlice &
@@ -44,6 +46,7 @@ export function createAppStore(client: ContractClient): AppStore {
     ...createContractsSlice(client)(...args),
     ...createAlertsSlice(client)(...args),
     ...createTrafficSlice(client)(...args),
+    ...createTrafficPauseSlice(client)(...args),
     ...createSettingsSlice(client)(...args),
     ...createToastsSlice()(...args),
     ...createSessionSlice()(...args),

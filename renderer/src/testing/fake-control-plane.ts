@@ -6,7 +6,7 @@
  */
 import { ContractError, zodIssuesToDetails } from '../../../shared/contract/errors';
 import type { ResourceKind } from '../../../shared/contract/events';
-import type { AlertEvent, AlertRule, Api, Application, Contract, Gateway, OrphanContainer, PolicyBinding, ReplicaLogLine, Settings, SlaTier, TryResult } from '../../../shared/contract/models';
+import type { AlertEvent, AlertRule, Api, Application, Contract, Gateway, OrphanContainer, PolicyBinding, ReplicaLogLine, Settings, SlaTier, TrafficState, TryResult } from '../../../shared/contract/models';
 import { defaultSettings } from '../../../shared/contract/models';
 import type { ApiMetrics, TrafficEntry } from '../../../shared/contract/telemetry-models';
 import { findPolicy } from '../../../shared/policies/catalogue';
@@ -26,6 +26,8 @@ export interface FakeState {
   /** Docker: labelled containers no gateway owns, and replica logs by `<gatewayId>/<index>`. */
   orphans: OrphanContainer[];
   logs: Record<string, ReplicaLogLine[]>;
+  /** "Pause all traffic". */
+  trafficState: TrafficState;
 }
 
 export interface FakeControlPlane {
@@ -59,6 +61,7 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     settings: structuredClone(defaultSettings),
     orphans: [],
     logs: {},
+    trafficState: { paused: false },
     ...initial,
   };
   const transport = createMemoryTransport();
@@ -77,6 +80,14 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     const parsed = entry.schema.safeParse(config);
     if (!parsed.success) throw ContractError.validation(zodIssuesToDetails(parsed.error.issues).map((d) => ({ ...d, path: d.path ? `config.${d.path}` : 'config' })));
     return parsed.data as Record<string, unknown>;
+  };
+  const setTraffic = (paused: boolean): TrafficState => {
+    if (paused !== state.trafficState.paused) {
+      state.trafficState = paused ? { paused: true, pausedAt: now() } : { paused: false };
+      const current = state.trafficState;
+      queueMicrotask(() => transport.emit('traffic.state', current));
+    }
+    return state.trafficState;
   };
   const ordered = (apiId: string) => state.policies.filter((p) => p.apiId === apiId).sort((a, b) => a.order - b.order);
 
@@ -212,8 +223,10 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
       changed('settings', 'settings', 'updated');
       return state.settings;
     },
+    'traffic.pause': () => setTraffic(true),
+    'traffic.resume': () => setTraffic(false),
     'demo.start': () => ({ url: 'http://127.0.0.1:3000', started: true }),
-    'system.info': () => ({ version: 'test', dataDir: '/tmp/gatehouse', gatewayPort: 8081, platform: 'linux', startedAt: 1, docker: { status: 'unknown' as const } }),
+    'system.info': () => ({ version: 'test', dataDir: '/tmp/gatehouse', gatewayPort: 8081, platform: 'linux', startedAt: 1, docker: { status: 'unknown' as const }, traffic: state.trafficState }),
     'try.send': (input) => {
       const api = find(state.apis, input.apiId, 'API');
       return (

@@ -1,5 +1,5 @@
 /** Alert rules (state, condition, enable switch, delete) and the fired/resolved history. */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AlertEvent, AlertRule } from '../../../../shared/contract/models';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime, timeAgo } from '../../lib/format';
@@ -108,14 +108,36 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
   );
 }
 
-export function AlertEventsList({ events, showApi }: { events: AlertEvent[]; showApi?: boolean }) {
+/**
+ * `highlight`: the id of the event a desktop notification was opened for (`?event=<id>`); it is
+ * marked, scrolled into view and focused once it is in the list.
+ */
+export function AlertEventsList({ events, showApi, highlight }: { events: AlertEvent[]; showApi?: boolean; highlight?: string }) {
   const apis = useAppStore((s) => s.apis);
+  const highlighted = useRef<HTMLLIElement>(null);
+  const present = highlight !== undefined && events.some((event) => event.id === highlight);
+  useEffect(() => {
+    if (!present) return;
+    // Deferred past the shell's scroll-to-top for a new screen (a parent effect, run after this one).
+    const timer = setTimeout(() => {
+      const row = highlighted.current;
+      row?.scrollIntoView?.({ block: 'center' });
+      row?.focus({ preventScroll: true });
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [highlight, present]);
   return (
     <ul className="event-list">
       {events.map((event) => {
         const api = apis.find((a) => a.id === event.apiId);
+        const current = event.id === highlight;
         return (
-          <li key={event.id} className={`event-row event-${event.state}`}>
+          <li
+            key={event.id}
+            ref={current ? highlighted : undefined}
+            className={`event-row event-${event.state}${current ? ' event-row-highlight' : ''}`}
+            {...(current ? { 'aria-current': 'true' as const, tabIndex: -1, 'data-testid': 'highlighted-alert-event' } : {})}
+          >
             <Badge tone={event.state === 'fired' ? severityTone(event.severity) : 'success'} dot>
               {event.state === 'fired' ? 'Fired' : 'Resolved'}
             </Badge>
@@ -143,4 +165,10 @@ export function AlertEventsList({ events, showApi }: { events: AlertEvent[]; sho
       })}
     </ul>
   );
+}
+
+/** Said when the event a notification pointed at is not among the loaded history (too old, or deleted with its rule). */
+export function MissingEventNote({ id, shown, ready }: { id: string | undefined; shown: AlertEvent[]; ready: boolean }) {
+  if (!id || !ready || shown.some((event) => event.id === id)) return null;
+  return <p className="muted small">The alert you opened is no longer in the recent history.</p>;
 }

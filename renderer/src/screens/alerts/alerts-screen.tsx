@@ -1,5 +1,6 @@
 /** Every alert rule and the whole alert history, newest first. */
 import { useEffect, useState } from 'react';
+import { useLocation } from '../../router/router';
 import { activeAlerts } from '../../state/alerts';
 import { useActions, useAppStore } from '../../state/store';
 import { Banner } from '../../ui/banner';
@@ -7,7 +8,7 @@ import { Button } from '../../ui/button';
 import { EmptyState } from '../../ui/empty-state';
 import { PageHeader } from '../../ui/stat-card';
 import { Segmented } from '../../ui/tabs';
-import { AlertEventsList, AlertRulesTable } from './alert-lists';
+import { AlertEventsList, AlertRulesTable, MissingEventNote } from './alert-lists';
 import { AlertRuleDialog } from './alert-rule-dialog';
 
 export function AlertsScreen() {
@@ -18,6 +19,8 @@ export function AlertsScreen() {
   const { loadAlertRules, loadAlertEvents } = useActions();
   const [creating, setCreating] = useState(false);
   const [show, setShow] = useState<'all' | 'fired' | 'resolved'>('all');
+  // A desktop notification for an alert without an API opens this screen with `?event=<id>`.
+  const highlight = useLocation().query.get('event') ?? undefined;
 
   useEffect(() => {
     void loadAlertRules();
@@ -70,7 +73,8 @@ export function AlertsScreen() {
           />
         </div>
         {eventsLoad.status === 'error' ? <Banner kind="error">{eventsLoad.error}</Banner> : null}
-        {shown.length === 0 ? <p className="muted small">No alert events{show !== 'all' ? ` (${show})` : ''}.</p> : <AlertEventsList events={shown} showApi />}
+        <MissingEventNote id={highlight} shown={events} ready={eventsLoad.status === 'ready'} />
+        {shown.length === 0 ? <p className="muted small">No alert events{show !== 'all' ? ` (${show})` : ''}.</p> : <AlertEventsList events={shown} showApi highlight={highlight} />}
       </section>
       {creating ? <AlertRuleDialog onClose={() => setCreating(false)} /> : null}
     </div>

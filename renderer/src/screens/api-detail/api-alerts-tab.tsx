@@ -1,17 +1,21 @@
 /** The API's alert rules and their history. */
 import { useEffect, useState } from 'react';
 import type { Api } from '../../../../shared/contract/models';
+import { useLocation } from '../../router/router';
 import { useActions, useAppStore } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
 import { EmptyState } from '../../ui/empty-state';
-import { AlertEventsList, AlertRulesTable } from '../alerts/alert-lists';
+import { AlertEventsList, AlertRulesTable, MissingEventNote } from '../alerts/alert-lists';
 import { AlertRuleDialog } from '../alerts/alert-rule-dialog';
 
 export function ApiAlertsTab({ api }: { api: Api }) {
   const allRules = useAppStore((s) => s.alertRules);
   const allEvents = useAppStore((s) => s.alertEvents);
   const rulesLoad = useAppStore((s) => s.alertRulesLoad);
+  const eventsLoad = useAppStore((s) => s.alertEventsLoad);
+  // A desktop notification opens this tab with `?event=<id>`.
+  const highlight = useLocation().query.get('event') ?? undefined;
   const { loadAlertRules, loadAlertEvents } = useActions();
   const [creating, setCreating] = useState(false);
   const rules = allRules.filter((r) => r.apiId === api.id);
@@ -48,7 +52,8 @@ export function ApiAlertsTab({ api }: { api: Api }) {
         <div className="card-header">
           <h2 className="card-title">History</h2>
         </div>
-        {events.length === 0 ? <p className="muted small">No alert has fired for this API.</p> : <AlertEventsList events={events} />}
+        <MissingEventNote id={highlight} shown={events} ready={eventsLoad.status === 'ready'} />
+        {events.length === 0 ? <p className="muted small">No alert has fired for this API.</p> : <AlertEventsList events={events} highlight={highlight} />}
       </section>
       {creating ? <AlertRuleDialog apiId={api.id} onClose={() => setCreating(false)} /> : null}
     </div>

@@ -1,4 +1,4 @@
-/** Settings: theme, desktop behaviour, retention, config export/import, and system facts. */
+/** Settings: theme, desktop behaviour, what quitting does, retention, config export/import, and system facts. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { settingsPatchSchema, type Settings } from '../../../../shared/contract/models';
 import { exportConfig } from '../../lib/config-actions';
@@ -154,6 +154,29 @@ export function SettingsScreen() {
             <span className="switch-track" aria-hidden="true" />
           </span>
         </label>
+      </section>
+      <section className="card settings-section">
+        <h2 className="card-title">When Gatehouse quits</h2>
+        <div className="setting-row">
+          <div>
+            <div className="strong">Docker gateway replicas</div>
+            <div className="muted small" data-testid="on-quit-explanation">
+              {settings.onQuit === 'stop'
+                ? 'Their containers are stopped when Gatehouse quits (the quit waits at most 15 seconds for them) and start again with it.'
+                : 'They keep serving their last configuration while Gatehouse is closed, and reconnect when it starts again.'}{' '}
+              The embedded gateway always stops with the app.
+            </div>
+          </div>
+          <Segmented
+            label="Docker gateway replicas when Gatehouse quits"
+            value={settings.onQuit}
+            onChange={(onQuit) => void change({ onQuit })}
+            options={[
+              { value: 'keep-running', label: 'Keep running' },
+              { value: 'stop', label: 'Stop' },
+            ]}
+          />
+        </div>
       </section>
       <section className="card settings-section">
         <h2 className="card-title">Data retention</h2>
