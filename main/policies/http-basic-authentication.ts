@@ -41,7 +41,8 @@ export const httpBasicAuthenticationPolicy: PolicyDefinition<HttpBasicAuthentica
      * in one branch-free pass over the expected length (no regex, no buffer copy, no native
      * call); the length difference is folded in, so timing depends on the expected length only.
      */
-    const expectedHeader = `Basic ${expectedToken.toString('latin1')}`;
+    // Built through a Buffer so that the string is flat: charCodeAt on a concatenation walks it.
+    const expectedHeader = Buffer.from(`Basic ${expectedToken.toString('latin1')}`, 'latin1').toString('latin1');
     const sameHeader = (header: string): boolean => {
       let difference = header.length ^ expectedHeader.length;
       for (let i = 0; i < expectedHeader.length; i++) difference |= header.charCodeAt(i) ^ expectedHeader.charCodeAt(i);
