@@ -35,6 +35,8 @@ describe('try.send', () => {
     expect(first).toMatchObject({ url: `http://127.0.0.1:${fx.gatewayPort}/echo/items?q=1`, status: 200, source: 'upstream', bodyEncoding: 'utf8', truncated: false });
     const echoed = JSON.parse(first.body);
     expect(echoed).toMatchObject({ method: 'POST', url: '/items?q=1', body: '{"a":1}', headers: { 'x-test': 'hello', 'x-injected': 'yes' } });
+    // Try it's marker finds the request's trace but is not part of what the upstream gets.
+    expect(echoed.headers).not.toHaveProperty('x-gatehouse-try-id');
     expect(first.headers['x-upstream']).toBe('echo');
     expect(first.timing.totalMs).toBeGreaterThan(0);
     expect(first.requestId).toMatch(/\S/);

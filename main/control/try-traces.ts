@@ -3,9 +3,10 @@
  * runtime captures request headers into its facts, and the control plane shows every fact to
  * this watcher before telemetry stores it.
  */
+import { TRY_ID_HEADER } from '../gateway/dispatcher';
 import type { RequestFact } from '../gateway/telemetry';
 
-export const TRY_HEADER = 'x-gatehouse-try-id';
+export const TRY_HEADER = TRY_ID_HEADER;
 
 export class TryTraces {
   private readonly waiting = new Map<string, (fact: RequestFact) => void>();

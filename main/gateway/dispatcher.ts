@@ -31,6 +31,8 @@ export interface DispatcherOptions {
 
 /** Try it's dry run: the policies decide, the gateway answers instead of the upstream. */
 export const DRY_RUN_HEADER = 'x-gatehouse-dry-run';
+/** Marks a request sent by Try it, to find its fact; never forwarded. */
+export const TRY_ID_HEADER = 'x-gatehouse-try-id';
 
 export class Dispatcher implements GatewayServices {
   paused = false;
@@ -155,6 +157,7 @@ export class Dispatcher implements GatewayServices {
 
   /** Every policy let the request through: to the upstream, unless it is a dry run. */
   private proceed(ctx: GatewayRequest): void {
+    if (ctx.headers[TRY_ID_HEADER] !== undefined) delete ctx.headers[TRY_ID_HEADER];
     const dryRun = ctx.headers[DRY_RUN_HEADER];
     if (dryRun === undefined) return forward(ctx);
     // The marker is never forwarded; a wrong token is an ordinary request.
