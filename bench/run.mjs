@@ -3,15 +3,15 @@
 // CPU time each target process spends per request, and the ratios to each row's baseline.
 //
 // Fairness on a shared 2-core machine: every target is warmed up first (JIT, keep-alive pools);
-// many short rounds, each running every target once, a reference next to the targets compared
-// with it (plain, baseline, policies, telemetry off, telemetry on), in alternating order
-// (forward, then backward), each run starting once our processes are quiet (what a target does
-// after its load, e.g. telemetry flushes or a major GC, must not land in the next one's run); a
-// ratio is the median of per-round ratios, so a burst of other work spoils one round's pair, not
-// the result. CPU µs/request of the target process (from
+// many short rounds, in each of which every target runs right next to its own runs of its
+// reference (the baseline, or telemetry off) as A B B A (B A A B in the next round), each
+// run starting once our processes are quiet (what a target does after its load, e.g. telemetry
+// flushes or a major GC, must not land in the next one's run); a ratio is the median of
+// per-round ratios of the pair's means, so a burst of other work spoils one round, not the result. The
+// reference's row shows all its runs. CPU µs/request of the target process (from
 // /proc/<pid>/stat) says what a run cost independently of the load generator: use both.
 //
-// Environment: BENCH_DURATION (s per run, default 2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (10),
+// Environment: BENCH_DURATION (s per run, default 1), BENCH_CONNECTIONS (32), BENCH_ROUNDS (10),
 // BENCH_WARMUP (s of load per target before measuring, default 4),
 // BENCH_ONLY (a regex over target names; their baselines are kept). Load: wrk when installed,
 // else autocannon.
@@ -23,7 +23,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { targets as allTargets } from './targets.mjs';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 2);
+const DURATION = Number(process.env.BENCH_DURATION ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 4);
@@ -170,17 +170,27 @@ async function main() {
   // Gatehouse is a large bundle: its hot path needs a few seconds of load before it is optimised.
   for (const target of ready) await measure(target, WARMUP);
 
+  // Every run of a target; for a target with a baseline, per round, its two runs and the
+  // baseline's two runs around them (averaged: A B B A cancels a drift within the round).
   const results = new Map(ready.map((t) => [t.name, []]));
-  const runOrder = adjacentOrder(ready);
+  const pairedRounds = new Map(ready.map((t) => [t.name, []]));
+  const log = (round, target, r) =>
+    console.log(
+      `  round ${round + 1} ${target.name.padEnd(40)} ${fmt(r.rps, 0).padStart(7)} req/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  cpu ${fmt(r.cpuPerRequest, 1)} µs/req` +
+        `${r.non2xx ? `  NON-2XX ${r.non2xx}` : ''}${r.errors ? `  ${r.errors}` : ''}`,
+    );
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? runOrder : [...runOrder].reverse();
-    for (const target of order) {
-      const r = await measure(target);
-      results.get(target.name)[round] = r;
-      console.log(
-        `  round ${round + 1} ${target.name.padEnd(40)} ${fmt(r.rps, 0).padStart(7)} req/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  cpu ${fmt(r.cpuPerRequest, 1)} µs/req` +
-          `${r.non2xx ? `  NON-2XX ${r.non2xx}` : ''}${r.errors ? `  ${r.errors}` : ''}`,
-      );
+    for (const [target, reference] of pairs(ready)) {
+      const order = reference === undefined ? [target] : round % 2 === 0 ? [target, reference, reference, target] : [reference, target, target, reference];
+      const runs = [];
+      for (const t of order) {
+        const r = await measure(t);
+        runs.push([t, r]);
+        results.get(t.name).push(r);
+        log(round, t, r);
+      }
+      if (reference !== undefined)
+        pairedRounds.get(target.name).push({ own: average(runs.filter(([t]) => t === target).map(([, r]) => r)), reference: average(runs.filter(([t]) => t === reference).map(([, r]) => r)) });
     }
   }
 
@@ -205,7 +215,8 @@ async function main() {
   let failed = false;
   for (const s of summary) {
     const base = byName.get(s.baseline ?? '');
-    const ratio = (pick) => (base ? median(s.runs.map((r, i) => pick(r) / pick(base.runs[i]))) : undefined);
+    const paired = pairedRounds.get(s.name);
+    const ratio = (pick) => (base ? median(paired.map(({ own, reference }) => pick(own) / pick(reference))) : undefined);
     const tput = ratio((r) => r.rps);
     const p99 = ratio((r) => r.p99);
     const cpu = ratio((r) => r.cpuPerRequest);
@@ -226,14 +237,24 @@ async function main() {
   console.log(`(${((performance.now() - startedAt) / 1000).toFixed(0)} s)`);
 }
 
-/** Each reference between the targets compared with it: [first dependent, reference, others…]. */
-function adjacentOrder(targets) {
-  const order = [];
-  for (const reference of targets.filter((t) => !t.baseline)) {
-    const dependents = targets.filter((t) => t.baseline === reference.name);
-    order.push(...dependents.slice(0, 1), reference, ...dependents.slice(1));
-  }
-  return order;
+/**
+ * Each target with a baseline runs next to its own run of that baseline, the two in
+ * alternating order; a target without one (run on its own when nothing depends on it) once.
+ * Measured here: in one shared order (plain, baseline, three policies), a second no-policy
+ * gateway in the third place scored 7 % below the same gateway in the first, so position in a
+ * long sequence is a bias of its own; pairs avoid it.
+ */
+function pairs(targets) {
+  const dependents = targets.filter((t) => t.baseline);
+  const referenced = new Set(dependents.map((t) => t.baseline));
+  const alone = targets.filter((t) => !t.baseline && !referenced.has(t.name)).map((t) => [t, undefined]);
+  return [...dependents.map((t) => [t, targets.find((r) => r.name === t.baseline)]), ...alone];
+}
+
+/** The mean of each measured figure over some runs. */
+function average(runs) {
+  const mean = (pick) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
+  return { rps: mean((r) => r.rps), p50: mean((r) => r.p50), p99: mean((r) => r.p99), cpuPerRequest: mean((r) => r.cpuPerRequest) };
 }
 
 function median(values) {
