@@ -1,8 +1,6 @@
 /** `gatehouse export [--data-dir DIR]`: the whole setup as YAML on stdout (secrets only as hashes). */
 import { existsSync } from 'node:fs';
-import { exportConfig } from '../control/config-export';
-import { databasePath } from '../store/database';
-import { Store } from '../store/store';
+import type { Store } from '../store/store';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliCommand } from './command';
 import { resolveDataDir } from './data-dir';
@@ -26,6 +24,8 @@ export const exportCommand: CliCommand = {
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"; export writes to stdout (redirect it to a file)`);
     const dataDir = resolveDataDir(values['data-dir'] as string | undefined);
+    // Loaded here, not at startup: SQLite is only needed by the commands that open the database.
+    const [{ exportConfig }, { databasePath }, { Store }] = await Promise.all([import('../control/config-export'), import('../store/database'), import('../store/store')]);
     if (!existsSync(databasePath(dataDir))) {
       process.stderr.write(`gatehouse export: no Gatehouse data in ${dataDir} (start \`gatehouse serve\` there first, or pass --data-dir)\n`);
       return 1;

@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ContractError } from '../../shared/contract/errors';
 import { describeFsError } from '../config/yaml-source';
-import { parseImport, replaceWithImport } from '../control/config-import';
-import { Store } from '../store/store';
+import type { Store } from '../store/store';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliCommand } from './command';
 import { resolveDataDir } from './data-dir';
@@ -39,6 +38,8 @@ export const importCommand: CliCommand = {
       return 2;
     }
 
+    // Loaded here, not at startup: SQLite is only needed by the commands that open the database.
+    const [{ parseImport, replaceWithImport }, { Store }] = await Promise.all([import('../control/config-import'), import('../store/store')]);
     let parsed;
     try {
       parsed = parseImport(text, file);

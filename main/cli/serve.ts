@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { version } from '../../package.json';
-import { startGatehouse, type RunningGatehouse } from '../server/start-gatehouse';
+import type { RunningGatehouse } from '../server/start-gatehouse';
 import { parseCommandArgs, portOption } from './args';
 import type { CliCommand } from './command';
 import { resolveDataDir } from './data-dir';
@@ -58,6 +58,8 @@ export const serveCommand: CliCommand = {
     };
     let running: RunningGatehouse;
     try {
+      // Loaded here: the control plane brings SQLite and the Docker client, which other commands never need.
+      const { startGatehouse } = await import('../server/start-gatehouse');
       running = await startGatehouse({ dataDir, gatewayPort, adminHost: host, adminPort: port, staticDir: rendererDir(), version, log, adminRequired: true });
     } catch (error) {
       process.stderr.write(`gatehouse serve: ${(error as Error).message}\n`);
