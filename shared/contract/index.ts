@@ -7,3 +7,4 @@ export * from './errors';
 export * from './routes';
 export * from './client';
 export * from './dispatch';
+export * from './traffic-match';

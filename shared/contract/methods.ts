@@ -161,7 +161,7 @@ export const contractMethods = {
 
   // Telemetry
   'metrics.get': method({ summary: "An API's metrics over the last `window` seconds", input: metricsQuerySchema, output: apiMetricsSchema, http: { method: 'GET', path: '/apis/{apiId}/metrics' } }),
-  'traffic.list': method({ summary: 'The newest requests, newest first', input: trafficQuerySchema, output: z.array(trafficEntrySchema), http: { method: 'GET', path: '/traffic' } }),
+  'traffic.list': method({ summary: 'Requests in the request log matching the filters (API, status, method, path, client, source, time, text), newest first', input: trafficQuerySchema, output: z.array(trafficEntrySchema), http: { method: 'GET', path: '/traffic' } }),
   'traffic.pause': method({
     summary: 'Pause all traffic: every gateway, replicas included, answers 503 TRAFFIC_PAUSED until resumed',
     input: none,

@@ -63,20 +63,58 @@ export const trafficEntrySchema = z.object({
 });
 export type TrafficEntry = z.infer<typeof trafficEntrySchema>;
 
-/** Input of 'traffic.list'. Numbers may arrive as query strings over HTTP, hence the coercion. */
-export const trafficQuerySchema = z.object({
-  apiId: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  statusClass: statusClassSchema.optional(),
-  clientId: z.string().min(1).optional(),
-  /** Case-insensitive text searched in the method and the path. */
-  q: z.string().min(1).optional(),
-  /**
-   * Paging: entries older than this. The id of an entry (the last one of the previous page),
-   * or epoch milliseconds (a number or a string of digits that is not a known id).
-   */
-  before: z.union([z.string().min(1), z.number()]).optional(),
+/** A point in time: epoch milliseconds (a number or a string of digits) or an ISO 8601 date. */
+const instantSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Date.parse(value);
+  if (Number.isFinite(ms)) return ms;
+  ctx.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO 8601 date such as 2025-01-15T12:00:00Z' });
+  return z.NEVER;
 });
+
+/**
+ * Input of 'traffic.list': filters over the whole stored request log, all of them together.
+ * Numbers may arrive as query strings over HTTP, hence the coercion. Strict: a misspelt filter
+ * is an error naming it, never a silently wider search.
+ */
+export const trafficQuerySchema = z
+  .strictObject({
+    apiId: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    statusClass: statusClassSchema.optional(),
+    /** One exact status code. */
+    status: z.coerce.number().int().min(100).max(599).optional(),
+    /** Compared upper-cased: `get` finds GET. */
+    method: z
+      .string()
+      .regex(/^[A-Za-z]{1,20}$/, 'expected an HTTP method such as GET or POST')
+      .transform((value) => value.toUpperCase())
+      .optional(),
+    /** Case-insensitive part of the request path. */
+    path: z.string().min(1).max(2000).optional(),
+    /** The exact client id. */
+    clientId: z.string().min(1).optional(),
+    /** Case-insensitive part of the client id. */
+    client: z.string().min(1).max(200).optional(),
+    /** Who answered: the gateway itself (policy, no route, upstream down) or the upstream. */
+    source: z.enum(['gateway', 'upstream']).optional(),
+    /** Requests that arrived at or after this time. */
+    since: instantSchema.optional(),
+    /** Requests that arrived before this time. */
+    until: instantSchema.optional(),
+    /** Case-insensitive text searched in "METHOD path status policy error-code" (as the Traffic screen's search box). */
+    q: z.string().min(1).max(500).optional(),
+    /**
+     * Paging: entries older than this. The id of an entry (the last one of the previous page),
+     * or epoch milliseconds (a number or a string of digits that is not a known id).
+     */
+    before: z.union([z.string().min(1), z.number()]).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.status !== undefined && value.statusClass !== undefined && Math.floor(value.status / 100) !== Number(value.statusClass[0]))
+      ctx.addIssue({ code: 'custom', path: ['status'], message: `${value.status} is not a ${value.statusClass} status` });
+    if (value.since !== undefined && value.until !== undefined && value.until <= value.since)
+      ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than since' });
+  });
 export type TrafficQuery = z.input<typeof trafficQuerySchema>;
 export type TrafficQueryParsed = z.output<typeof trafficQuerySchema>;
 

@@ -1,19 +1,17 @@
 /**
  * The request log: the newest N request facts in a fixed-size ring the hot path appends to in
  * O(1) (the fact itself, no copy, no JSON). Every query is answered from here; SQLite only
- * persists it, as one JSON batch per flush, and refills the ring at start.
+ * persists it, as one JSON batch per flush, and refills the ring at start. The ring holds the
+ * whole stored log (both keep the newest N), so a filtered scan of it searches everything kept:
+ * no per-row table or index to maintain on the write path.
  */
-import type { StatusClass, TrafficEntry } from '../../../shared/contract/telemetry-models';
+import type { TrafficEntry } from '../../../shared/contract/telemetry-models';
 import type { RequestFact } from '../../gateway/telemetry';
 import type { RequestBatchRow } from './telemetry-db';
 
 export interface MemoryFilter {
-  apiId?: string;
-  statusFrom?: number;
-  statusTo?: number;
-  clientId?: string;
-  /** Lower-cased search text. */
-  q?: string;
+  /** The query's filters (shared/contract/traffic-match.ts); every entry when absent. */
+  match?: ((fact: RequestFact) => boolean) | undefined;
   beforeSeq?: number;
   beforeAt?: number;
 }
@@ -108,19 +106,8 @@ export class RequestRing {
 }
 
 function matches(fact: RequestFact, filter: MemoryFilter): boolean {
-  if (filter.apiId !== undefined && fact.apiId !== filter.apiId) return false;
-  if (filter.statusFrom !== undefined && fact.status < filter.statusFrom) return false;
-  if (filter.statusTo !== undefined && fact.status > filter.statusTo) return false;
-  if (filter.clientId !== undefined && fact.clientId !== filter.clientId) return false;
   if (filter.beforeAt !== undefined && !(fact.at < filter.beforeAt)) return false;
-  if (filter.q !== undefined && !fact.path.toLowerCase().includes(filter.q) && !fact.method.toLowerCase().includes(filter.q)) return false;
-  return true;
-}
-
-export function statusRange(statusClass: StatusClass | undefined): { statusFrom?: number; statusTo?: number } {
-  if (statusClass === undefined) return {};
-  const base = Number(statusClass[0]) * 100;
-  return { statusFrom: base, statusTo: base + 99 };
+  return filter.match === undefined || filter.match(fact);
 }
 
 /** The contract's view of a fact (a copy: later changes to the fact do not leak in). */

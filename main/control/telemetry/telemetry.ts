@@ -11,9 +11,10 @@ import {
   type TrafficTick,
   trafficQuerySchema,
 } from '../../../shared/contract/telemetry-models';
+import { trafficMatcher } from '../../../shared/contract/traffic-match';
 import type { RequestFact } from '../../gateway/telemetry';
 import { Aggregate, type BucketData, BucketMap } from './aggregator';
-import { type MemoryFilter, RequestRing, statusRange, toTrafficEntry } from './request-log';
+import { type MemoryFilter, RequestRing, toTrafficEntry } from './request-log';
 import { applyRetention, type Retention, type RetentionOptions, resolveRetention, retentionCutoffs } from './retention';
 import { addSource, type BucketSource, planWindow, summarizeMetrics, summarizeWindow, type WindowStats } from './summarize';
 import { type BucketKind, TelemetryDb } from './telemetry-db';
@@ -223,24 +224,21 @@ export class Telemetry {
     return summarizeWindow(this.sources(kind, apiIds, Math.floor(query.fromMs / width) * width, query.toMs));
   }
 
-  /** The newest requests matching the query, newest first (from memory: exact before any flush). */
+  /**
+   * The newest requests matching the query, newest first: a scan of the whole request log
+   * (from memory, so exact before any flush). Throws a ZodError for an invalid query.
+   */
   traffic(query: TrafficQuery = {}): TrafficEntry[] {
-    const parsed = trafficQuerySchema.parse(query);
-    const filter: MemoryFilter = {
-      apiId: parsed.apiId,
-      ...statusRange(parsed.statusClass),
-      clientId: parsed.clientId,
-      q: parsed.q?.toLowerCase(),
-    };
-    if (parsed.before !== undefined) {
-      const before = parsed.before;
+    const { limit, before, ...criteria } = trafficQuerySchema.parse(query);
+    const filter: MemoryFilter = { match: trafficMatcher(criteria) };
+    if (before !== undefined) {
       const seq = typeof before === 'string' ? this.ring.findSeq(before) : undefined;
       if (seq !== undefined) filter.beforeSeq = seq;
       else if (typeof before === 'number') filter.beforeAt = before;
       else if (/^\d+$/.test(before)) filter.beforeAt = Number(before);
       else return []; // an id no longer kept: everything older is gone too
     }
-    return this.ring.query(filter, parsed.limit);
+    return this.ring.query(filter, limit);
   }
 
   /** Per-API numbers of the last full second, once a second while subscribed. */

@@ -19,6 +19,7 @@ import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createToastsSlice, type ToastsSlice } from './toasts';
 import { createTrafficSlice, type TrafficSlice } from './traffic';
 import { createTrafficPauseSlice, type TrafficPauseSlice } from './traffic-pause';
+import { createTrafficSearchSlice, type TrafficSearchSlice } from './traffic-search';
 import { createUiSlice, type UiSlice } from './ui';
 
 export type AppState = ApisSlice &
@@ -29,6 +30,7 @@ export type AppState = ApisSlice &
   AlertsSlice &
   TrafficSlice &
   TrafficPauseSlice &
+  TrafficSearchSlice &
   SettingsSlice &
   ToastsSlice &
   SessionSlice &
@@ -47,6 +49,7 @@ export function createAppStore(client: ContractClient): AppStore {
     ...createAlertsSlice(client)(...args),
     ...createTrafficSlice(client)(...args),
     ...createTrafficPauseSlice(client)(...args),
+    ...createTrafficSearchSlice(client)(...args),
     ...createSettingsSlice(client)(...args),
     ...createToastsSlice()(...args),
     ...createSessionSlice()(...args),

@@ -9,6 +9,7 @@ import type { ResourceKind } from '../../../shared/contract/events';
 import type { AlertEvent, AlertRule, Api, Application, Contract, Gateway, OrphanContainer, PolicyBinding, ReplicaLogLine, Settings, SlaTier, TrafficState, TryResult } from '../../../shared/contract/models';
 import { defaultSettings } from '../../../shared/contract/models';
 import type { ApiMetrics, TrafficEntry } from '../../../shared/contract/telemetry-models';
+import { trafficMatcher } from '../../../shared/contract/traffic-match';
 import { findPolicy } from '../../../shared/policies/catalogue';
 import { createMemoryTransport, type MemoryTransport } from '../transport/memory-transport';
 
@@ -215,7 +216,16 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
       return rule;
     },
     'alertEvents.list': () => state.alertEvents,
-    'traffic.list': ({ limit }) => state.traffic.slice(0, limit),
+    'traffic.list': ({ limit, before, ...criteria }) => {
+      // state.traffic is the whole stored log, newest first; filters match as the real one's do.
+      let log = state.traffic;
+      if (before !== undefined) {
+        const index = log.findIndex((entry) => entry.id === before);
+        log = index >= 0 ? log.slice(index + 1) : log.filter((entry) => entry.at < Number(before));
+      }
+      const match = trafficMatcher(criteria);
+      return (match ? log.filter(match) : log).slice(0, limit);
+    },
     'metrics.get': ({ apiId, window }) => plane.metrics?.(apiId, window) ?? emptyMetrics(),
     'settings.get': () => state.settings,
     'settings.update': (patch) => {

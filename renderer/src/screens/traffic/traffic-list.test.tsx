@@ -3,7 +3,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrafficEntry } from '../../../../shared/contract/telemetry-models';
-import { filterTraffic } from './traffic-filter';
+import { emptyFilter, filterTraffic, trafficCriteria, type TrafficFilter } from './traffic-filter';
 import { ROW_HEIGHT, TrafficList } from './traffic-list';
 
 afterEach(cleanup);
@@ -64,12 +64,17 @@ describe('TrafficList', () => {
 });
 
 describe('filterTraffic', () => {
-  it('filters by API, status class, client and text together', () => {
-    expect(filterTraffic(entries, { apiId: 'api_a', statusClass: '5xx', clientId: '', text: '' }).every((e) => e.apiId === 'api_a' && e.status === 503)).toBe(true);
-    expect(filterTraffic(entries, { apiId: '', statusClass: '4xx', clientId: 'mob', text: '' }).every((e) => e.status === 429 && e.clientId === 'mobile')).toBe(true);
-    const hits = filterTraffic(entries, { apiId: '', statusClass: '', clientId: '', text: 'post /items/99' });
+  const criteria = (patch: Partial<TrafficFilter>, now = 1_700_000_000_000) => trafficCriteria({ ...emptyFilter, ...patch }, now);
+  it('filters by API, status class, client, text and time together', () => {
+    expect(filterTraffic(entries, criteria({ apiId: 'api_a', statusClass: '5xx' })).every((e) => e.apiId === 'api_a' && e.status === 503)).toBe(true);
+    expect(filterTraffic(entries, criteria({ statusClass: '4xx', clientId: 'MOB' })).every((e) => e.status === 429 && e.clientId === 'mobile')).toBe(true);
+    const hits = filterTraffic(entries, criteria({ text: 'post /items/99' }));
     expect(hits.map((e) => e.path)).toContain('/items/99');
     expect(hits.every((e) => e.method === 'POST' && e.path.startsWith('/items/99'))).toBe(true);
-    expect(filterTraffic(entries, { apiId: '', statusClass: '', clientId: '', text: '' })).toBe(entries);
+    // One request per 10 ms: the last 15 minutes, 50 s after the newest, reach back 5,000 requests.
+    expect(filterTraffic(entries, criteria({ range: '15m' }, 1_700_000_000_000 + 15 * 60_000 - 50_000))).toHaveLength(5001);
+    expect(filterTraffic(entries, criteria({ text: 'rate-limit' }))).toEqual([]);
+    expect(criteria({ clientId: '  ', text: ' ' })).toBeUndefined();
+    expect(filterTraffic(entries, criteria({}))).toBe(entries);
   });
 });

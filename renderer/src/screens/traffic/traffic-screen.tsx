@@ -1,9 +1,10 @@
 /**
  * Live request log across APIs: filters, pause, HAR export, and a details drawer. Entries
  * arrive through the store in per-frame batches; the list renders only the rows in view.
+ * Filters search the server's whole request log, not only the live window (use-traffic-view.ts).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { StatusClass, TrafficEntry } from '../../../../shared/contract/telemetry-models';
+import { useCallback, useEffect, useState } from 'react';
+import type { TrafficEntry } from '../../../../shared/contract/telemetry-models';
 import { downloadText } from '../../lib/browser';
 import { formatCount } from '../../lib/format';
 import { gatewayOrigin } from '../../lib/gateway-url';
@@ -16,8 +17,10 @@ import { EmptyState } from '../../ui/empty-state';
 import { PageHeader } from '../../ui/stat-card';
 import { reasonPhrase } from '../api-detail/try-it/try-result';
 import { TrafficDrawer } from './traffic-drawer';
-import { emptyFilter, filterTraffic, isFiltered, type TrafficFilter } from './traffic-filter';
+import { emptyFilter, type TrafficFilter } from './traffic-filter';
+import { TrafficFilters } from './traffic-filters';
 import { TrafficList } from './traffic-list';
+import { type TrafficView, useTrafficView } from './use-traffic-view';
 
 export function TrafficScreen() {
   const { query } = useLocation();
@@ -28,7 +31,7 @@ export function TrafficScreen() {
   const apis = useAppStore((s) => s.apis);
   const gateways = useAppStore((s) => s.gateways);
   const systemInfo = useAppStore((s) => s.systemInfo);
-  const { loadTraffic, setTrafficPaused, clearTraffic, pushToast } = useActions();
+  const { loadTraffic, setTrafficPaused, clearTraffic, pushToast, searchTraffic, searchOlderTraffic } = useActions();
   const [filter, setFilter] = useState<TrafficFilter>({ ...emptyFilter, apiId: query.get('apiId') ?? '' });
   const [selected, setSelected] = useState<TrafficEntry>();
 
@@ -36,8 +39,8 @@ export function TrafficScreen() {
     void loadTraffic();
   }, [loadTraffic]);
 
-  const entries = useMemo(() => filterTraffic(traffic, filter), [traffic, filter]);
-  const update = (patch: Partial<TrafficFilter>) => setFilter((current) => ({ ...current, ...patch }));
+  const view = useTrafficView(filter);
+  const { entries } = view;
   const close = useCallback(() => setSelected(undefined), []);
 
   function exportHar() {
@@ -73,46 +76,16 @@ export function TrafficScreen() {
           </>
         }
       />
-      <div className="filters" role="search" aria-label="Filter requests">
-        <label className="filter">
-          <span className="filter-label">API</span>
-          <select className="select select-sm" value={filter.apiId} onChange={(e) => update({ apiId: e.target.value })}>
-            <option value="">All APIs</option>
-            {apis.map((api) => (
-              <option key={api.id} value={api.id}>
-                {api.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          <span className="filter-label">Status</span>
-          <select className="select select-sm" value={filter.statusClass} onChange={(e) => update({ statusClass: e.target.value as StatusClass | '' })}>
-            <option value="">Any</option>
-            <option value="2xx">2xx</option>
-            <option value="3xx">3xx</option>
-            <option value="4xx">4xx</option>
-            <option value="5xx">5xx</option>
-          </select>
-        </label>
-        <label className="filter">
-          <span className="filter-label">Client</span>
-          <input className="input input-sm" value={filter.clientId} onChange={(e) => update({ clientId: e.target.value })} placeholder="client id" />
-        </label>
-        <label className="filter filter-grow">
-          <span className="filter-label">Search</span>
-          <input className="input input-sm" type="search" value={filter.text} onChange={(e) => update({ text: e.target.value })} placeholder="Method, path, status or policy" />
-        </label>
-        {isFiltered(filter) ? (
-          <Button size="sm" variant="ghost" onClick={() => setFilter(emptyFilter)}>
-            Reset
-          </Button>
-        ) : null}
-        <span className="muted small filters-count" data-testid="traffic-count">
-          {isFiltered(filter) ? `${formatCount(entries.length)} of ${formatCount(traffic.length)}` : formatCount(traffic.length)} requests
-          {paused ? ' · paused' : ''}
-        </span>
-      </div>
+      <TrafficFilters
+        filter={filter}
+        onChange={setFilter}
+        apis={apis}
+        view={view}
+        total={traffic.length}
+        paused={paused}
+        onRetry={() => view.search && void searchTraffic(view.search.criteria)}
+        onOlder={() => void searchOlderTraffic()}
+      />
       {load.status === 'error' ? (
         <Banner kind="error" title="Could not load recent traffic" action={<Button size="sm" onClick={() => void loadTraffic()}>Retry</Button>}>
           {load.error}
@@ -121,9 +94,13 @@ export function TrafficScreen() {
       <div className={`traffic-layout ${selected ? 'traffic-layout-drawer' : ''}`}>
         <div className="card card-flush traffic-card">
           {entries.length === 0 ? (
-            <EmptyState icon="traffic" title={traffic.length === 0 ? 'No requests yet' : 'No request matches the filters'}>
-              {traffic.length === 0 ? 'Requests through any gateway appear here as they happen. Send one from an API\u2019s Try it tab.' : 'Change or reset the filters.'}
-            </EmptyState>
+            view.filtered ? (
+              <FilteredEmpty view={view} />
+            ) : (
+              <EmptyState icon="traffic" title="No requests yet">
+                {'Requests through any gateway appear here as they happen. Send one from an API\u2019s Try it tab.'}
+              </EmptyState>
+            )
           ) : (
             <TrafficList entries={entries} selectedId={selected?.id} onSelect={setSelected} />
           )}
@@ -131,5 +108,25 @@ export function TrafficScreen() {
         {selected ? <TrafficDrawer entry={selected} onClose={close} /> : null}
       </div>
     </div>
+  );
+}
+
+function FilteredEmpty({ view }: { view: TrafficView }) {
+  if (view.searching)
+    return (
+      <EmptyState icon="traffic" title={'Searching the request log\u2026'}>
+        Looking through every request the log keeps, not only the ones shown here.
+      </EmptyState>
+    );
+  if (view.search?.status === 'error')
+    return (
+      <EmptyState icon="traffic" title="Could not search the request log">
+        {view.search.error}
+      </EmptyState>
+    );
+  return (
+    <EmptyState icon="traffic" title="No matches in the stored log">
+      No request the log keeps matches these filters. Change or reset them.
+    </EmptyState>
   );
 }
