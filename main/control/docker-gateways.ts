@@ -332,7 +332,7 @@ export class DockerGateways implements ReplicaService {
       ...(status.version ? { version: status.version } : {}),
       endpoint: status.endpoint,
       ...(status.networkMode ? { networkMode: status.networkMode, networkModeMessage: status.networkModeMessage } : {}),
-      image: { status: image.status, message: image.message, ...(image.tag ? { tag: image.tag } : {}), ...(image.base ? { base: image.base } : {}), ...(image.baseSource ? { baseSource: image.baseSource } : {}) },
+      image: { status: image.status, message: image.message, ...(image.tag ? { tag: image.tag } : {}), ...(image.base ? { base: image.base } : {}), ...(image.baseSource ? { baseSource: image.baseSource } : {}), ...(image.pruned ? { pruned: image.pruned } : {}) },
     };
   }
 

@@ -11,8 +11,7 @@ import { ReplicaEventStream, type ReplicaEvent } from './docker-events';
 import { createDockerClient, DOCKER_NOT_RUNNING, engineConnection, probeDocker, type DockerStatus, type EngineConnection } from './engine';
 import { GatewayImage, type GatewayImageOptions } from './gateway-image';
 import { pickReplicaPort } from './host-ports';
-import type { ImageStage } from './image-progress';
-import { engineMessage } from './image-progress';
+import { engineMessage, type ImageStage } from './image-progress';
 import {
   containerToken,
   createReplicaContainer,
@@ -258,6 +257,8 @@ export class DockerManager {
       this.setContainers(gatewayId, []);
     }
     for (const gatewayId of this.deleted) if (!byGateway.has(gatewayId)) this.deleted.delete(gatewayId);
+    // Older images go once replicas run on the current one, in the background so no start waits for it.
+    void this.image.pruneOldImages()?.then((result) => result?.removed.length && !this.stopped && this.options.onStatusChanged?.(this.statusValue));
   }
 
   private async reconcileGateway(gateway: DesiredGateway, actual: ReplicaContainer[], all: ReplicaContainer[]): Promise<void> {

@@ -3,7 +3,8 @@
  * engine with progress. Base image: GATEHOUSE_GATEWAY_BASE_IMAGE or the configured one (default
  * `node:20-slim`), pulled when missing; when that fails (offline, no registry) the image is
  * built on a base made from the local Node runtime, and the state says so. The tag is a hash of
- * what went in, so an unchanged build is found instead of rebuilt.
+ * what went in, so an unchanged build is found instead of rebuilt. Once replicas run on it, the
+ * images older builds left behind are pruned (image-pruning.ts).
  */
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { engineMessage, followBuild, imageExists, pullImage, type ImageStage } from './image-progress';
-import { ensureLocalNodeBase } from './node-base';
+import { pruneOldImages, type PruneResult } from './image-pruning';
+import { ensureLocalNodeBase, isCurrentNodeBaseTag, NODE_BASE_REPOSITORY } from './node-base';
 
 export const DEFAULT_BASE_IMAGE = 'node:20-slim';
 export const GATEWAY_REPOSITORY = 'gatehouse/gateway';
@@ -28,6 +30,8 @@ export interface ImageState {
   message: string;
   /** The newest build/pull output lines. */
   lines: string[];
+  /** Old Gatehouse images removed after this one was ready (absent when none were). */
+  pruned?: { images: number; bytes: number; message: string };
 }
 
 export interface GatewayImageOptions {
@@ -37,6 +41,11 @@ export interface GatewayImageOptions {
   env?: NodeJS.ProcessEnv;
   onProgress?: (stage: ImageStage, line: string) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Repositories of the images built and pruned here (tests use their own). */
+  repository?: string;
+  nodeBaseRepository?: string;
+  /** Old gateway images younger than this are not pruned (default 10 minutes). */
+  pruneMinAgeMs?: number;
 }
 
 /** The directory above `start` that holds docker/Dockerfile. */
@@ -78,6 +87,7 @@ export class GatewayImage {
   private stateValue: ImageState = { status: 'idle', message: 'the gateway image is built when the first docker gateway starts', lines: [] };
   private building: Promise<string> | undefined;
   private resolvedBase: { image: string; source: 'configured' | 'local-runtime' } | undefined;
+  private pruning: { tag: string; done: Promise<PruneResult | undefined> } | undefined;
 
   constructor(
     private readonly docker: Docker,
@@ -118,7 +128,7 @@ export class GatewayImage {
       const dockerfile = readFileSync(path.join(root, 'docker', 'Dockerfile'));
       const base = await this.resolveBase();
       const baseId = (await this.docker.getImage(base.image).inspect()).Id;
-      const tag = `${GATEWAY_REPOSITORY}:${createHash('sha256').update(dockerfile).update(bundle).update(baseId).digest('hex').slice(0, 12)}`;
+      const tag = `${this.options.repository ?? GATEWAY_REPOSITORY}:${createHash('sha256').update(dockerfile).update(bundle).update(baseId).digest('hex').slice(0, 12)}`;
       if (!(await imageExists(this.docker, tag))) {
         this.progress('build', `building ${tag} on ${base.image}`);
         const context = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-image-'));
@@ -146,6 +156,41 @@ export class GatewayImage {
       this.options.onProgress?.('build', message);
       throw new Error(message);
     }
+  }
+
+  /**
+   * Removes the images older builds left behind that nothing uses any more, once per ready tag
+   * (undefined when not ready or already done). Call it after the replicas were started on the
+   * current image. Never rejects: a problem is a warning and leaves the images in place.
+   */
+  pruneOldImages(): Promise<PruneResult | undefined> | undefined {
+    const tag = this.stateValue.status === 'ready' ? this.stateValue.tag : undefined;
+    if (!tag || this.pruning?.tag === tag) return undefined;
+    const log = this.options.log ?? (() => {});
+    const done = pruneOldImages(this.docker, {
+      current: tag,
+      gatewayRepository: this.options.repository ?? GATEWAY_REPOSITORY,
+      nodeBaseRepository: this.options.nodeBaseRepository ?? NODE_BASE_REPOSITORY,
+      keepNodeBase: isCurrentNodeBaseTag,
+      minAgeMs: this.options.pruneMinAgeMs ?? 10 * 60_000,
+      log,
+    }).then(
+      (result) => {
+        if (result.removed.length && this.stateValue.tag === tag) this.stateValue = { ...this.stateValue, pruned: { images: result.removed.length, bytes: result.bytes, message: result.message } };
+        return result;
+      },
+      (error: unknown) => {
+        log('warn', `old gateway images were not removed: ${engineMessage(error)}`);
+        return undefined;
+      },
+    );
+    this.pruning = { tag, done };
+    return done;
+  }
+
+  /** The pruning pass started last, if any (nothing waits for it; tests do). */
+  get lastPruning(): Promise<PruneResult | undefined> | undefined {
+    return this.pruning?.done;
   }
 
   /** The configured base when present or pullable, else the local-runtime base. Decided once per process. */

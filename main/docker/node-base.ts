@@ -16,6 +16,11 @@ import { followBuild, imageExists, type ProgressListener } from './image-progres
 export const NODE_BASE_REPOSITORY = 'gatehouse/node-base';
 const BASE_RECIPE = 'r3';
 
+/** Whether a node-base tag (`<node version>-<recipe>`) is of the current recipe; older ones are pruned. */
+export function isCurrentNodeBaseTag(tag: string): boolean {
+  return tag.endsWith(`-${BASE_RECIPE}`);
+}
+
 /** The node binary to copy: `node` on PATH, else this process's own binary when it is node. */
 export function localNodeBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {

@@ -15,6 +15,8 @@ export const dockerImageStateSchema = z.object({
   base: z.string().optional(),
   baseSource: z.enum(['configured', 'local-runtime']).optional(),
   message: z.string(),
+  /** Old Gatehouse images removed once replicas ran on this one: "removed 2 old gateway images (210 MB)". */
+  pruned: z.object({ images: z.number().int(), bytes: z.number(), message: z.string() }).optional(),
 });
 
 /** `system.info`'s `docker`: whether an engine answers, and what to do when none does. */

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-/** Settings: what quitting Gatehouse does to Docker gateway replicas. */
+/** Settings: what quitting Gatehouse does to Docker gateway replicas, and the Docker facts. */
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../../shared/contract/errors';
@@ -42,5 +42,16 @@ describe('Settings, when Gatehouse quits', () => {
     fireEvent.click(within(group).getByRole('radio', { name: 'Keep running' }));
     expect((await screen.findByRole('alert')).textContent).toContain('database is locked');
     expect(within(group).getByRole('radio', { name: 'Stop' }).getAttribute('aria-checked')).toBe('true');
+  });
+});
+
+describe('Settings, Docker', () => {
+  it('says how many old gateway images were removed', async () => {
+    const plane = createFakeControlPlane();
+    const info = plane.transport.handlers['system.info']!;
+    const pruned = { images: 3, bytes: 315_000_000, message: 'removed 3 old gateway images (315 MB)' };
+    plane.transport.handlers['system.info'] = (input) => ({ ...info(input), docker: { status: 'available', message: 'Docker 27', image: { status: 'ready', message: 'ready', pruned } } });
+    renderWithApp(<SettingsScreen />, plane);
+    expect(await screen.findByText('Gateway image: removed 3 old gateway images (315 MB)')).toBeTruthy();
   });
 });

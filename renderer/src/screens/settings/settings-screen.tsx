@@ -212,6 +212,7 @@ export function SettingsScreen() {
                 {info?.docker.status ?? 'unknown'}
               </Badge>{' '}
               <span className="muted small">{info?.docker.message}</span>
+              {info?.docker.image?.pruned ? <div className="muted small">Gateway image: {info.docker.image.pruned.message}</div> : null}
             </dd>
           </div>
         </dl>
