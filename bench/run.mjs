@@ -11,7 +11,7 @@
 // reference's row shows all its runs. CPU µs/request of the target process (from
 // /proc/<pid>/stat) says what a run cost independently of the load generator: use both.
 //
-// Environment: BENCH_DURATION (s per run, default 1), BENCH_CONNECTIONS (32), BENCH_ROUNDS (10),
+// Environment: BENCH_DURATION (s per run, default 2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (6),
 // BENCH_WARMUP (s of load per target before measuring, default 4),
 // BENCH_ONLY (a regex over target names; their baselines are kept). Load: wrk when installed,
 // else autocannon.
@@ -23,9 +23,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { targets as allTargets } from './targets.mjs';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 1);
+const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 4);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
 const AUTH = `Basic ${Buffer.from('bench:bench-secret').toString('base64')}`;
