@@ -12,7 +12,8 @@ import type { ParsedInput } from '../../shared/contract/methods';
 import type { ApiRecord } from '../store/apis';
 import type { GatewayRecord } from '../store/gateways';
 import { DRY_RUN_HEADER } from '../gateway/dispatcher';
-import { TRY_HEADER, type TryTraces } from './try-traces';
+import { TRY_ID_HEADER } from '../gateway/dispatcher';
+import type { TryTraces } from './try-traces';
 
 /** Bodies beyond this are cut (the flag says so): Try it is for looking, not for downloads. */
 export const TRY_BODY_LIMIT = 256 * 1024;
@@ -48,7 +49,7 @@ export async function trySend(input: TryRequestInput, options: TrySendOptions): 
     headers.client_secret ??= clientSecret;
   }
   const tryId = randomUUID();
-  headers[TRY_HEADER] = tryId;
+  headers[TRY_ID_HEADER] = tryId;
   if (input.dryRun && options.dryRunToken) headers[DRY_RUN_HEADER] = options.dryRunToken;
   const body = input.body !== undefined ? Buffer.from(input.body, 'utf8') : undefined;
   if (body) headers['content-length'] = String(body.length);

@@ -6,16 +6,15 @@
 import { TRY_ID_HEADER } from '../gateway/dispatcher';
 import type { RequestFact } from '../gateway/telemetry';
 
-export const TRY_HEADER = TRY_ID_HEADER;
 
 export class TryTraces {
   private readonly waiting = new Map<string, (fact: RequestFact) => void>();
 
   /** Matches the fact to a waiting Try it call, and drops the marker so the traffic log shows the request as sent. */
   observe(fact: RequestFact): void {
-    const id = fact.requestHeaders?.[TRY_HEADER];
+    const id = fact.requestHeaders?.[TRY_ID_HEADER];
     if (id === undefined) return;
-    delete fact.requestHeaders![TRY_HEADER];
+    delete fact.requestHeaders![TRY_ID_HEADER];
     const resolve = this.waiting.get(id);
     if (resolve) {
       this.waiting.delete(id);
