@@ -1,7 +1,7 @@
 /**
  * Keeps the store fresh from contract events (no polling): resource changes reload the slice
  * they touch (coalesced), traffic arrives in per-frame batches, alerts and gateway status
- * patch in place, and a reconnect after a dropped stream reloads everything it may have missed.
+ * patch in place, and every (re)opening of the stream reloads everything it may have missed.
  */
 import type { ResourceKind } from '../../../shared/contract/events';
 import type { TrafficEntry } from '../../../shared/contract/telemetry-models';
@@ -78,7 +78,6 @@ export function connectEvents(context: AppContextValue, options: EventWiringOpti
   }
 
   const batcher = createFrameBatcher<TrafficEntry>((entries) => store.getState().ingestTraffic(entries), options.schedule);
-  let wasClosed = false;
 
   const offs = [
     client.on('traffic.request', (entry) => batcher.push(entry)),
@@ -91,11 +90,9 @@ export function connectEvents(context: AppContextValue, options: EventWiringOpti
     client.on('resource.changed', (change) => scheduleRefresh(change.kind, change.apiId)),
     transport.onConnection((state) => {
       store.getState().setConnection(state);
-      if (state === 'closed') wasClosed = true;
-      if (state === 'open' && wasClosed) {
-        wasClosed = false;
-        void refreshLoaded(store.getState());
-      }
+      // Whatever changed before the stream (re)opened came as no event: the first open too,
+      // since a screen may have loaded before it and a change landed in between.
+      if (state === 'open') void refreshLoaded(store.getState());
     }),
   ];
   store.getState().setConnection(transport.connection);

@@ -177,6 +177,18 @@ describe('events keep the store fresh', () => {
     expect(plane.transport.calls.some((c) => c.method === 'applications.list')).toBe(false);
     off();
   });
+
+  it('reloads what a screen loaded before the event stream first opened (a change in between sent no event)', async () => {
+    const { plane, context, state } = setup();
+    plane.transport.setConnection('connecting');
+    await state().loadApis();
+    const off = connectEvents(context);
+    plane.state.apis.push({ id: 'api_z', name: 'Before open', version: 'v1', type: 'http', implementationUrl: 'http://127.0.0.1:1', basePath: '/z', gatewayId: 'gw_embedded', enabled: true, createdAt: 1, updatedAt: 1 });
+    plane.transport.setConnection('open');
+    await wait(5);
+    expect(state().apis.map((a) => a.name)).toEqual(['Before open']);
+    off();
+  });
 });
 
 describe('live ticks', () => {

@@ -93,7 +93,8 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
   const ordered = (apiId: string) => state.policies.filter((p) => p.apiId === apiId).sort((a, b) => a.order - b.order);
 
   transport.handlers = {
-    'apis.list': () => state.apis,
+    // A copy, as a real server's answer is: the store must not share the fake's array.
+    'apis.list': () => [...state.apis],
     'apis.get': ({ id }) => find(state.apis, id, 'API'),
     'apis.create': (input) => {
       if (state.apis.some((a) => a.basePath === input.basePath))
