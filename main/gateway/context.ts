@@ -68,6 +68,20 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare bytesOut: number;
   /** The request arrived with a body (Content-Length other than 0, or Transfer-Encoding). */
   declare hasBody: boolean;
+  /** It arrived chunked (Transfer-Encoding), else with `bodyLength` (Content-Length as received). */
+  declare bodyChunked: boolean;
+  declare bodyLength: string | undefined;
+  /** The whole body, once buffered (see request-body.ts). */
+  declare body: Buffer | undefined;
+  /** Chunks read so far, while buffering or before streaming the rest. */
+  declare bodyChunks: Buffer[] | undefined;
+  declare bodyBuffered: number;
+  /** Larger than the buffer: its first chunks, then the rest, go upstream as they arrive. */
+  declare bodyStreaming: boolean;
+  declare bodyTimer: NodeJS.Timeout | undefined;
+  declare bodySend: ((ctx: GatewayRequest) => void) | undefined;
+  /** The request was sent again on a fresh upstream connection (see forwarder.ts). */
+  declare upstreamRetried: boolean;
   /** A 'drain' listener waits on the response (the client reads slower than the upstream sends). */
   declare drainWatched: boolean;
   declare finished: boolean;
@@ -123,6 +137,15 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.bytesIn = 0;
     this.bytesOut = 0;
     this.hasBody = false;
+    this.bodyChunked = false;
+    this.bodyLength = undefined;
+    this.body = undefined;
+    this.bodyChunks = undefined;
+    this.bodyBuffered = 0;
+    this.bodyStreaming = false;
+    this.bodyTimer = undefined;
+    this.bodySend = undefined;
+    this.upstreamRetried = false;
     this.drainWatched = false;
     this.finished = false;
     this.quiet = false;

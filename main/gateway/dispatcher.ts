@@ -14,6 +14,8 @@ import { HEALTH_PATH } from './health';
 import { requestEndToEnd, stripRequestHopByHop } from './hop-by-hop';
 import type { GatewayServices, ListenerHost } from './listener';
 import { runPipeline, type PipelineOutcome } from './pipeline';
+import { clearBodyDeadline } from './request-body';
+import { dotSegmentProblem, encodedSeparatorProblem, headProblem } from './request-checks';
 import { sendGatewayError, sendGatewayResponse } from './responses';
 import type { PolicyTraceEntry, RequestFact, RequestFactListener } from './telemetry';
 
@@ -58,12 +60,14 @@ export class Dispatcher implements GatewayServices {
     res.on('close', onResponseClose);
     if (req.headers['transfer-encoding'] !== undefined) {
       ctx.hasBody = true;
+      ctx.bodyChunked = true;
       req.on('data', countBytesIn);
     } else {
       const length = req.headers['content-length'];
       if (length !== undefined) {
         ctx.bytesIn = Number(length) || 0;
         ctx.hasBody = length !== '0';
+        ctx.bodyLength = length;
       }
     }
     this.dispatchSafely(ctx);
@@ -107,13 +111,20 @@ export class Dispatcher implements GatewayServices {
 
   private dispatch(ctx: GatewayRequest): void {
     const path = ctx.path;
+    const head = headProblem(ctx.req);
+    if (head !== undefined) return refuse(ctx, head);
     if (path === HEALTH_PATH) return this.answerHealth(ctx);
     if (this.paused) return sendGatewayError(ctx, 503, GatewayErrorCode.trafficPaused, 'traffic is paused on this gateway; resume it in Gatehouse');
-    if (path.charCodeAt(0) !== 47 || hasDotSegment(path)) return sendGatewayError(ctx, 400, GatewayErrorCode.badRequest, 'request path must be absolute and must not contain "." or ".." segments');
+    const dots = dotSegmentProblem(path);
+    if (dots !== undefined) return refuse(ctx, dots);
     const api = findApi(ctx.table.apis, path);
     if (api === undefined) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no API on this gateway serves ${path}`);
     ctx.compiledApi = api;
     ctx.api = api.info;
+    if (!api.allowEncodedSeparators) {
+      const separators = encodedSeparatorProblem(path);
+      if (separators !== undefined) return refuse(ctx, `${separators}; API "${api.name}" can allow it (allowEncodedPathSeparators)`);
+    }
     ctx.relativePath = api.basePath === '/' ? path : path.slice(api.basePath.length);
     if (!api.enabled) return sendGatewayError(ctx, 503, GatewayErrorCode.apiDisabled, `API "${api.name}" is disabled; enable it in Gatehouse to serve traffic`);
     const route = findRoute(api, ctx);
@@ -183,6 +194,7 @@ export class Dispatcher implements GatewayServices {
   complete(ctx: GatewayRequest): void {
     if (ctx.finished) return;
     ctx.end();
+    if (ctx.bodyTimer !== undefined) clearBodyDeadline(ctx);
     const res = ctx.res;
     if (res !== undefined && !res.writableFinished) {
       abortUpstream(ctx);
@@ -253,6 +265,12 @@ function countBytesIn(this: WithContext<IncomingMessage>, chunk: Buffer): void {
 
 function ignore(): void {}
 
+/** A request whose framing or path cannot be trusted: 400, and the connection is not reused. */
+function refuse(ctx: GatewayRequest, message: string): void {
+  if (ctx.res !== undefined) ctx.res.shouldKeepAlive = false;
+  sendGatewayError(ctx, 400, GatewayErrorCode.badRequest, message);
+}
+
 /** Longest base path first (the compiled order); `/users` never matches `/users-admin`. */
 export function findApi(apis: readonly CompiledApi[], path: string): CompiledApi | undefined {
   for (let i = 0; i < apis.length; i++) {
@@ -271,16 +289,6 @@ function findRoute(api: CompiledApi, ctx: GatewayRequest): CompiledRoute | undef
     if (route.matcher === undefined || route.matcher(ctx.method, ctx.path, ctx.relativeOrRoot, ctx.host, ctx.headers)) return route;
   }
   return undefined;
-}
-
-/** `.`/`..` segments (also percent-encoded) could climb out of the upstream's base path. */
-function hasDotSegment(path: string): boolean {
-  if (path.indexOf('/.') < 0 && path.indexOf('%2') < 0) return false;
-  for (const segment of path.split('/')) {
-    const s = segment.toLowerCase();
-    if (s === '.' || s === '..' || s === '%2e' || s === '.%2e' || s === '%2e.' || s === '%2e%2e') return true;
-  }
-  return false;
 }
 
 /**

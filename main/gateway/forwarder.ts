@@ -11,6 +11,7 @@ import type httpProxy from 'http-proxy';
 import { GatewayErrorCode } from '../../shared/errors';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
+import { readRequestBody, sendRequestBody } from './request-body';
 import { finalizeHead, sendGatewayError } from './responses';
 import { UpstreamDeadlines } from './upstream-deadlines';
 
@@ -26,7 +27,10 @@ export function attachForwarder(proxy: httpProxy): void {
   proxy.on('error', onProxyError);
 }
 
-/** Sends the request (already past the policies) to its route's upstream. */
+/**
+ * Sends the request (already past the policies) to its route's upstream; a request with a body
+ * once the body is read (see request-body.ts).
+ */
 export function forward(ctx: GatewayRequest): void {
   const route = ctx.route!;
   const upstream = route.upstream;
@@ -40,12 +44,21 @@ export function forward(ctx: GatewayRequest): void {
   if (headers.host === ctx.host || headers.host === undefined) headers.host = upstream.hostHeader;
   const path = route.prefix + ctx.relativePath;
   req.url = (path === '' ? '/' : path) + ctx.search;
+  if (ctx.hasBody && ctx.res !== undefined) {
+    // The client already got its 100 Continue from us; the upstream gets the whole body.
+    if (headers.expect !== undefined) delete headers.expect;
+    readRequestBody(ctx, ctx.listener.bodyDeadlineMs, send);
+  } else send(ctx);
+}
+
+function send(ctx: GatewayRequest): void {
+  const upstream = ctx.route!.upstream;
   ctx.upstreamStartedAt = performance.now();
   if (ctx.res !== undefined) {
     forwarding = ctx;
-    upstream.proxy.web(req, ctx.res);
+    upstream.proxy.web(ctx.req, ctx.res);
     forwarding = undefined;
-  } else upstream.wsProxy.ws(req, ctx.socket, ctx.head ?? EMPTY);
+  } else upstream.wsProxy.ws(ctx.req, ctx.socket, ctx.head ?? EMPTY);
 }
 
 /** The request inside `proxy.web` (http-proxy pipes the body synchronously, from there). */
@@ -54,20 +67,17 @@ let forwarding: GatewayRequest | undefined;
 /**
  * The request body as http-proxy sends it upstream (its `buffer` option), called before the
  * upstream request's head is written: sets the path we built (http-proxy runs with
- * `ignorePath`), then pipes the client's request, or, for a request without a body (no
- * Content-Length or Transfer-Encoding when it arrived), simply ends the upstream request.
- * Readable.pipe's listeners and their removal on 'end' cost more than the rest of forwarding a
- * GET; Node's server still reads the empty request to its end when the response finishes,
- * which keeps the connection reusable.
+ * `ignorePath`) and the body's framing, then sends the body (see request-body.ts); a request
+ * without a body simply ends the upstream request. Readable.pipe's listeners and their removal
+ * on 'end' cost more than the rest of forwarding a GET; Node's server still reads the empty
+ * request to its end when the response finishes, which keeps the connection reusable.
  */
 export const requestBodySource = {
   pipe(destination: ClientRequest): ClientRequest {
     const ctx = forwarding;
     if (ctx === undefined) throw new Error('requestBodySource.pipe called outside forward()');
     destination.path = ctx.req.url!;
-    if (ctx.hasBody) return ctx.req.pipe(destination);
-    destination.end();
-    return destination;
+    return sendRequestBody(ctx, destination);
   },
 };
 
@@ -172,6 +182,12 @@ function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResp
     return;
   }
   deadlines.unwatch(ctx);
+  if (retryable(ctx, error)) {
+    ctx.upstreamRetried = true;
+    ctx.upstreamRequest = undefined;
+    send(ctx);
+    return;
+  }
   const res = ctx.res;
   if (ctx.finished || (res !== undefined && (res.headersSent || res.destroyed))) {
     ctx.errorCode ??= mapUpstreamError(error, ctx).code;
@@ -180,6 +196,31 @@ function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResp
   }
   const mapped = mapUpstreamError(error, ctx);
   sendGatewayError(ctx, mapped.status, mapped.code, mapped.message);
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * A reused keep-alive connection that the upstream closed before answering (it timed out the
+ * idle connection as we sent on it) says nothing about the upstream: send once more on a fresh
+ * connection, as nginx's `proxy_next_upstream error` does, for idempotent methods whose body
+ * (if any) was buffered and can be sent again.
+ */
+function retryable(ctx: GatewayRequest, error: NodeJS.ErrnoException): boolean {
+  const request = ctx.upstreamRequest;
+  return (
+    !ctx.upstreamRetried &&
+    request !== undefined &&
+    request.reusedSocket &&
+    ctx.upstreamResponse === undefined &&
+    !ctx.finished &&
+    ctx.res !== undefined &&
+    !ctx.res.headersSent &&
+    CONNECTION_LOST.has(error.code ?? '') &&
+    IDEMPOTENT.has(ctx.method) &&
+    (!ctx.hasBody || ctx.body !== undefined)
+  );
 }
 
 const TLS_ERROR = /CERT|SELF_SIGNED|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|UNABLE_TO|ALTNAME/;

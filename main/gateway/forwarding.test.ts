@@ -36,7 +36,8 @@ describe('forwarding', () => {
     gateway = await startGateway(
       [
         { name: 'echo', basePath: '/echo', upstream: `${echo.url}/base` },
-        { name: 'special', basePath: '/special', upstream: special.url },
+        // Bodies stream (no buffer) on this API: the upstream sees them as they arrive.
+        { name: 'special', basePath: '/special', upstream: special.url, requestHandling: { bodyBufferBytes: 0 } },
       ],
       { onRequest: (fact) => facts.push(fact), captureHeaders: true },
     );
@@ -105,7 +106,7 @@ describe('forwarding', () => {
     expect(received).toBe('first;second');
   });
 
-  it('streams the request: the upstream sees the first chunk before the client finishes, chunked bytes counted', async () => {
+  it('streams the request on an API without a body buffer: the upstream sees the first chunk before the client finishes, chunked bytes counted', async () => {
     const req = http.request(gateway.url('/special/upload'), { method: 'POST', agent: false });
     const response = new Promise<string>((resolve) => req.on('response', (res) => { let t = ''; res.on('data', (c) => (t += c)); res.on('end', () => resolve(t)); }));
     req.write('hello-');

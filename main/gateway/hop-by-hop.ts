@@ -7,12 +7,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 const TE_TRAILERS = /(^|,)\s*trailers\s*(;|,|$)/i;
 
+/**
+ * Headers a Connection value may name but never removes: the message's framing and its Host.
+ * Dropping Content-Length or Transfer-Encoding because a client listed them would send the body
+ * unframed, and the upstream would read it as a second request (request smuggling).
+ */
+function isProtected(token: string): boolean {
+  return token === 'content-length' || token === 'transfer-encoding' || token === 'host';
+}
+
 function dropConnectionTokens(headers: IncomingHttpHeaders, connection: string, upgrade: boolean): void {
   // Fast path for the values almost every peer sends: they name no other header.
   if (connection === 'keep-alive' || connection === 'close' || connection === 'Keep-Alive' || connection === 'Close') return;
   for (const raw of connection.split(',')) {
     const token = raw.trim().toLowerCase();
-    if (token === '' || (upgrade && token === 'upgrade')) continue;
+    if (token === '' || (upgrade && token === 'upgrade') || isProtected(token)) continue;
     delete headers[token];
   }
 }
@@ -105,8 +114,7 @@ export function requestEndToEnd(headers: IncomingHttpHeaders): IncomingHttpHeade
   )
     return headers;
   const named = connection === undefined ? undefined : connectionTokens(connection);
-  // A header named in Connection is dropped before anything else looks at it.
-  const chunked = headers['transfer-encoding'] !== undefined && (named === undefined || !named.includes('transfer-encoding'));
+  const chunked = headers['transfer-encoding'] !== undefined;
   const out: IncomingHttpHeaders = {};
   for (const name in headers) {
     if (named !== undefined && named.includes(name)) continue;
@@ -138,7 +146,7 @@ function connectionTokens(connection: string): string[] | undefined {
   const tokens: string[] = [];
   for (const raw of connection.split(',')) {
     const token = raw.trim().toLowerCase();
-    if (token !== '') tokens.push(token);
+    if (token !== '' && !isProtected(token)) tokens.push(token);
   }
   return tokens;
 }

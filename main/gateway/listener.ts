@@ -34,6 +34,8 @@ export class ListenerHost {
   readonly protocol: 'http' | 'https';
   /** `host:port` for request facts. */
   label: string;
+  /** A request's body must have arrived this long after the request did (else 408). */
+  readonly bodyDeadlineMs: number;
   readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private closing: Promise<void> | undefined;
@@ -49,8 +51,11 @@ export class ListenerHost {
     this.host = table.host;
     this.protocol = table.protocol;
     this.label = table.key;
-    const requestTimeout = Math.max(1, timeouts.requestBodyMs);
-    const headersTimeout = Math.min(Math.max(1, timeouts.headersMs), requestTimeout);
+    this.bodyDeadlineMs = Math.max(1, timeouts.requestBodyMs);
+    // Node's own whole-request timeout is only a backstop: the gateway answers a late body
+    // itself first (request-body.ts), with a JSON 408 that says what happened.
+    const requestTimeout = this.bodyDeadlineMs + Math.max(1000, Math.floor(this.bodyDeadlineMs / 4));
+    const headersTimeout = Math.min(Math.max(1, timeouts.headersMs), this.bodyDeadlineMs);
     const common: http.ServerOptions = {
       headersTimeout,
       requestTimeout,

@@ -29,6 +29,14 @@ export interface Upstream {
 /** Sockets per upstream: far above what one laptop gateway needs, low enough to stay polite. */
 const MAX_SOCKETS = 256;
 
+/**
+ * An idle upstream connection is closed after this long, below the keep-alive timeout of common
+ * servers (Node, Apache, uvicorn: 5 s), so that the gateway rarely sends on a connection the
+ * server is closing; Node's agent also honours a shorter `Keep-Alive: timeout=N` the upstream
+ * announces (minus 1 s). The rare race that remains is retried (forwarder.ts).
+ */
+export const UPSTREAM_IDLE_MS = 4000;
+
 export class AgentPool {
   private readonly agents = new Map<string, http.Agent>();
 
@@ -91,8 +99,8 @@ export function buildUpstream(service: ServiceSnapshot, field: string, source: S
   const agentKey = `${url.protocol}//${hostname}:${port}|${secure ? JSON.stringify(tls ?? {}) : ''}`;
   const agent = pool.acquire(agentKey, () =>
     secure
-      ? new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, ...agentOptions })
-      : new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+      ? new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: UPSTREAM_IDLE_MS, ...agentOptions })
+      : new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: UPSTREAM_IDLE_MS }),
   );
   const target = { protocol: url.protocol, host: hostname, hostname, port } as unknown as httpProxy.ProxyTarget;
   const proxy = httpProxy.createProxyServer({

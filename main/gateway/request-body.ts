@@ -1,0 +1,135 @@
+/**
+ * Request bodies on their way upstream. A body is read into memory before the upstream request
+ * starts, as nginx does by default (proxy_request_buffering): a client that sends its body
+ * slowly then holds only its own connection, never one of the upstream pool's sockets, and a
+ * complete body can be replayed when a reused upstream connection fails. A body larger than
+ * the API's buffer limit is streamed after its first bytes, framed as it arrived.
+ *
+ * The framing the upstream sees is decided here and nowhere else: a buffered body goes with its
+ * exact Content-Length, a streamed one with the Content-Length or chunked coding it arrived
+ * with, a request without a body with neither. Whatever a Connection header, a policy or
+ * http-proxy did to those headers, the upstream never reads body bytes as a second request.
+ *
+ * A client that has not finished its body when the body deadline (counted from the request's
+ * arrival) passes gets 408 from the gateway, and its connection is closed.
+ */
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { CTX, type GatewayRequest, type WithContext } from './context';
+import { sendGatewayError } from './responses';
+
+/** Bodies up to this size are buffered before the upstream request starts (per API setting). */
+export const DEFAULT_BODY_BUFFER_BYTES = 1024 * 1024;
+
+export const REQUEST_TIMEOUT_CODE = 'REQUEST_TIMEOUT';
+
+type Req = WithContext<IncomingMessage>;
+
+/**
+ * Reads the body of `ctx` (which has one) and calls `send(ctx)` once it is complete, or once
+ * it outgrew the buffer (then the rest is streamed). `deadlineMs` counts from arrival.
+ */
+export function readRequestBody(ctx: GatewayRequest, deadlineMs: number, send: (ctx: GatewayRequest) => void): void {
+  const req = ctx.req as Req;
+  ctx.bodyChunks = [];
+  ctx.bodyBuffered = 0;
+  ctx.bodySend = send;
+  const remaining = Math.max(1, deadlineMs - (performance.now() - ctx.startedAt));
+  ctx.bodyTimer = setTimeout(onBodyDeadline, remaining, ctx, deadlineMs);
+  req.on('data', onBodyData);
+  req.on('end', onBodyEnd);
+  req.once('end', onBodyArrived);
+}
+
+/** The exchange is over: no deadline may fire for it any more. */
+export function clearBodyDeadline(ctx: GatewayRequest): void {
+  if (ctx.bodyTimer !== undefined) {
+    clearTimeout(ctx.bodyTimer);
+    ctx.bodyTimer = undefined;
+  }
+}
+
+function onBodyData(this: Req, chunk: Buffer): void {
+  const ctx = this[CTX]!;
+  ctx.bodyChunks!.push(chunk);
+  ctx.bodyBuffered += chunk.length;
+  if (ctx.bodyBuffered <= (ctx.compiledApi?.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES)) return;
+  // Too large to hold: stream it, starting with what was read (the deadline keeps running).
+  this.pause();
+  this.off('data', onBodyData);
+  this.off('end', onBodyEnd);
+  ctx.bodyStreaming = true;
+  startUpstream(ctx);
+}
+
+function onBodyEnd(this: Req): void {
+  const ctx = this[CTX]!;
+  const chunks = ctx.bodyChunks!;
+  ctx.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, ctx.bodyBuffered);
+  ctx.bodyChunks = undefined;
+  startUpstream(ctx);
+}
+
+function onBodyArrived(this: Req): void {
+  clearBodyDeadline(this[CTX]!);
+}
+
+function startUpstream(ctx: GatewayRequest): void {
+  if (ctx.finished) return;
+  const send = ctx.bodySend!;
+  ctx.bodySend = undefined;
+  send(ctx);
+}
+
+function onBodyDeadline(ctx: GatewayRequest, deadlineMs: number): void {
+  ctx.bodyTimer = undefined;
+  if (ctx.finished) return;
+  const res = ctx.res!;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // The rest of the body would be read as the next request: this connection ends here.
+  res.shouldKeepAlive = false;
+  ctx.upstreamRequest?.destroy();
+  sendGatewayError(ctx, 408, REQUEST_TIMEOUT_CODE, `the request body did not arrive within ${deadlineMs} ms`);
+}
+
+/**
+ * Called by http-proxy in place of `req.pipe(upstreamRequest)`, before the upstream request's
+ * head is written: sets the framing and sends the body as read.
+ */
+export function sendRequestBody(ctx: GatewayRequest, destination: ClientRequest): ClientRequest {
+  const body = ctx.body;
+  if (body !== undefined) {
+    frameWithLength(destination, String(body.length));
+    destination.end(body);
+    return destination;
+  }
+  if (ctx.bodyStreaming) {
+    if (ctx.bodyChunked) {
+      destination.removeHeader('content-length');
+      destination.setHeader('transfer-encoding', 'chunked');
+    } else frameWithLength(destination, ctx.bodyLength!);
+    for (const chunk of ctx.bodyChunks!) destination.write(chunk);
+    ctx.bodyChunks = undefined;
+    return ctx.req.pipe(destination);
+  }
+  if (ctx.hasBody) {
+    // Not buffered (an upgrade request): stream it as it arrived.
+    if (ctx.bodyChunked) destination.setHeader('transfer-encoding', 'chunked');
+    else frameWithLength(destination, ctx.bodyLength!);
+    return ctx.req.pipe(destination);
+  }
+  // No body: a Content-Length a policy added would make the upstream wait for bytes of the
+  // next request on this connection.
+  const length = destination.getHeader('content-length');
+  if (length !== undefined && length !== '0' && length !== 0) destination.removeHeader('content-length');
+  if (destination.hasHeader('transfer-encoding')) destination.removeHeader('transfer-encoding');
+  destination.end();
+  return destination;
+}
+
+function frameWithLength(destination: ClientRequest, length: string): void {
+  if (destination.hasHeader('transfer-encoding')) destination.removeHeader('transfer-encoding');
+  destination.setHeader('content-length', length);
+}
