@@ -5,6 +5,7 @@
  * Every problem is collected; a snapshot is returned only when there is none.
  */
 import { createHash } from 'node:crypto';
+import { checkBasePath } from '../../shared/api-paths';
 import type {
   ApiSnapshot,
   GatewaySnapshot,
@@ -53,7 +54,10 @@ export function parseAddress(address: string): ParsedAddress | string {
   const portNumber = Number(port);
   if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) return `port ${port} is out of range (1-65535)`;
   if (rest) return 'a listener address takes no query string or fragment';
-  return { scheme: lower, host: rawHost.replace(/^\[|\]$/g, ''), port: portNumber, basePath: normalizePath(path ?? '') };
+  // The same check as the admin API's basePath, so both refuse the same paths.
+  const base = checkBasePath(path || '/');
+  if (!base.ok) return `the base path ${JSON.stringify(path)} ${base.message}`;
+  return { scheme: lower, host: rawHost.replace(/^\[|\]$/g, ''), port: portNumber, basePath: base.basePath };
 }
 
 /** Leading slash, no trailing slash, no doubled slashes; the root is `/`. */

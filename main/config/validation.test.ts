@@ -190,7 +190,7 @@ spec:
 
   it('reports two APIs claiming the same port and base path, and a port bound on two hosts', () => {
     const first = write(API('orders', 'http://0.0.0.0:8081/orders/'), 'clash/a.yaml');
-    write(`${API('orders-v2', 'http://0.0.0.0:8081//orders')}---${API('admin', 'http://127.0.0.1:8081/admin')}`, 'clash/b.yaml');
+    write(`${API('orders-v2', 'http://0.0.0.0:8081/orders//')}---${API('admin', 'http://127.0.0.1:8081/admin')}`, 'clash/b.yaml');
     expect(errorsOf(path.dirname(first))).toEqual([
       `clash/b.yaml:6: spec.address: port 8081 and base path /orders are already claimed by ApiInstance orders (${first}:6)`,
       `clash/b.yaml:16: spec.address: port 8081 is already bound on 0.0.0.0 by ApiInstance orders (${first}:6); APIs sharing a port must use the same host`,

@@ -4,6 +4,7 @@
  * and the store's contents are replaced inside the caller's single transaction. Any error
  * (the loader's or ours) throws before the transaction commits, so nothing changes.
  */
+import { nameProblem } from '../../shared/api-paths';
 import { ContractError } from '../../shared/contract/errors';
 import type { ErrorDetail } from '../../shared/errors';
 import { formatFieldPath, sortConfigErrors, type ConfigError } from '../config/errors';
@@ -82,9 +83,15 @@ export class ImportContext {
     return id;
   }
 
-  /** The display name: `gatehouse.dev/name`, else metadata.name. */
+  /** The display name: `gatehouse.dev/name`, else metadata.name. Checked as the admin API checks names. */
   displayName(resource: AnyResource): string {
-    return resource.metadata.annotations?.[ANNOTATION.name] ?? resource.metadata.name;
+    const given = resource.metadata.annotations?.[ANNOTATION.name];
+    if (given === undefined) return resource.metadata.name;
+    const problem = nameProblem(given);
+    if (problem === undefined) return given.trim();
+    this.error(resource, ['metadata', 'annotations', ANNOTATION.name], problem);
+    // Reported once here; later checks see the (valid) resource name and add no second error.
+    return resource.metadata.name;
   }
 }
 

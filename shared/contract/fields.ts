@@ -1,8 +1,15 @@
 /** Field schemas the resource models share (ids, names, times, URLs, base paths). */
 import { z } from 'zod';
+import { checkBasePath, nameProblem } from '../api-paths';
 
 export const idSchema = z.string().min(1);
-export const nameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+/** Trimmed; control characters are refused before trimming (they would otherwise hide at the ends). */
+export const nameSchema = z.string().transform((raw, ctx) => {
+  const problem = nameProblem(raw);
+  if (problem === undefined) return raw.trim();
+  ctx.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
+});
 export const descriptionSchema = z.string().max(2000);
 export const timeSchema = z.number();
 
@@ -19,12 +26,13 @@ export const httpUrlSchema = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: `must use http or https, got "${url.protocol.slice(0, -1)}"` });
 });
 
-/** Normalized base path: leading slash, no trailing slash (the root is `/`), no query. */
-export const basePathSchema = z
-  .string()
-  .trim()
-  .regex(/^\/[^\s?#]*$/, 'must start with "/" and contain no spaces, "?" or "#"')
-  .transform(normalizeBasePath);
+/** Normalized base path: leading slash, no trailing slash (the root is `/`); see shared/api-paths.ts. */
+export const basePathSchema = z.string().transform((raw, ctx) => {
+  const checked = checkBasePath(raw);
+  if (checked.ok) return checked.basePath;
+  ctx.addIssue({ code: 'custom', message: checked.message });
+  return z.NEVER;
+});
 
 export function normalizeBasePath(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
