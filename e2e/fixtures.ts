@@ -1,7 +1,8 @@
 /**
  * The web project's fixtures: one real `gatehouse serve` (temp data dir, free ports) and one
- * demo upstream per worker, started from the built CLI and stopped after. Pages open the UI
- * signed in with the admin token (the printed login link is single-use).
+ * demo upstream per worker, started from the built CLI and stopped after. Each page opens the UI
+ * with a fresh one-time login link minted with the admin token (the printed one is single-use,
+ * and the admin token itself is refused in a URL).
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -97,11 +98,11 @@ export const test = base.extend<{ app: Page }, { gatehouse: GatehouseServer; fre
     },
     { scope: 'worker', timeout: 60_000 },
   ],
-  /** A page signed in to the UI (the admin token is accepted as a login token). */
+  /** A page signed in to the UI through a one-time login link. */
   app: async ({ page, gatehouse }, use) => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(`${gatehouse.url}/?token=${encodeURIComponent(gatehouse.token)}`);
+    await page.goto(await freshLoginUrl(gatehouse));
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
     await use(page);
     expect(problems, 'uncaught errors in the page').toEqual([]);
@@ -120,6 +121,11 @@ export async function adminCall<T>(gatehouse: GatehouseServer, method: string, r
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A new one-time login URL (`/?token=…`), minted with the admin token. */
+export async function freshLoginUrl(gatehouse: GatehouseServer): Promise<string> {
+  return (await adminCall<{ url: string }>(gatehouse, 'POST', '/session/login-link')).url;
 }
 
 /** Controls a screen reader could not name (no label, aria-label, labelledby, title or text). */

@@ -3,7 +3,8 @@
  * - a bearer token from `<data-dir>/admin-token` (created on first start, mode 0600) unless
  *   GATEHOUSE_ADMIN_TOKEN is set;
  * - one-time login tokens (printed as `http://127.0.0.1:PORT/?token=…`, as Jupyter does) that a
- *   browser exchanges for an HttpOnly, SameSite=Strict session cookie;
+ *   browser exchanges for an HttpOnly, SameSite=Strict session cookie; only those work in a URL
+ *   (the admin token works as a bearer, or pasted into the login form, which POSTs it);
  * - cookie-authenticated unsafe requests must come from our own Origin (CSRF), and the Host
  *   header must name this server (DNS rebinding).
  * Sessions are HMAC-signed with the admin token, so they survive a restart of `serve` and die
@@ -86,9 +87,11 @@ export class AdminAuth {
     return token;
   }
 
-  /** Consumes a login token (or accepts the admin token itself); true when it was valid. */
+  /**
+   * Consumes a one-time login token; true when it was valid. The admin token is never redeemed
+   * here: a URL carrying it would leave a long-lived credential in browser history and logs.
+   */
   redeem(token: string): boolean {
-    if (safeEqual(token, this.options.token)) return true;
     for (const candidate of this.loginTokens) {
       if (safeEqual(candidate, token)) {
         this.loginTokens.delete(candidate);
@@ -96,6 +99,11 @@ export class AdminAuth {
       }
     }
     return false;
+  }
+
+  /** True for the long-lived admin token (accepted as a bearer and in a POST body, not in a URL). */
+  isAdminToken(token: string): boolean {
+    return safeEqual(token, this.options.token);
   }
 
   /** Set-Cookie value for a new session. */

@@ -95,6 +95,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         return sendError(res, result.status, { code: result.code, message: result.message });
       }
       if (pathname === '/events' && req.method === 'GET') return sse.handle(req, res, url.searchParams);
+      if (pathname === '/session/login-link') return loginLink(req, res, result.via);
       return adapter(req, res, pathname, url.searchParams);
     }
     if (url.pathname.startsWith('/api/')) return sendError(res, 404, { code: 'NOT_FOUND', message: `no route ${req.method} ${url.pathname}; the admin API is under ${API_PREFIX}` });
@@ -109,15 +110,33 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     securityHeaders(res);
     if (!guard.redeem(loginToken)) {
       res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      const why = guard.isAdminToken(loginToken)
+        ? 'The admin token is not accepted in a URL (URLs stay in browser history and logs). Use the one-time login URL <code>gatehouse serve</code> printed'
+        : 'This login link is not valid or was already used. Open the login URL <code>gatehouse serve</code> printed most recently';
       res.end(
-        '<!doctype html><meta charset="utf-8"><title>Gatehouse: login link used</title><p>This login link is not valid or was already used. ' +
-          'Open the URL <code>gatehouse serve</code> printed most recently, or <code>http://127.0.0.1:PORT/?token=</code> followed by the admin token from the <code>admin-token</code> file.</p>',
+        `<!doctype html><meta charset="utf-8"><title>Gatehouse: log in</title><p>${why}, ` +
+          'or open <a href="/">the web UI</a> and paste the admin token from the <code>admin-token</code> file into its login form.</p>',
       );
       return;
     }
     url.searchParams.delete('token');
     res.writeHead(302, { location: url.pathname + (url.search || ''), 'set-cookie': guard.sessionCookie(), 'cache-control': 'no-store' });
     res.end();
+  }
+
+  /**
+   * `POST /api/v1/session/login-link`: a fresh one-time login URL, so a script holding the admin
+   * token can open the UI without putting that token in a URL. Bearer only: a session must not
+   * mint further sessions.
+   */
+  function loginLink(req: IncomingMessage, res: ServerResponse, via: 'bearer' | 'cookie'): void {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendError(res, 405, { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${API_PREFIX}/session/login-link; use POST` });
+    }
+    if (via !== 'bearer') return sendError(res, 403, { code: 'FORBIDDEN', message: 'login links are issued to "Authorization: Bearer <admin token>" only' });
+    res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ url: createLoginUrl() }));
   }
 
   /** `POST /api/v1/session {token}` logs in (for pages that hold the token); DELETE logs out. */
@@ -136,7 +155,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     const given = body && typeof body === 'object' ? (body as { token?: unknown }).token : undefined;
     if (typeof given !== 'string' || given === '')
       return sendError(res, 400, { code: 'VALIDATION_FAILED', message: 'token: required', details: [{ path: 'token', message: 'required: the one-time login token or the admin token' }] });
-    if (!guard.redeem(given)) return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'the token is not valid or was already used' });
+    // A request body stays out of history and logs, so the admin token is fine here.
+    if (!guard.isAdminToken(given) && !guard.redeem(given)) return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'the token is not valid or was already used' });
     res.writeHead(204, { 'set-cookie': guard.sessionCookie(), 'cache-control': 'no-store' }).end();
   }
 
