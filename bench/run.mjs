@@ -15,12 +15,12 @@
 // BENCH_WARMUP (s of load per target before measuring, default 4),
 // BENCH_ONLY (a regex over target names; their baselines are kept). Load: wrk when installed,
 // else autocannon.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AUTH, freePort, startProcess, waitForHttp } from './processes.mjs';
 import { targets as allTargets } from './targets.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
@@ -28,53 +28,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 4);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
-const AUTH = `Basic ${Buffer.from('bench:bench-secret').toString('base64')}`;
 const useWrk = spawnSync('wrk', ['--version']).error === undefined;
 const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
-const children = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
-process.on('SIGINT', () => process.exit(130));
-
-export function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export function startProcess(args, env = {}) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  child.on('exit', (code) => {
-    if (code && code !== 0 && !child.expectedExit) console.error(`bench: ${args.join(' ')} exited ${code}\n${output}`);
-  });
-  children.push(child);
-  child.output = () => output;
-  return child;
-}
-
-/** Waits until `url` answers 2xx (an API created through the admin API is live within a second). */
-export async function waitForHttp(url, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < until) {
-    try {
-      const res = await fetch(url, { headers: { authorization: AUTH } });
-      await res.arrayBuffer();
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = error.cause?.code ?? error.message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`bench: ${url} did not answer 2xx within ${timeoutMs} ms (${last})`);
-}
 
 /** User + system CPU time of a process, in microseconds (Linux /proc; NaN elsewhere). */
 function cpuMicros(pid) {

@@ -12,7 +12,6 @@ import type { CounterStore } from '../policies/counters';
 import { policyDefinition } from '../policies/registry';
 import type { IdentityIndex, PolicyInstance } from '../policies/types';
 import { createIdentityIndex } from './identity';
-import { DEFAULT_BODY_BUFFER_BYTES } from './request-body';
 import { compileRules, type RuleMatcher } from './rules';
 import type { ApiSnapshot, GatewaySnapshot, ListenerSnapshot, PolicyBindingSnapshot } from './snapshot';
 import { SnapshotError } from './snapshot-error';
@@ -58,9 +57,6 @@ export interface CompiledApi {
   readonly info: { readonly id: string; readonly name: string; readonly basePath: string };
   readonly routes: readonly CompiledRoute[];
   readonly bindings: readonly CompiledBinding[];
-  /** See RequestHandlingSnapshot. */
-  readonly bodyBufferBytes: number;
-  readonly allowEncodedSeparators: boolean;
 }
 
 export interface CompiledListener {
@@ -238,21 +234,7 @@ function compileApi(api: ApiSnapshot, field: string, owner: CompiledSnapshot, de
     const compiled = compileBinding(api, binding, `${field}.policies[${index}]`, owner, deps);
     if (compiled) bindings.push(compiled);
   }
-  const handling = api.requestHandling ?? {};
-  const bodyBufferBytes = handling.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES;
-  if (!Number.isSafeInteger(bodyBufferBytes) || bodyBufferBytes < 0)
-    throw SnapshotError.at(`${field}.requestHandling.bodyBufferBytes`, `API "${name}": expected a whole number of bytes (0 or more), got ${String(bodyBufferBytes)}`, where);
-  return {
-    id: api.id,
-    name,
-    basePath,
-    enabled: api.enabled !== false,
-    info: Object.freeze({ id: api.id, name, basePath }),
-    routes,
-    bindings,
-    bodyBufferBytes,
-    allowEncodedSeparators: handling.allowEncodedPathSeparators === true,
-  };
+  return { id: api.id, name, basePath, enabled: api.enabled !== false, info: Object.freeze({ id: api.id, name, basePath }), routes, bindings };
 }
 
 function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field: string, owner: CompiledSnapshot, deps: CompileDeps): CompiledBinding | undefined {

@@ -46,6 +46,9 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare api: { readonly id: string; readonly name: string; readonly basePath: string };
   declare clientId: string | undefined;
   declare upstreamTimeoutMs: number | undefined;
+  /** Set by request-handling (see PolicyRequest). */
+  declare bodyBufferBytes: number | undefined;
+  declare allowEncodedPathSeparators: boolean | undefined;
 
   /** `?…` as received, or ''. */
   declare readonly search: string;
@@ -120,6 +123,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.api = NO_API;
     this.clientId = undefined;
     this.upstreamTimeoutMs = undefined;
+    this.bodyBufferBytes = undefined;
+    this.allowEncodedPathSeparators = undefined;
     this.search = search;
     this.relativePath = '';
     this.at = Date.now();

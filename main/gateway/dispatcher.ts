@@ -121,10 +121,6 @@ export class Dispatcher implements GatewayServices {
     if (api === undefined) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no API on this gateway serves ${path}`);
     ctx.compiledApi = api;
     ctx.api = api.info;
-    if (!api.allowEncodedSeparators) {
-      const separators = encodedSeparatorProblem(path);
-      if (separators !== undefined) return refuse(ctx, `${separators}; API "${api.name}" can allow it (allowEncodedPathSeparators)`);
-    }
     ctx.relativePath = api.basePath === '/' ? path : path.slice(api.basePath.length);
     if (!api.enabled) return sendGatewayError(ctx, 503, GatewayErrorCode.apiDisabled, `API "${api.name}" is disabled; enable it in Gatehouse to serve traffic`);
     const route = findRoute(api, ctx);
@@ -168,6 +164,11 @@ export class Dispatcher implements GatewayServices {
 
   /** Every policy let the request through: to the upstream, unless it is a dry run. */
   private proceed(ctx: GatewayRequest): void {
+    // After the pipeline, where a request-handling binding may have allowed them.
+    if (ctx.allowEncodedPathSeparators !== true) {
+      const separators = encodedSeparatorProblem(ctx.path);
+      if (separators !== undefined) return refuse(ctx, `${separators} (the request-handling policy can allow it for an API)`);
+    }
     if (ctx.headers[TRY_ID_HEADER] !== undefined) delete ctx.headers[TRY_ID_HEADER];
     const dryRun = ctx.headers[DRY_RUN_HEADER];
     if (dryRun === undefined) return forward(ctx);

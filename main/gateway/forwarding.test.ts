@@ -37,7 +37,7 @@ describe('forwarding', () => {
       [
         { name: 'echo', basePath: '/echo', upstream: `${echo.url}/base` },
         // Bodies stream (no buffer) on this API: the upstream sees them as they arrive.
-        { name: 'special', basePath: '/special', upstream: special.url, requestHandling: { bodyBufferBytes: 0 } },
+        { name: 'special', basePath: '/special', upstream: special.url, policies: [{ name: 'request-handling', config: { bodyBufferBytes: 0 } }] },
       ],
       { onRequest: (fact) => facts.push(fact), captureHeaders: true },
     );

@@ -3,7 +3,7 @@
  * starts, as nginx does by default (proxy_request_buffering): a client that sends its body
  * slowly then holds only its own connection, never one of the upstream pool's sockets, and a
  * complete body can be replayed when a reused upstream connection fails. A body larger than
- * the API's buffer limit is streamed after its first bytes, framed as it arrived.
+ * the buffer limit (the request-handling policy sets it) is streamed after its first bytes, framed as it arrived.
  *
  * The framing the upstream sees is decided here and nowhere else: a buffered body goes with its
  * exact Content-Length, a streamed one with the Content-Length or chunked coding it arrived
@@ -14,11 +14,10 @@
  * arrival) passes gets 408 from the gateway, and its connection is closed.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { DEFAULT_BODY_BUFFER_BYTES } from '../../shared/policies/request-handling';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { sendGatewayError } from './responses';
 
-/** Bodies up to this size are buffered before the upstream request starts (per API setting). */
-export const DEFAULT_BODY_BUFFER_BYTES = 1024 * 1024;
 
 export const REQUEST_TIMEOUT_CODE = 'REQUEST_TIMEOUT';
 
@@ -52,7 +51,7 @@ function onBodyData(this: Req, chunk: Buffer): void {
   const ctx = this[CTX]!;
   ctx.bodyChunks!.push(chunk);
   ctx.bodyBuffered += chunk.length;
-  if (ctx.bodyBuffered <= (ctx.compiledApi?.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES)) return;
+  if (ctx.bodyBuffered <= (ctx.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES)) return;
   // Too large to hold: stream it, starting with what was read (the deadline keeps running).
   this.pause();
   this.off('data', onBodyData);

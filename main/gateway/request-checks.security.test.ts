@@ -15,7 +15,7 @@ describe('requests refused before routing', () => {
     upstream = await startRecordingUpstream();
     gateway = await startGateway([
       { name: 'demo', basePath: '/demo', upstream: `${upstream.url}/public` },
-      { name: 'lenient', basePath: '/lenient', upstream: upstream.url, requestHandling: { allowEncodedPathSeparators: true } },
+      { name: 'lenient', basePath: '/lenient', upstream: upstream.url, policies: [{ name: 'request-handling', config: { allowEncodedPathSeparators: true } }] },
     ]);
   });
 

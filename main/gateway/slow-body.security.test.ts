@@ -82,7 +82,7 @@ describe('slow request bodies', () => {
   });
 
   it('a body larger than the buffer is streamed with its own framing, every byte intact', async () => {
-    const gateway = await startGateway({ basePath: '/api', upstream: upstream.url, requestHandling: { bodyBufferBytes: 1024 } });
+    const gateway = await startGateway({ basePath: '/api', upstream: upstream.url, policies: [{ name: 'request-handling', config: { bodyBufferBytes: 1024 } }] });
     try {
       const body = 'z'.repeat(64 * 1024);
       const res = await request(gateway.url('/api/big'), { method: 'POST', body, headers: { 'content-length': String(body.length) } });

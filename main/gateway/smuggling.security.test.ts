@@ -53,7 +53,7 @@ describe('request smuggling', () => {
         policies: [{ name: 'header-removal-flex', config: { inboundHeaders: ['content-length', 'transfer-encoding'] } }],
       },
       // Streams bodies instead of buffering them: the framing must survive there too.
-      { name: 'streamed', basePath: '/streamed', upstream: upstream.url, requestHandling: { bodyBufferBytes: 0 } },
+      { name: 'streamed', basePath: '/streamed', upstream: upstream.url, policies: [{ name: 'request-handling', config: { bodyBufferBytes: 0 } }] },
     ]);
   });
 

@@ -55,17 +55,8 @@ export interface ApiSnapshot {
   /** First match wins; when none is given, everything goes to the first service at `/`. */
   routes: RouteSnapshot[];
   policies: PolicyBindingSnapshot[];
-  /** How the gateway reads this API's requests; defaults when absent. */
-  requestHandling?: RequestHandlingSnapshot;
   /** Where it was declared, for error messages. */
   source?: SourceLocation;
-}
-
-export interface RequestHandlingSnapshot {
-  /** Bodies up to this size are read whole before the upstream request starts (default 1 MiB). */
-  bodyBufferBytes?: number;
-  /** Forward paths with `%2F`, `%5C` or a backslash instead of refusing them with 400 (default false). */
-  allowEncodedPathSeparators?: boolean;
 }
 
 export interface ServiceSnapshot {

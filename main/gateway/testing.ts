@@ -17,7 +17,7 @@
  *
  *   ApiSnapshotInput = { upstream: string (service URL); basePath?: '/' default; name?; id?;
  *     enabled?; policies?: PolicyInput[]; routes?: RouteSnapshot[]; services?: ServiceSnapshot[]
- *     (instead of upstream); upstreamTls?: UpstreamTlsSnapshot; requestHandling?: RequestHandlingSnapshot }
+ *     (instead of upstream); upstreamTls?: UpstreamTlsSnapshot }
  *   PolicyInput = { name: string; config?: object; order?: number (50); rules?: PolicyRule[];
  *     id?: string; enabled?: boolean }
  *   SnapshotExtras = { version?; identity?: Partial<IdentitySnapshot>; tls?: ListenerTlsSnapshot;
@@ -38,7 +38,6 @@ import type {
   GatewaySnapshot,
   IdentitySnapshot,
   ListenerTlsSnapshot,
-  RequestHandlingSnapshot,
   RouteSnapshot,
   ServiceSnapshot,
   UpstreamTlsSnapshot,
@@ -64,7 +63,6 @@ export interface ApiSnapshotInput {
   routes?: RouteSnapshot[];
   services?: ServiceSnapshot[];
   upstreamTls?: UpstreamTlsSnapshot;
-  requestHandling?: RequestHandlingSnapshot;
 }
 
 export interface SnapshotExtras {
@@ -109,7 +107,6 @@ export function apiSnapshot(input: ApiSnapshotInput, index = 0): ApiSnapshot {
       enabled: policy.enabled ?? true,
       rules: policy.rules,
     })),
-    ...(input.requestHandling ? { requestHandling: input.requestHandling } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { httpBasicAuthenticationPolicy } from './http-basic-authentication';
 import { ipAllowlistPolicy, ipBlocklistPolicy } from './ip-filter';
 import { rateLimitingPolicy } from './rate-limiting';
 import { rateLimitingSlaBasedPolicy } from './rate-limiting-sla-based';
+import { requestHandlingPolicy } from './request-handling';
 import { responseTimeoutPolicy } from './response-timeout';
 import { spikeControlPolicy } from './spike-control';
 import type { PolicyDefinition } from './types';
@@ -57,6 +58,7 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(corsPolicy),
   builtIn(headerInjectionPolicy),
   builtIn(headerRemovalPolicy),
+  builtIn(requestHandlingPolicy),
 ];
 
 const builtInNames = new Set(builtInPolicies.map((definition) => definition.name));

@@ -26,6 +26,10 @@ export interface PolicyRequest {
   clientId?: string;
   /** Set by response-timeout-flex; the forwarder answers 504 past it. */
   upstreamTimeoutMs?: number;
+  /** Set by request-handling: bodies up to this size are buffered before the upstream is called. */
+  bodyBufferBytes?: number;
+  /** Set by request-handling: `%2F`, `%5C` and a backslash in the path are forwarded instead of refused. */
+  allowEncodedPathSeparators?: boolean;
   /** Runs on the upstream's response head before it is sent (header injection, removal…). */
   onResponse(hook: ResponseHook): void;
 }

@@ -18,7 +18,7 @@ describe('policy catalogue', () => {
       expect.arrayContaining([
         'rate-limiting-flex', 'rate-limiting-sla-based-flex', 'spike-control-flex', 'response-timeout-flex',
         'http-basic-authentication-flex', 'client-id-enforcement-flex', 'ip-allowlist-flex', 'ip-blocklist-flex',
-        'cors-flex', 'header-injection-flex', 'header-removal-flex', 'tls', 'tls-outbound', 'health-check-flex',
+        'cors-flex', 'header-injection-flex', 'header-removal-flex', 'tls', 'tls-outbound', 'health-check-flex', 'request-handling',
       ]),
     );
     expect(findPolicy('no-such-policy')).toBeUndefined();

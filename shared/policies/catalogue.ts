@@ -12,6 +12,7 @@ import { httpBasicAuthenticationEntry } from './http-basic-authentication';
 import { ipAllowlistEntry, ipBlocklistEntry } from './ip-filter';
 import { rateLimitingEntry } from './rate-limiting';
 import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
+import { requestHandlingEntry } from './request-handling';
 import { responseTimeoutEntry } from './response-timeout';
 import { spikeControlEntry } from './spike-control';
 import { tlsEntry, tlsOutboundEntry } from './tls';
@@ -31,6 +32,7 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   tlsEntry,
   tlsOutboundEntry,
   healthCheckEntry,
+  requestHandlingEntry,
 ] as PolicyCatalogueEntry[];
 
 const byName = new Map(policyCatalogue.map((entry) => [entry.name, entry]));

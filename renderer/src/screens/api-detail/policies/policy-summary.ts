@@ -1,6 +1,6 @@
 /** One line saying what a binding does, shown on its card ("3 requests / 1 min"). */
 import type { PolicyBinding } from '../../../../../shared/contract/models';
-import { formatPeriod } from '../../../lib/format';
+import { formatBytes, formatPeriod } from '../../../lib/format';
 
 type Config = Record<string, unknown>;
 const list = (value: unknown) => (Array.isArray(value) ? value : []);
@@ -21,6 +21,7 @@ const summaries: Record<string, (config: Config) => string> = {
   'header-injection-flex': (c) => `${list(c.inboundHeaders).length} request, ${list(c.outboundHeaders).length} response header(s)`,
   'header-removal-flex': (c) => `Removes ${[...list(c.inboundHeaders), ...list(c.outboundHeaders)].join(', ') || 'nothing'}`,
   'health-check-flex': (c) => `GET ${String(c.path ?? '/')} every ${c.intervalSeconds ?? 10} s`,
+  'request-handling': (c) => `Buffers bodies up to ${formatBytes(Number(c.bodyBufferBytes))}${c.allowEncodedPathSeparators ? ', allows encoded slashes' : ''}`,
 };
 
 export function policySummary(binding: Pick<PolicyBinding, 'policyRef' | 'config'>): string {
