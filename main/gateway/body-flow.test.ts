@@ -134,3 +134,35 @@ describe('request and response bodies', () => {
     expect(facts.filter((f) => f.path === '/api/large').at(-1)).toMatchObject({ status: 200, bytesOut: LARGE });
   });
 });
+
+describe('Expect: 100-continue', () => {
+  it('the gateway sends 100 Continue itself and the upstream gets the whole body without Expect', async () => {
+    const received: { expect: string | undefined; body: string }[] = [];
+    const upstream = await startServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ expect: req.headers.expect, body: Buffer.concat(chunks).toString() });
+        res.end('stored');
+      });
+    });
+    const gateway = await startGateway({ basePath: '/api', upstream: upstream.url });
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const req = http.request(gateway.url('/api/items'), { method: 'PUT', agent: false, headers: { expect: '100-continue', 'content-length': '11' } });
+        req.on('continue', () => req.end('hello world'));
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve(`${res.statusCode} ${text}`));
+        });
+        req.on('error', reject);
+      });
+      expect(answer).toBe('200 stored');
+      expect(received).toEqual([{ expect: undefined, body: 'hello world' }]);
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+});
