@@ -1,10 +1,12 @@
 /**
  * Alert rules (evaluated by main/alerts). Identity and scope are columns; the rest of a rule
  * (comparator, threshold, window, periods, severity, codes, webhook…) is a JSON spec, so the
- * alert kinds can grow without a migration.
+ * alert kinds can grow without a migration. The webhook URL often carries a token (Slack, …):
+ * it is stored encrypted and read back decrypted (still sealed when the key cannot open it).
  */
 import type { SqliteDatabase } from './database';
 import { fromFlag, fromJson, newId, nowMs, toFlag, toJson } from './rows';
+import { isSealed, type SecretBox } from './secret-box';
 
 export interface AlertRuleRecord {
   id: string;
@@ -39,29 +41,41 @@ interface Row {
   updated_at: number;
 }
 
-const toRecord = (row: Row): AlertRuleRecord => ({
-  id: row.id,
-  name: row.name,
-  kind: row.kind,
-  ...(row.api_id !== null ? { apiId: row.api_id } : {}),
-  ...(row.gateway_id !== null ? { gatewayId: row.gateway_id } : {}),
-  enabled: fromFlag(row.enabled),
-  spec: fromJson<Record<string, unknown>>(row.spec, {}),
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
+/** The field name used in messages about a rule's webhook URL. */
+export function webhookField(ruleName: string): string {
+  return `alert rule "${ruleName}": webhookUrl`;
+}
 
-const toRow = (record: AlertRuleRecord): Row => ({
-  id: record.id,
-  name: record.name,
-  kind: record.kind,
-  api_id: record.apiId ?? null,
-  gateway_id: record.gatewayId ?? null,
-  enabled: toFlag(record.enabled),
-  spec: toJson(record.spec),
-  created_at: record.createdAt,
-  updated_at: record.updatedAt,
-});
+const toRecord = (row: Row, box: SecretBox): AlertRuleRecord => {
+  const spec = fromJson<Record<string, unknown>>(row.spec, {});
+  if (typeof spec.webhookUrl === 'string') spec.webhookUrl = box.openOrKeep(spec.webhookUrl, webhookField(row.name));
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    ...(row.api_id !== null ? { apiId: row.api_id } : {}),
+    ...(row.gateway_id !== null ? { gatewayId: row.gateway_id } : {}),
+    enabled: fromFlag(row.enabled),
+    spec,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+};
+
+const toRow = (record: AlertRuleRecord, box: SecretBox): Row => {
+  const spec = typeof record.spec.webhookUrl === 'string' ? { ...record.spec, webhookUrl: box.seal(record.spec.webhookUrl) } : record.spec;
+  return {
+    id: record.id,
+    name: record.name,
+    kind: record.kind,
+    api_id: record.apiId ?? null,
+    gateway_id: record.gatewayId ?? null,
+    enabled: toFlag(record.enabled),
+    spec: toJson(spec),
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+};
 
 export class AlertRuleRepository {
   private readonly listStatement;
@@ -71,7 +85,10 @@ export class AlertRuleRepository {
   private readonly updateStatement;
   private readonly deleteStatement;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly box: SecretBox,
+  ) {
     this.listStatement = db.prepare<[], Row>(`SELECT * FROM alert_rules ORDER BY name, id`);
     this.getStatement = db.prepare<[string], Row>(`SELECT * FROM alert_rules WHERE id = ?`);
     this.byNameStatement = db.prepare<[string], Row>(`SELECT * FROM alert_rules WHERE name = ?`);
@@ -87,17 +104,17 @@ export class AlertRuleRepository {
   }
 
   list(): AlertRuleRecord[] {
-    return this.listStatement.all().map(toRecord);
+    return this.listStatement.all().map((row) => toRecord(row, this.box));
   }
 
   get(id: string): AlertRuleRecord | undefined {
     const row = this.getStatement.get(id);
-    return row && toRecord(row);
+    return row && toRecord(row, this.box);
   }
 
   findByName(name: string): AlertRuleRecord | undefined {
     const row = this.byNameStatement.get(name);
-    return row && toRecord(row);
+    return row && toRecord(row, this.box);
   }
 
   insert(input: NewAlertRule): AlertRuleRecord {
@@ -113,7 +130,7 @@ export class AlertRuleRepository {
       createdAt: at,
       updatedAt: at,
     };
-    this.insertStatement.run(toRow(record));
+    this.insertStatement.run(toRow(record, this.box));
     return record;
   }
 
@@ -129,12 +146,25 @@ export class AlertRuleRepository {
     else if (patch.apiId !== undefined) next.apiId = patch.apiId;
     if (patch.gatewayId === null) delete next.gatewayId;
     else if (patch.gatewayId !== undefined) next.gatewayId = patch.gatewayId;
-    const { created_at: _created, ...row } = toRow(next);
+    const { created_at: _created, ...row } = toRow(next, this.box);
     this.updateStatement.run(row);
     return next;
   }
 
   delete(id: string): boolean {
     return this.deleteStatement.run(id).changes > 0;
+  }
+
+  /** Encrypts webhook URLs stored in clear (before encryption existed); returns how many. */
+  sealPlainSecrets(): number {
+    let count = 0;
+    for (const row of this.listStatement.all()) {
+      const spec = fromJson<Record<string, unknown>>(row.spec, {});
+      if (typeof spec.webhookUrl !== 'string' || isSealed(spec.webhookUrl)) continue;
+      const { created_at: _created, ...rest } = toRow(toRecord(row, this.box), this.box);
+      this.updateStatement.run(rest);
+      count++;
+    }
+    return count;
   }
 }

@@ -2,12 +2,14 @@
  * Opens the control plane's SQLite file (`<dataDir>/gatehouse.sqlite`): WAL, foreign keys,
  * a busy timeout so that a second writer (another process, the CLI's import) waits instead of
  * failing, and the schema migrations applied in one transaction. A file written by a newer
- * Gatehouse is refused before anything is written to it.
+ * Gatehouse is refused before anything is written to it. The data dir is made private (0700,
+ * files 0600) first, and deleted content is overwritten (secure_delete), so a secret replaced
+ * by its hash does not stay readable in a free page.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files';
 
 export type SqliteDatabase = Database.Database;
 
@@ -52,8 +54,10 @@ export function databasePath(dataDir: string): string {
 
 export function openDatabase(dataDir: string, options: OpenOptions = {}): SqliteDatabase {
   const migrations = options.migrations ?? MIGRATIONS;
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const file = databasePath(dataDir);
+  // Made 0600 before SQLite creates it: its -wal and -shm files take the database file's mode.
+  if (!options.readonly) ensurePrivateFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS, ...sqliteNativeBinding() });
   try {
     // Refuse a newer schema before changing anything, not even the journal mode.
@@ -66,12 +70,27 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Sqlite
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
-    if (options.migrate !== false && !options.readonly) migrate(db, migrations, file);
+    db.pragma('secure_delete = ON');
+    if (options.migrate !== false && !options.readonly && migrate(db, migrations, file) !== fileVersion) {
+      // A migration may have replaced secrets (hashed passwords): rebuilding the file drops what
+      // older versions left in free space, and the old pages leave the WAL.
+      scrubFreeSpace(db);
+    }
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** Rebuilds the file (no free space left holding old values) and empties the WAL. */
+export function scrubFreeSpace(db: SqliteDatabase): void {
+  try {
+    db.exec('VACUUM');
+  } catch {
+    // Another connection holds a read: free space stays as it is (new deletes are zeroed anyway).
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export function userVersion(db: SqliteDatabase): number {
@@ -93,6 +112,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
     for (const migration of ordered) {
       if (migration.version <= current) continue;
       db.exec(migration.sql);
+      migration.run?.(db);
       db.pragma(`user_version = ${migration.version}`);
     }
     return userVersion(db);

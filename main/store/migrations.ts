@@ -5,11 +5,27 @@
  * JSON columns hold what is shaped by the policy catalogue or the alert kinds (policy config,
  * rules, tier limits, alert rule settings) so that those can grow without a migration.
  */
+import type { SqliteDatabase } from './database';
+import { BASIC_AUTH_POLICY, hashBasicAuthPassword } from './policy-secrets';
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Data changes SQL cannot make (hashing); runs after `sql`, in the same transaction. */
+  run?: (db: SqliteDatabase) => void;
+}
+
+/** Basic-auth passwords were stored as given; from version 3 only their scrypt hash is. */
+function hashStoredBasicAuthPasswords(db: SqliteDatabase): void {
+  const rows = db.prepare<[string], { id: string; config: string }>(`SELECT id, config FROM policy_bindings WHERE policy_ref = ?`).all(BASIC_AUTH_POLICY);
+  const update = db.prepare<[string, string]>(`UPDATE policy_bindings SET config = ? WHERE id = ?`);
+  for (const row of rows) {
+    const config = JSON.parse(row.config) as Record<string, unknown> | null;
+    if (!config) continue;
+    const hashed = hashBasicAuthPassword(config);
+    if (hashed !== config) update.run(JSON.stringify(hashed), row.id);
+  }
 }
 
 const TIMESTAMPS = `created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL`;
@@ -128,6 +144,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'webhook delivery of alert events',
     // JSON { status, attempts, lastError?, at }; NULL when the rule has no webhook.
     sql: `ALTER TABLE alert_events ADD COLUMN delivery TEXT;`,
+  },
+  {
+    version: 3,
+    description: 'basic-auth passwords stored as salted hashes',
+    sql: '',
+    run: hashStoredBasicAuthPasswords,
   },
 ];
 

@@ -1,9 +1,12 @@
 /**
  * Policy bindings of an API: a catalogue policy with its config, order, enabled flag and
- * optional rules. `position` keeps declaration order for ties of `order`.
+ * optional rules. `position` keeps declaration order for ties of `order`. Secrets in a config
+ * are written hashed or encrypted (policy-secrets.ts) and read back decrypted.
  */
 import type { PolicyRule } from '../../shared/policies/common';
 import type { SqliteDatabase } from './database';
+import { holdsPlainSecret, openPolicyConfig, sealPolicyConfig } from './policy-secrets';
+import type { SecretBox } from './secret-box';
 import { definedOnly, fromFlag, fromJson, newId, nowMs, toFlag, toJson } from './rows';
 
 export interface PolicyBindingRecord {
@@ -41,13 +44,13 @@ interface Row {
   updated_at: number;
 }
 
-const toRecord = (row: Row): PolicyBindingRecord => {
+const toRecord = (row: Row, box: SecretBox): PolicyBindingRecord => {
   const rules = fromJson<PolicyRule[] | null>(row.rules, null);
   return {
     id: row.id,
     apiId: row.api_id,
     policyRef: row.policy_ref,
-    config: fromJson<Record<string, unknown>>(row.config, {}),
+    config: openPolicyConfig(row.policy_ref, fromJson<Record<string, unknown>>(row.config, {}), box),
     order: row.order,
     enabled: fromFlag(row.enabled),
     ...(rules ? { rules } : {}),
@@ -65,8 +68,13 @@ export class PolicyBindingRepository {
   private readonly insertStatement;
   private readonly updateStatement;
   private readonly deleteStatement;
+  private readonly toRecord: (row: Row) => PolicyBindingRecord;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly box: SecretBox,
+  ) {
+    this.toRecord = (row) => toRecord(row, box);
     // The order the pipeline runs them in.
     this.listStatement = db.prepare<[string], Row>(
       `SELECT * FROM policy_bindings WHERE api_id = ? ORDER BY "order", position, id`,
@@ -88,25 +96,26 @@ export class PolicyBindingRepository {
   }
 
   listByApi(apiId: string): PolicyBindingRecord[] {
-    return this.listStatement.all(apiId).map(toRecord);
+    return this.listStatement.all(apiId).map(this.toRecord);
   }
 
   list(): PolicyBindingRecord[] {
-    return this.allStatement.all().map(toRecord);
+    return this.allStatement.all().map(this.toRecord);
   }
 
   get(id: string): PolicyBindingRecord | undefined {
     const row = this.getStatement.get(id);
-    return row && toRecord(row);
+    return row && this.toRecord(row);
   }
 
   insert(input: NewPolicyBinding): PolicyBindingRecord {
     const at = input.createdAt ?? nowMs();
+    const stored = sealPolicyConfig(input.policyRef, input.config, this.box);
     const record: PolicyBindingRecord = {
       id: input.id ?? newId('pol'),
       apiId: input.apiId,
       policyRef: input.policyRef,
-      config: input.config,
+      config: openPolicyConfig(input.policyRef, stored, this.box),
       order: input.order ?? 50,
       enabled: input.enabled ?? true,
       ...(input.rules ? { rules: input.rules } : {}),
@@ -118,7 +127,7 @@ export class PolicyBindingRepository {
       id: record.id,
       api_id: record.apiId,
       policy_ref: record.policyRef,
-      config: toJson(record.config),
+      config: toJson(stored),
       order: record.order,
       enabled: toFlag(record.enabled),
       rules: record.rules ? toJson(record.rules) : null,
@@ -136,9 +145,11 @@ export class PolicyBindingRepository {
     const next: PolicyBindingRecord = { ...current, ...definedOnly(rest), updatedAt: nowMs() };
     if (rules === null) delete next.rules;
     else if (rules !== undefined) next.rules = rules;
+    const stored = sealPolicyConfig(next.policyRef, next.config, this.box);
+    next.config = openPolicyConfig(next.policyRef, stored, this.box);
     this.updateStatement.run({
       id,
-      config: toJson(next.config),
+      config: toJson(stored),
       order: next.order,
       enabled: toFlag(next.enabled),
       rules: next.rules ? toJson(next.rules) : null,
@@ -149,5 +160,24 @@ export class PolicyBindingRepository {
 
   delete(id: string): boolean {
     return this.deleteStatement.run(id).changes > 0;
+  }
+
+  /** Rewrites bindings whose stored config still holds a secret in clear; returns how many. */
+  sealPlainSecrets(): number {
+    let count = 0;
+    for (const row of this.allStatement.all()) {
+      if (!holdsPlainSecret(row.policy_ref, fromJson<Record<string, unknown>>(row.config, {}))) continue;
+      const record = this.toRecord(row);
+      this.updateStatement.run({
+        id: row.id,
+        config: toJson(sealPolicyConfig(row.policy_ref, record.config, this.box)),
+        order: row.order,
+        enabled: row.enabled,
+        rules: row.rules,
+        updated_at: row.updated_at,
+      });
+      count++;
+    }
+    return count;
   }
 }

@@ -1,19 +1,29 @@
 /**
  * The store: one SQLite connection and a repository per aggregate. Writes that touch several
- * rows go through `transaction`, so they commit together or not at all.
+ * rows go through `transaction`, so they commit together or not at all. Secrets are written
+ * hashed or encrypted with `secrets` (the data dir's key unless the app injects another).
  */
+import path from 'node:path';
 import { AlertEventRepository } from './alert-events';
-import { AlertRuleRepository } from './alert-rules';
+import { AlertRuleRepository, webhookField } from './alert-rules';
 import { ApiRepository } from './apis';
 import { ApplicationRepository } from './applications';
 import { ContractRepository } from './contracts';
-import { openDatabase, type OpenOptions, type SqliteDatabase } from './database';
+import { openDatabase, scrubFreeSpace, type OpenOptions, type SqliteDatabase } from './database';
 import { EMBEDDED_GATEWAY_ID, GatewayRepository, type GatewayRecord } from './gateways';
 import { PolicyBindingRepository } from './policy-bindings';
+import { unreadablePolicySecrets } from './policy-secrets';
+import { isSealed, SecretBox } from './secret-box';
+import { fileSecretKeyProvider, type SecretKeyProvider } from './secret-keys';
 import { SettingsRepository } from './settings';
 import { SlaTierRepository } from './sla-tiers';
 
 export const DEFAULT_GATEWAY_PORT = 8081;
+
+export interface StoreOpenOptions extends OpenOptions {
+  /** Where the key for encrypted secrets comes from (default: `<dataDir>/secret-key`). */
+  secrets?: SecretBox | SecretKeyProvider;
+}
 
 export class Store {
   readonly gateways: GatewayRepository;
@@ -27,14 +37,17 @@ export class Store {
   readonly settings: SettingsRepository;
   private readonly clearStatements;
 
-  constructor(readonly db: SqliteDatabase) {
+  constructor(
+    readonly db: SqliteDatabase,
+    readonly secrets: SecretBox = new SecretBox(fileSecretKeyProvider(path.dirname(db.name))),
+  ) {
     this.gateways = new GatewayRepository(db);
     this.apis = new ApiRepository(db);
-    this.policies = new PolicyBindingRepository(db);
+    this.policies = new PolicyBindingRepository(db, secrets);
     this.applications = new ApplicationRepository(db);
     this.tiers = new SlaTierRepository(db);
     this.contracts = new ContractRepository(db);
-    this.alertRules = new AlertRuleRepository(db);
+    this.alertRules = new AlertRuleRepository(db, secrets);
     this.alertEvents = new AlertEventRepository(db);
     this.settings = new SettingsRepository(db);
     // Children first, so foreign keys hold at every step.
@@ -43,8 +56,10 @@ export class Store {
     );
   }
 
-  static open(dataDir: string, options?: OpenOptions): Store {
-    return new Store(openDatabase(dataDir, options));
+  static open(dataDir: string, options: StoreOpenOptions = {}): Store {
+    const { secrets, ...openOptions } = options;
+    const box = secrets instanceof SecretBox ? secrets : new SecretBox(secrets ?? fileSecretKeyProvider(dataDir));
+    return new Store(openDatabase(dataDir, openOptions), box);
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlock). */
@@ -81,6 +96,34 @@ export class Store {
   /** Deletes every resource (not settings); callers wrap it in a transaction with the refill. */
   clearResources(): void {
     for (const statement of this.clearStatements) statement.run();
+  }
+
+  /**
+   * Hashes or encrypts secrets that an older Gatehouse stored in clear, then rebuilds the file
+   * and empties the WAL so the old values do not linger on disk. Returns how many rows were
+   * rewritten.
+   */
+  sealPlainSecrets(): number {
+    const count = this.transaction(() => this.policies.sealPlainSecrets() + this.alertRules.sealPlainSecrets());
+    if (count > 0) scrubFreeSpace(this.db);
+    return count;
+  }
+
+  /** Why each stored secret that cannot be decrypted (key lost or replaced) is unusable, one line each. */
+  unreadableSecrets(): string[] {
+    const problems: string[] = [];
+    for (const rule of this.alertRules.list()) {
+      const url = rule.spec.webhookUrl;
+      if (!isSealed(url)) continue;
+      try {
+        this.secrets.open(url, webhookField(rule.name));
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    for (const binding of this.policies.list())
+      problems.push(...unreadablePolicySecrets(binding.policyRef, binding.config, this.secrets, `policy binding ${binding.id}: config`).map((problem) => problem.message));
+    return problems;
   }
 
   /** Changes when another connection (process) commits; used to notice outside writes. */

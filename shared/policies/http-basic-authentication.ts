@@ -4,7 +4,12 @@ import type { PolicyCatalogueEntry } from './catalogue-entry';
 export const httpBasicAuthenticationSchema = z
   .object({
     username: z.string().min(1, 'username must not be empty').describe('The user name callers must send'),
-    password: z.string().min(1, 'password must not be empty').describe('The password callers must send'),
+    // Write-only: the control plane keeps only a salted hash (`scrypt$…`, accepted here too) and
+    // shows that hash, never the password; a local-mode file may hold the password as Flex does.
+    password: z
+      .string()
+      .min(1, 'password must not be empty')
+      .meta({ description: 'The password callers must send (stored only as a salted hash)', writeOnly: true }),
   })
   .strict();
 export type HttpBasicAuthenticationConfig = z.infer<typeof httpBasicAuthenticationSchema>;
