@@ -8,8 +8,9 @@
  */
 import type { ContractEventBus, EventPayload } from '../../shared/contract/events';
 import type { AlertDeliveryRecord, AlertEventRecord } from '../store/alert-events';
-import type { AlertRuleRecord } from '../store/alert-rules';
+import { webhookField, type AlertRuleRecord } from '../store/alert-rules';
 import { newId } from '../store/rows';
+import { isSealed } from '../store/secret-box';
 import { alertText, webhookBody, type AlertContext, type AlertState } from './message';
 import { measure, type AlertSources } from './measure';
 import { compare, holdMs, ruleFromRecord, type AlertRuleDefinition } from './rule';
@@ -151,7 +152,12 @@ export class AlertEvaluator {
     this.settle(this.options.events.insert(stored), `alert event of rule "${rule.name}" not stored`);
     this.log(state === 'fired' ? 'warn' : 'info', `alert: ${text}${rule.muted ? ' (muted)' : ''}`);
     this.options.bus?.emit(state === 'fired' ? 'alert.fired' : 'alert.resolved', this.payload(stored, rule));
-    if (notifyWebhook) {
+    if (notifyWebhook && isSealed(rule.webhookUrl)) {
+      // Stored encrypted and the key cannot open it: the delivery says so instead of posting garbage.
+      const lastError = `${webhookField(rule.name)} cannot be decrypted with this data dir's secret key (lost or replaced); enter the webhook URL again`;
+      this.log('error', `alerts: ${lastError}`);
+      this.delivered(stored, rule, { status: 'failed', attempts: 0, lastError, at });
+    } else if (notifyWebhook) {
       this.options.deliver!({
         url: rule.webhookUrl!,
         body: webhookBody({ ...context, eventId: stored.id, text }),

@@ -1,4 +1,4 @@
-/** `gatehouse export [--data-dir DIR]`: the whole setup as YAML on stdout (secrets only as hashes). */
+/** `gatehouse export [--data-dir DIR]`: the whole setup as YAML on stdout, with no secret in clear. */
 import { existsSync } from 'node:fs';
 import type { Store } from '../store/store';
 import { parseCommandArgs } from './args';
@@ -9,8 +9,9 @@ const usage = `Usage: gatehouse export [--data-dir DIR] > gatehouse.yaml
 
 Prints every gateway, API (with its policies), SLA tier, application, contract and alert rule
 as YAML: Flex Gateway's local-mode resources plus gatehouse.dev/v1 kinds. Application secrets
-appear only as clientSecretHash. \`gatehouse import\` reads it back; \`gatehouse gateway --config\`
-runs it.`;
+and basic-auth passwords appear only as salted hashes; webhook URLs and PEM private keys as
+\${VARIABLE} references, listed at the top, to set in the environment. \`gatehouse import\` reads
+it back; \`gatehouse gateway --config\` runs it.`;
 
 export const exportCommand: CliCommand = {
   name: 'export',

@@ -3,7 +3,7 @@
  * nothing. Any error: every one printed as `file:line: field: message`, exit 2, nothing changed.
  * A `gatehouse serve` running on the same data dir applies the import within a second.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ContractError } from '../../shared/contract/errors';
 import { describeFsError } from '../config/yaml-source';
 import type { Store } from '../store/store';
@@ -39,25 +39,37 @@ export const importCommand: CliCommand = {
     }
 
     // Loaded here, not at startup: SQLite is only needed by the commands that open the database.
-    const [{ parseImport, replaceWithImport }, { Store }] = await Promise.all([import('../control/config-import'), import('../store/store')]);
+    const [{ parseImport, replaceWithImport }, { exportedSecretEnv }, { databasePath }, { Store }] = await Promise.all([
+      import('../control/config-import'),
+      import('../control/config-export'),
+      import('../store/database'),
+      import('../store/store'),
+    ]);
+    const dataDir = resolveDataDir(values['data-dir'] as string | undefined);
+    let store: Store | undefined;
+    const open = (): Store => (store ??= Store.open(dataDir));
     let parsed;
     try {
-      parsed = parseImport(text, file);
+      // An export's ${VARIABLE}s (webhook URLs, keys) come from the environment, else from the data dir's own values.
+      const stored = existsSync(databasePath(dataDir)) ? exportedSecretEnv(open()) : {};
+      parsed = parseImport(text, file, { ...stored, ...process.env });
     } catch (error) {
-      return reportInvalid(error, file);
-    }
-
-    const dataDir = resolveDataDir(values['data-dir'] as string | undefined);
-    let store: Store;
-    try {
-      store = Store.open(dataDir);
-      store.ensureEmbeddedGateway();
-    } catch (error) {
+      store?.close();
+      if (error instanceof ContractError) return reportInvalid(error, file);
       process.stderr.write(`gatehouse import: ${(error as Error).message}\n`);
       return 1;
     }
+
     try {
-      const outcome = store.transaction(() => replaceWithImport(store, parsed, file));
+      open().ensureEmbeddedGateway();
+    } catch (error) {
+      store?.close();
+      process.stderr.write(`gatehouse import: ${(error as Error).message}\n`);
+      return 1;
+    }
+    const target = store!;
+    try {
+      const outcome = target.transaction(() => replaceWithImport(target, parsed, file));
       for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
       const counts = Object.entries(outcome.imported).map(([kind, n]) => `${n} ${kind}`);
       process.stdout.write(`imported ${file} into ${dataDir}${counts.length ? `: ${counts.join(', ')}` : ' (empty)'}\n`);
@@ -65,7 +77,7 @@ export const importCommand: CliCommand = {
     } catch (error) {
       return reportInvalid(error, file);
     } finally {
-      store.close();
+      target.close();
     }
   },
 };

@@ -3,10 +3,10 @@
  * Prints the UI URL with a one-time login token and where the admin token is; stops cleanly
  * on SIGINT/SIGTERM (admin server closed, telemetry flushed, gateway drained, database closed).
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { version } from '../../package.json';
 import type { RunningGatehouse } from '../server/start-gatehouse';
+import { ensurePrivateDir } from '../store/private-files';
 import { parseCommandArgs, portOption } from './args';
 import type { CliCommand } from './command';
 import { resolveDataDir } from './data-dir';
@@ -50,7 +50,8 @@ export const serveCommand: CliCommand = {
     const gatewayPort = gatewayFlag === undefined ? undefined : portOption(gatewayFlag, 'gateway-port', 8081);
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const dataDir = resolveDataDir(values['data-dir'] as string | undefined);
-    mkdirSync(dataDir, { recursive: true });
+    // 0700 (files 0600) whatever the umask: it holds the admin token and the secret key.
+    ensurePrivateDir(dataDir);
 
     const verbose = values.verbose === true;
     const log = (level: 'info' | 'warn' | 'error', message: string) => {

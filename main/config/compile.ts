@@ -16,6 +16,7 @@ import type {
   ServiceSnapshot,
   SharedStorageSnapshot,
 } from '../gateway/snapshot';
+import { UPSTREAM_CREDENTIALS_MESSAGE } from '../../shared/contract/fields';
 import { isEnabled, resolveBindings, UseValidator, type BindingUse, type PolicyLookup } from './compile-bindings';
 import { compileIdentity, missing } from './compile-identity';
 import { listenerTls, sameListenerTls, upstreamTls } from './compile-tls';
@@ -75,6 +76,7 @@ function checkUpstreamUrl(address: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `unsupported scheme "${url.protocol.slice(0, -1)}"; use http:// or https://`;
   if (url.search || url.hash) return 'an upstream address takes no query string or fragment';
+  if (url.username || url.password) return `an upstream address ${UPSTREAM_CREDENTIALS_MESSAGE}`;
   return undefined;
 }
 

@@ -14,12 +14,14 @@ export interface FormatOptions {
   preserveOrder?: boolean;
   /** A comment written at the top of the text. */
   header?: string;
+  /** `${VARIABLE}` strings written as references, unescaped (secrets left out of an export). */
+  envReferences?: ReadonlySet<string>;
 }
 
 export function formatResources(resources: readonly DeclarativeResource[], options: FormatOptions = {}): string {
   const ordered = options.preserveOrder ? [...resources] : [...resources].sort(compareResources);
   const documents = ordered.map((resource) =>
-    stringify(escapeStrings(pruneUndefined({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: resource.metadata, spec: resource.spec })), {
+    stringify(escapeStrings(pruneUndefined({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: resource.metadata, spec: resource.spec }), options.envReferences), {
       lineWidth: 0,
       aliasDuplicateObjects: false,
     }),
@@ -36,11 +38,11 @@ function compareResources(a: DeclarativeResource, b: DeclarativeResource): numbe
   return rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name);
 }
 
-function escapeStrings(value: unknown): unknown {
-  if (typeof value === 'string') return escapeEnv(value);
-  if (Array.isArray(value)) return value.map(escapeStrings);
+function escapeStrings(value: unknown, references?: ReadonlySet<string>): unknown {
+  if (typeof value === 'string') return references?.has(value) ? value : escapeEnv(value);
+  if (Array.isArray(value)) return value.map((item) => escapeStrings(item, references));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, escapeStrings(child)]));
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, escapeStrings(child, references)]));
   }
   return value;
 }

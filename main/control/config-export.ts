@@ -2,7 +2,8 @@
  * The whole store as declarative YAML (DESIGN.md's format): Gateway, ApiInstance (inline
  * policies; disabled ones as PolicyBinding resources marked `gatehouse.dev/enabled: "false"`),
  * SlaTier, Application (the secret only as `clientSecretHash`), Contract and AlertRule. No
- * timestamps, stable order: the same store always gives the same text.
+ * timestamps, stable order: the same store always gives the same text. No secret in clear:
+ * see config-secrets.ts.
  */
 import { GATEHOUSE_API_VERSION, FLEX_API_VERSION } from '../config/schemas';
 import { formatResources } from '../config/export';
@@ -12,12 +13,25 @@ import type { GatewayRecord } from '../store/gateways';
 import type { PolicyBindingRecord } from '../store/policy-bindings';
 import type { Store } from '../store/store';
 import { ANNOTATION, identityAnnotations, NameAllocator } from './config-names';
+import { exportHeader, exportPolicyConfig, SecretReferences } from './config-secrets';
 
 export function exportConfig(store: Store): string {
-  return formatResources(exportResources(store), { header: 'Gatehouse configuration (gatehouse export). Secrets appear only as hashes.' });
+  const references = new SecretReferences();
+  const resources = exportResources(store, references);
+  return formatResources(resources, { header: exportHeader(references), envReferences: references.texts() });
 }
 
-export function exportResources(store: Store): DeclarativeResource[] {
+/**
+ * What an export of this store would reference, as variable → stored value: `gatehouse import`
+ * into this data dir resolves an export's `${VARIABLE}`s with it when the environment does not.
+ */
+export function exportedSecretEnv(store: Store): Record<string, string> {
+  const references = new SecretReferences();
+  exportResources(store, references);
+  return references.env();
+}
+
+export function exportResources(store: Store, references = new SecretReferences()): DeclarativeResource[] {
   const resources: DeclarativeResource[] = [];
   const gatewayNames = new Map<string, string>();
   const gateways = new Map<string, GatewayRecord>();
@@ -47,7 +61,8 @@ export function exportResources(store: Store): DeclarativeResource[] {
     apiNames.set(api.id, name);
     const bindings = store.policies.listByApi(api.id);
     const enabled = bindings.filter((binding) => binding.enabled);
-    resources.push(apiInstance(api, name, gateways.get(api.gatewayId)!, enabled));
+    const policySpec = (binding: PolicyBindingRecord) => exportedPolicySpec(binding, name, references);
+    resources.push(apiInstance(api, name, gateways.get(api.gatewayId)!, enabled, policySpec));
     for (const binding of bindings.filter((b) => !b.enabled)) {
       const bindingName = bindingAllocator.take(`${name}-${binding.policyRef}`);
       resources.push({
@@ -117,6 +132,8 @@ export function exportResources(store: Store): DeclarativeResource[] {
   const ruleAllocator = new NameAllocator('alert');
   for (const rule of store.alertRules.list()) {
     const name = ruleAllocator.take(rule.name);
+    const { webhookUrl, ...spec } = rule.spec;
+    const webhook = typeof webhookUrl === 'string' ? references.take('GATEHOUSE_WEBHOOK', name, webhookUrl, `webhook URL of alert rule "${name}"`) : undefined;
     resources.push({
       apiVersion: GATEHOUSE_API_VERSION,
       kind: 'AlertRule',
@@ -126,14 +143,21 @@ export function exportResources(store: Store): DeclarativeResource[] {
         ...(rule.apiId !== undefined ? { api: apiNames.get(rule.apiId)! } : {}),
         ...(rule.gatewayId !== undefined ? { gateway: gatewayNames.get(rule.gatewayId)! } : {}),
         enabled: rule.enabled,
-        ...rule.spec,
+        ...spec,
+        ...(webhook !== undefined ? { webhookUrl: webhook } : {}),
       },
     });
   }
   return resources;
 }
 
-function apiInstance(api: ApiRecord, name: string, gateway: GatewayRecord, enabled: PolicyBindingRecord[]): DeclarativeResource {
+function apiInstance(
+  api: ApiRecord,
+  name: string,
+  gateway: GatewayRecord,
+  enabled: PolicyBindingRecord[],
+  policySpec: (binding: PolicyBindingRecord) => Record<string, unknown>,
+): DeclarativeResource {
   const annotations: Record<string, string> = { ...identityAnnotations(api.id, api.name, name), [ANNOTATION.version]: api.version };
   if (api.description !== undefined) annotations[ANNOTATION.description] = api.description;
   if (!api.enabled) annotations[ANNOTATION.enabled] = 'false';
@@ -152,10 +176,10 @@ function apiInstance(api: ApiRecord, name: string, gateway: GatewayRecord, enabl
   };
 }
 
-function policySpec(binding: PolicyBindingRecord): Record<string, unknown> {
+function exportedPolicySpec(binding: PolicyBindingRecord, apiName: string, references: SecretReferences): Record<string, unknown> {
   return {
     policyRef: { name: binding.policyRef },
-    config: binding.config,
+    config: exportPolicyConfig(binding.policyRef, binding.config, apiName, references),
     order: binding.order,
     ...(binding.rules && binding.rules.length > 0 ? { rules: binding.rules } : {}),
   };

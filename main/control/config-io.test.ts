@@ -22,6 +22,9 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** What the rich setup's export asks to be set. */
+const WEBHOOK_ENV = { GATEHOUSE_WEBHOOK_USERS_5XX: 'http://127.0.0.1:9/hook' };
+
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-io-'));
   dirs.push(dir);
@@ -87,8 +90,12 @@ describe('export', () => {
     expect(disabled).toMatchObject({ metadata: { annotations: { 'gatehouse.dev/enabled': 'false' } }, spec: { targetRef: { name: 'Users-API' }, policyRef: { name: 'ip-blocklist-flex' } } });
     const app = documents.find((doc) => doc.kind === 'Application' && doc.spec.clientId === mobile.clientId);
     expect(app.spec.clientSecretHash).toMatch(/^scrypt\$/);
-    // The export is a valid config for `gatehouse validate` / local mode.
-    expect(loadConfigText(text, 'export.yaml', { env: {} }).errors).toEqual([]);
+    // The webhook URL is a variable the header names, not the URL.
+    expect(text).not.toContain('127.0.0.1:9/hook');
+    expect(documents.find((doc) => doc.kind === 'AlertRule' && doc.spec.kind === 'response-codes').spec.webhookUrl).toBe('${GATEHOUSE_WEBHOOK_USERS_5XX}');
+    expect(text).toMatch(/^#\s+GATEHOUSE_WEBHOOK_USERS_5XX\s+webhook URL of alert rule "Users-5xx"$/m);
+    // The export is a valid config for `gatehouse validate` / local mode, once the variable is set.
+    expect(loadConfigText(text, 'export.yaml', { env: WEBHOOK_ENV }).errors).toEqual([]);
   });
 });
 
@@ -99,7 +106,7 @@ describe('round trip', () => {
     const target = tempDir();
     const store = Store.open(target);
     store.ensureEmbeddedGateway(await freePort());
-    store.transaction(() => replaceWithImport(store, parseImport(first, 'first.yaml'), 'first.yaml'));
+    store.transaction(() => replaceWithImport(store, parseImport(first, 'first.yaml', WEBHOOK_ENV), 'first.yaml'));
     const second = exportConfig(store);
     store.close();
     expect(second).toBe(first);
@@ -318,7 +325,12 @@ describe('gatehouse export / import commands', () => {
     writeFileSync(file, text);
     const target = tempDir();
     io = capture();
-    const imported = await importCommand.run([file, '--data-dir', target]).finally(() => io.restore());
+    // Another data dir has no stored URL to fall back to: the variable is set, as the header says.
+    vi.stubEnv('GATEHOUSE_WEBHOOK_USERS_5XX', WEBHOOK_ENV.GATEHOUSE_WEBHOOK_USERS_5XX);
+    const imported = await importCommand.run([file, '--data-dir', target]).finally(() => {
+      io.restore();
+      vi.unstubAllEnvs();
+    });
     expect(imported).toBe(0);
     expect(io.out.join('')).toMatch(/^imported .*setup\.yaml into .*: 2 Gateway, 2 ApiInstance, 1 PolicyBinding/);
 

@@ -19,6 +19,9 @@ import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import { MemoryCounterStore } from '../policies/counters';
 import type { GatewayRecord } from '../store/gateways';
+import { ensurePrivateDir, ensurePrivateFile } from '../store/private-files';
+import { SecretBox } from '../store/secret-box';
+import { fileSecretKeyProvider, type SecretKeyProvider } from '../store/secret-keys';
 import { Store } from '../store/store';
 import type { ReplicaService } from '../server/replica-routes';
 import { withDockerGateways } from './docker-gateway-handlers';
@@ -61,6 +64,8 @@ export interface ControlPlaneOptions {
   /** Where "Add the sample API" starts the bundled demo API when none runs (default 3000). */
   demoPort?: number;
   docker?: Pick<DockerGatewaysOptions, 'env' | 'reconcileIntervalMs' | 'replicaExpiryMs' | 'projectRoot'>;
+  /** Key for the secrets stored encrypted (default `<dataDir>/secret-key`; the desktop app wraps it with the OS keychain). */
+  secretKeys?: SecretKeyProvider;
 }
 
 export interface ControlPlaneStopOptions {
@@ -105,26 +110,47 @@ const defaultLog: ControlLog = (level, message) => {
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? defaultLog;
-  const writer = Store.open(dataDir);
+  const secrets = new SecretBox(options.secretKeys ?? fileSecretKeyProvider(dataDir));
+  const writer = Store.open(dataDir, { secrets });
   let reader: Store | undefined;
   let telemetry: Telemetry | undefined;
   try {
     writer.ensureEmbeddedGateway(options.gatewayPort, options.gatewayHost);
-    reader = Store.open(dataDir, { migrate: false });
+    sealPlainSecrets(writer, log);
+    reader = Store.open(dataDir, { migrate: false, secrets });
     const settings = readSettings(reader);
+    const telemetryFile = path.join(dataDir, 'telemetry.sqlite');
+    ensurePrivateFile(telemetryFile);
     telemetry = new Telemetry({
-      file: path.join(dataDir, 'telemetry.sqlite'),
+      file: telemetryFile,
       retention: { secondBucketsSeconds: settings.retention.secondBucketsMinutes * 60, minuteBucketsDays: settings.retention.minuteBucketsDays },
       requestLogSize: settings.retention.requestLogEntries,
       ...(options.telemetryFlushIntervalMs ? { flushIntervalMs: options.telemetryFlushIntervalMs } : {}),
       onError: (error) => log('error', `telemetry: ${error.message}`),
     });
+    // Whatever else was created in the data dir meanwhile (the admin token…) is private too.
+    ensurePrivateDir(dataDir);
   } catch (error) {
     reader?.close();
     writer.close();
     throw error;
   }
   return assemble(options, dataDir, log, writer, reader, telemetry);
+}
+
+/**
+ * Secrets an older Gatehouse stored in clear are hashed or encrypted on start. A key that
+ * cannot be used (an OS keychain that refuses) is reported and the start goes on: the
+ * secrets stay as they were until it can.
+ */
+function sealPlainSecrets(store: Store, log: ControlLog): void {
+  try {
+    const count = store.sealPlainSecrets();
+    if (count > 0) log('info', `${count} stored secret(s) from an older version are now hashed or encrypted`);
+  } catch (error) {
+    log('error', `stored secrets could not be encrypted: ${(error as Error).message}`);
+  }
+  for (const problem of store.unreadableSecrets()) log('error', problem);
 }
 
 function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog, writer: Store, reader: Store, telemetry: Telemetry): ControlPlane {

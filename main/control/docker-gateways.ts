@@ -22,6 +22,7 @@ import { stoppedGateways, type ControlLog } from './live-config';
 import { toGateway, type GatewayLiveState } from './models';
 import { ReplicaRegistry } from './replicas';
 import { ReplicaSnapshots } from './replica-snapshots';
+import { displayRedisAddress, openRedis, sealRedis, sealStoredRedisSecrets } from './shared-storage-secrets';
 import type { Telemetry } from './telemetry/telemetry';
 
 /** Settings keys owned here. */
@@ -110,6 +111,7 @@ export class DockerGateways implements ReplicaService {
   async start(): Promise<void> {
     const { store, bus } = this.options;
     if (store.settings.get<string>(INSTANCE_KEY) === undefined) await this.options.write((tx) => tx.settings.set(INSTANCE_KEY, this.instanceId));
+    await sealStoredRedisSecrets(SHARED_STORAGE_KEY, store, this.options.write, this.options.log);
     this.unsubscribe.push(
       bus.on('resource.changed', (change) => {
         this.snapshots.invalidate();
@@ -200,15 +202,22 @@ export class DockerGateways implements ReplicaService {
 
   // -------------------------------------------------------------------------- shared storage
 
+  /** Decrypted for the replicas; without Redis when its secrets cannot be decrypted (logged). */
   sharedStorage(gatewayId: string): SharedStorageSnapshot | undefined {
     const stored = this.options.store.settings.get<Record<string, SharedStorage>>(SHARED_STORAGE_KEY)?.[gatewayId];
-    return stored?.redis ? { redis: stored.redis } : undefined;
+    if (!stored?.redis) return undefined;
+    try {
+      return { redis: openRedis(stored.redis, this.options.store.secrets, gatewayId) };
+    } catch (error) {
+      this.options.log('error', (error as Error).message);
+      return undefined;
+    }
   }
 
   async setSharedStorage(gatewayId: string, storage: SharedStorage | null): Promise<void> {
     await this.options.write((tx) => {
       const all = { ...(tx.settings.get<Record<string, SharedStorage>>(SHARED_STORAGE_KEY) ?? {}) };
-      if (storage?.redis) all[gatewayId] = { redis: storage.redis };
+      if (storage?.redis) all[gatewayId] = { redis: sealRedis(storage.redis, tx.secrets) };
       else delete all[gatewayId];
       tx.settings.set(SHARED_STORAGE_KEY, all);
     });
@@ -308,13 +317,14 @@ export class DockerGateways implements ReplicaService {
             : 'Counters are per replica: with more than one replica, each enforces rate limits on its own. Configure shared storage (Redis) to share them.',
       };
     const failing = replicas.filter((replica) => replica.counters && replica.counters !== 'redis' && replica.status === 'connected');
+    const address = displayRedisAddress(redis.address);
     const message = failing.length
-      ? `Counters are shared through Redis at ${redis.address}, but ${failing.map((replica) => replica.name).join(', ')} cannot reach it and count${failing.length === 1 ? 's' : ''} locally until it returns.`
-      : `Counters are shared by all replicas through Redis at ${redis.address}.`;
+      ? `Counters are shared through Redis at ${address}, but ${failing.map((replica) => replica.name).join(', ')} cannot reach it and count${failing.length === 1 ? 's' : ''} locally until it returns.`
+      : `Counters are shared by all replicas through Redis at ${address}.`;
     return {
       sharedCounters: true,
       countersMessage: message,
-      sharedStorage: { redis: { address: redis.address, ...(redis.username ? { username: redis.username } : {}), ...(redis.db !== undefined ? { db: redis.db } : {}), hasPassword: Boolean(redis.password) } },
+      sharedStorage: { redis: { address, ...(redis.username ? { username: redis.username } : {}), ...(redis.db !== undefined ? { db: redis.db } : {}), hasPassword: Boolean(redis.password) } },
     };
   }
 

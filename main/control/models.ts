@@ -22,6 +22,7 @@ import type { ContractRecord } from '../store/contracts';
 import type { GatewayRecord } from '../store/gateways';
 import type { PolicyBindingRecord } from '../store/policy-bindings';
 import type { SlaTierRecord } from '../store/sla-tiers';
+import { isSealed } from '../store/secret-box';
 
 export function toApi(record: ApiRecord): Api {
   return {
@@ -142,7 +143,8 @@ export function toAlertRule(record: AlertRuleRecord, latest: AlertEventRecord | 
     periods: spec.periods ?? 1,
     severity: spec.severity ?? 'warning',
     enabled: record.enabled,
-    ...(spec.webhookUrl !== undefined ? { webhookUrl: spec.webhookUrl } : {}),
+    // One the key cannot decrypt is left out (start-up and each delivery report it), never shown sealed.
+    ...(spec.webhookUrl !== undefined && !isSealed(spec.webhookUrl) ? { webhookUrl: spec.webhookUrl } : {}),
     ...(spec.muted ? { muted: true } : {}),
     state: latest?.state === 'fired' ? 'alerting' : 'ok',
     createdAt: record.createdAt,

@@ -19,6 +19,7 @@ import type {
 } from '../gateway/snapshot';
 import type { ApiRecord } from '../store/apis';
 import type { GatewayRecord } from '../store/gateways';
+import { unreadablePolicySecrets } from '../store/policy-secrets';
 import type { Store } from '../store/store';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { checkPolicyConfig, resolveTls } from './policy-config';
@@ -91,6 +92,12 @@ function buildApi(store: Store, api: ApiRecord, options: SnapshotBuildOptions, e
       continue;
     }
     if (CONNECTION_POLICIES.has(binding.policyRef)) {
+      // A private key the data dir's key cannot decrypt would otherwise read as a file path.
+      const unreadable = unreadablePolicySecrets(binding.policyRef, checked.config, store.secrets, `${prefix}.config`);
+      if (unreadable.length > 0) {
+        errors.push(...unreadable);
+        continue;
+      }
       const kind = binding.policyRef as 'tls' | 'tls-outbound';
       const resolved = resolveTls(kind, checked.config, options.dataDir, `${prefix}.config`);
       errors.push(...resolved.details);

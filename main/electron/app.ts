@@ -6,15 +6,16 @@
  * tray unless the closeToTray setting is off; quitting stops the gateway, flushes telemetry and
  * leaves Docker replicas running or stops them per the onQuit setting (bounded: it never hangs).
  */
-import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
-import { mkdirSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { version } from '../../package.json';
 import { startGatehouse } from '../server/start-gatehouse';
+import { ensurePrivateDir } from '../store/private-files';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { callContract } from './contract-call';
 import { desktopOptions, type DesktopOptions } from './desktop-options';
 import { registerIpcAdapter } from './ipc-adapter';
+import { safeStorageKeyProvider } from './safe-storage-key';
 import { autostartFile, electronLoginItem, linuxLoginItem, type LoginItem } from './login-item';
 import { startAlertNotifications, windowsAppUserModelId } from './notifications';
 import { isExternalWebUrl, isTrustedSender } from './security';
@@ -31,7 +32,7 @@ app.setName('Gatehouse');
 if (process.platform === 'win32') app.setAppUserModelId(windowsAppUserModelId(app.isPackaged, process.execPath));
 const options = readOptions();
 // Chromium's profile and the single-instance lock live in the data dir: one app per data dir.
-mkdirSync(options.dataDir, { recursive: true });
+ensurePrivateDir(options.dataDir);
 app.setPath('userData', options.dataDir);
 registerAppScheme(protocol);
 
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     version,
     log,
     adminRequired: false,
+    // Stored secrets are encrypted with a key the OS keychain wraps (safeStorage works once the app is ready).
+    secretKeys: safeStorageKeyProvider(safeStorage, options.dataDir, log),
   });
   const { plane, admin, embeddedPort } = running;
   const { handlers } = plane;

@@ -7,6 +7,7 @@
 import { createControlPlane, type ControlPlane } from '../control/control-plane';
 import { readSettings } from '../control/handlers/system';
 import type { OnQuit } from '../../shared/contract/models';
+import type { SecretKeyProvider } from '../store/secret-keys';
 import { startAdminServer, type AdminServer } from './server';
 
 type Level = 'info' | 'warn' | 'error';
@@ -29,6 +30,8 @@ export interface StartGatehouseOptions {
   env?: NodeJS.ProcessEnv;
   /** Upper bound for stopping Docker replicas on quit (onQuit = stop); default 15 s. */
   dockerStopTimeoutMs?: number;
+  /** The key of stored secrets: the desktop app's is wrapped by the OS keychain; default `<data-dir>/secret-key`. */
+  secretKeys?: SecretKeyProvider;
 }
 
 export interface RunningGatehouse {
@@ -48,7 +51,13 @@ export async function startGatehouse(options: StartGatehouseOptions): Promise<Ru
   let plane: ControlPlane;
   try {
     // GATEHOUSE_TELEMETRY=off is a diagnostic switch: it measures what telemetry costs.
-    plane = await createControlPlane({ dataDir: options.dataDir, gatewayPort: options.gatewayPort, log, telemetry: env.GATEHOUSE_TELEMETRY !== 'off' });
+    plane = await createControlPlane({
+      dataDir: options.dataDir,
+      gatewayPort: options.gatewayPort,
+      log,
+      telemetry: env.GATEHOUSE_TELEMETRY !== 'off',
+      ...(options.secretKeys ? { secretKeys: options.secretKeys } : {}),
+    });
   } catch (error) {
     throw new StartError(`cannot open ${options.dataDir}: ${(error as Error).message}`);
   }

@@ -26,6 +26,27 @@ export const httpUrlSchema = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: `must use http or https, got "${url.protocol.slice(0, -1)}"` });
 });
 
+/**
+ * Credentials in an upstream URL (`http://user:pw@host`) would be stored with the URL and never
+ * sent by the gateway: refused, pointing at what does send them.
+ */
+export const UPSTREAM_CREDENTIALS_MESSAGE =
+  'must not contain a user name or password (user:password@host): the gateway does not send them. Send credentials with the header-injection-flex policy (an Authorization header in inboundHeaders), or use the upstream\'s own authentication';
+
+export function hasUrlCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The upstream of an API: an absolute http(s) URL without credentials. */
+export const upstreamUrlSchema = httpUrlSchema.superRefine((value, ctx) => {
+  if (hasUrlCredentials(value)) ctx.addIssue({ code: 'custom', message: UPSTREAM_CREDENTIALS_MESSAGE });
+});
+
 /** Normalized base path: leading slash, no trailing slash (the root is `/`); see shared/api-paths.ts. */
 export const basePathSchema = z.string().transform((raw, ctx) => {
   const checked = checkBasePath(raw);

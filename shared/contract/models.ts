@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { policyRulesSchema, rateLimitWindowSchema } from '../policies/common';
 import { networkModeSchema, sharedStorageSchema, sharedStorageViewSchema } from './docker-models';
-import { basePathFromName, basePathSchema, descriptionSchema, httpUrlSchema, idSchema, nameSchema, timeSchema } from './fields';
+import { basePathFromName, basePathSchema, descriptionSchema, idSchema, nameSchema, timeSchema, upstreamUrlSchema } from './fields';
 
 export * from './fields';
 export * from './alert-models';
@@ -40,7 +40,7 @@ const apiFields = {
   name: nameSchema,
   version: z.string().trim().min(1).max(50),
   type: z.literal('http'),
-  implementationUrl: httpUrlSchema,
+  implementationUrl: upstreamUrlSchema,
   basePath: basePathSchema,
   gatewayId: idSchema,
   enabled: z.boolean(),

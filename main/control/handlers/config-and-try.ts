@@ -3,7 +3,7 @@
  */
 import { ContractError, ContractErrorCode } from '../../../shared/contract/errors';
 import type { ContractHandlers } from '../../../shared/contract/methods';
-import { exportConfig } from '../config-export';
+import { exportConfig, exportedSecretEnv } from '../config-export';
 import { parseImport, replaceWithImport } from '../config-import';
 import { trySend } from '../try-send';
 import { missingReference, type HandlerContext } from './context';
@@ -19,7 +19,8 @@ export function configHandlers(ctx: HandlerContext): ConfigHandlers {
     'config.export': async () => exportConfig(store),
 
     'config.import': async ({ yaml }) => {
-      const parsed = parseImport(yaml, UPLOAD_FILE);
+      // An export's ${VARIABLE}s (webhook URLs, keys) come from the environment, else from what this store holds.
+      const parsed = parseImport(yaml, UPLOAD_FILE, { ...exportedSecretEnv(store), ...process.env });
       const outcome = await live.write((tx, changes) => {
         const result = replaceWithImport(tx, parsed, UPLOAD_FILE);
         changes.push({ kind: 'config', id: '*', action: 'updated' });

@@ -276,6 +276,33 @@ export class FakeNotification extends Emitter {
   }
 }
 
+/**
+ * safeStorage: a "keychain" whose secret lives in this object, so data wrapped by one instance
+ * opens only with that instance (`new FakeSafeStorage()` plays another machine or user).
+ * `backend = 'basic_text'` plays Linux without a keychain.
+ */
+export class FakeSafeStorage {
+  available = true;
+  backend = 'gnome_libsecret';
+  private readonly secret = Math.random().toString(36).slice(2);
+
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+  getSelectedStorageBackend(): string {
+    return this.backend;
+  }
+  encryptString(plainText: string): Buffer {
+    if (!this.available) throw new Error('Encryption is not available.');
+    return Buffer.from(`fake-keychain:${this.secret}:${Buffer.from(plainText).toString('hex')}`);
+  }
+  decryptString(encrypted: Buffer): string {
+    const [tag, secret, hex] = encrypted.toString().split(':');
+    if (tag !== 'fake-keychain' || secret !== this.secret || hex === undefined) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return Buffer.from(hex, 'hex').toString();
+  }
+}
+
 const exposed = new Map<string, unknown>();
 const ipcMain = new FakeIpcMain();
 const rendererContents = new FakeWebContents();
@@ -325,6 +352,7 @@ export const fakeElectron = {
   Menu: FakeMenu,
   Tray: FakeTray,
   nativeImage: FakeNativeImage,
+  safeStorage: new FakeSafeStorage(),
   shell: {
     opened: [] as string[],
     async openExternal(url: string): Promise<void> {

@@ -22,6 +22,8 @@ export interface JsonSchema {
   minItems?: number;
   minLength?: number;
   pattern?: string;
+  /** A secret: the control plane never sends it back (it shows a hash instead). */
+  writeOnly?: boolean;
 }
 
 export type FieldKind = 'boolean' | 'number' | 'integer' | 'enum' | 'string' | 'string-list' | 'object-list' | 'object' | 'json';

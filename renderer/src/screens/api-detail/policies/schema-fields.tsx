@@ -80,6 +80,7 @@ function SchemaField({ name, schema, path, required, ctx }: { name: string; sche
         </Field>
       );
     case 'string':
+      if (schema.writeOnly) return <WriteOnlyField label={label} hint={hint} error={error} required={required} value={value} onChange={set} />;
       return (
         <Field label={label} hint={hint} error={error} required={required}>
           <input
@@ -172,6 +173,31 @@ function ObjectList({ label, hint, error, path, values, ctx, itemSchema }: { lab
         Add {label.toLowerCase().replace(/s$/, '')}
       </Button>
     </fieldset>
+  );
+}
+
+/** A stored secret comes back as its hash (`scrypt$…`), never as the secret. */
+const STORED_SECRET = /^scrypt\$/;
+
+/**
+ * A secret (basic-auth password): typed, never shown. When one is stored the box stays empty
+ * and says so; whatever is typed replaces it, and emptying the box again keeps the stored one.
+ */
+function WriteOnlyField({ label, hint, error, required, value, onChange }: { label: string; hint?: string; error?: string; required: boolean; value: unknown; onChange(value: unknown): void }) {
+  const [stored] = useState(() => (typeof value === 'string' && STORED_SECRET.test(value) ? value : undefined));
+  const typed = typeof value === 'string' && value !== stored ? value : '';
+  const note = stored !== undefined ? 'Set — enter a new one to change it.' : undefined;
+  return (
+    <Field label={label} hint={[note, hint].filter(Boolean).join(' ') || undefined} error={error} required={required && stored === undefined}>
+      <input
+        className="input mono"
+        type="password"
+        autoComplete="new-password"
+        value={typed}
+        placeholder={stored !== undefined ? 'set (unchanged)' : undefined}
+        onChange={(e) => onChange(e.target.value === '' ? (stored ?? (required ? '' : undefined)) : e.target.value)}
+      />
+    </Field>
   );
 }
 
