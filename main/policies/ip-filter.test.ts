@@ -46,6 +46,15 @@ describe('IP matcher', () => {
     expect(firstAddress('2001:db8::1')).toBe('2001:db8::1');
   });
 
+  it("matches Flex's octet prefixes (192.168.2 is a /24, 192.160 a /16)", () => {
+    const prefixes = compileIpMatcher(['192.168.2', '192.160']);
+    expect(prefixes('192.168.2.77')).toBe(true);
+    expect(prefixes('::ffff:192.168.2.1')).toBe(true);
+    expect(prefixes('192.168.3.1')).toBe(false);
+    expect(prefixes('192.160.40.2')).toBe(true);
+    expect(prefixes('192.161.0.1')).toBe(false);
+  });
+
   it('refuses a list the schema would refuse, naming the index', () => {
     expect(() => compileIpMatcher(['10.0.0.1', '10.0.0.0/40'])).toThrow(/ips\[1\]/);
   });

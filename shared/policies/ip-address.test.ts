@@ -27,6 +27,23 @@ describe('IP address parsing', () => {
     expect(v6.ok && rangeContains(v6.range, parseIpAddress('2001:db8:bfff::1')!)).toBe(true);
   });
 
+  it.each([
+    ['192.168.2', '192.168.2.0', '192.168.3.0'],
+    ['192.160', '192.160.255.255', '192.161.0.0'],
+    ['10', '10.200.0.1', '11.0.0.0'],
+  ])("reads Flex's octet prefix %s as the range it names", (prefix, inside, outside) => {
+    const range = parseIpRange(prefix);
+    expect(range.ok).toBe(true);
+    if (!range.ok) return;
+    expect(rangeContains(range.range, parseIpAddress(inside)!)).toBe(true);
+    expect(rangeContains(range.range, parseIpAddress(outside)!)).toBe(false);
+    expect(range.range.prefix).toBe(96 + prefix.split('.').length * 8);
+  });
+
+  it.each(['192.256', '192.168.', '192.168.02', '192.168/16', '.192'])('refuses the malformed prefix %s', (text) => {
+    expect(parseIpRange(text).ok).toBe(false);
+  });
+
   it('names the problem', () => {
     expect(parseIpRange('10.0.0.0/33')).toEqual({ ok: false, message: expect.stringContaining('prefix length (0–32') });
     expect(parseIpRange('::/129')).toEqual({ ok: false, message: expect.stringContaining('0–128') });

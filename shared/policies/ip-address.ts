@@ -93,9 +93,22 @@ export function isV4Mapped(bytes: Uint8Array): boolean {
 
 export type IpRangeResult = { ok: true; range: IpRange } | { ok: false; message: string };
 
-/** `10.0.0.0/8`, `2001:db8::/32`, or a single address (a /32 or /128). */
+/** Flex's octet prefixes: `192.168.2` is 192.168.2.0/24, `192.160` is 192.160.0.0/16, `10` is 10.0.0.0/8. */
+const V4_OCTET_PREFIX = /^\d{1,3}(\.\d{1,3}){0,2}$/;
+
+/**
+ * `10.0.0.0/8`, `2001:db8::/32`, a single address (a /32 or /128), or the first one to three
+ * octets of an IPv4 address, as Flex's IP allowlist and blocklist policies document.
+ */
 export function parseIpRange(input: string): IpRangeResult {
   const text = input.trim();
+  if (V4_OCTET_PREFIX.test(text)) {
+    const octets = text.split('.');
+    const bytes = parseIpAddress([...octets, '0', '0', '0'].slice(0, 4).join('.'));
+    if (!bytes) return { ok: false, message: `"${input}" is not an IPv4 prefix (each octet 0–255, without leading zeros)` };
+    const prefix = 96 + octets.length * 8;
+    return { ok: true, range: { bytes: maskBytes(bytes, prefix), prefix, v4: true } };
+  }
   const slash = text.indexOf('/');
   const addressText = slash < 0 ? text : text.slice(0, slash);
   const bytes = parseIpAddress(addressText);

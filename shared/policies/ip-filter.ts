@@ -3,7 +3,7 @@ import type { PolicyCatalogueEntry } from './catalogue-entry';
 import { expressionString } from './common';
 import { parseIpRange } from './ip-address';
 
-/** One address or CIDR; the error says what is wrong (zod adds the list index to the path). */
+/** One address, CIDR range or IPv4 octet prefix; the error says what is wrong (zod adds the list index to the path). */
 export const ipOrCidrString = z.string().superRefine((value, ctx) => {
   const parsed = parseIpRange(value);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
@@ -14,7 +14,7 @@ export const ipFilterSchema = z
     ips: z
       .array(ipOrCidrString)
       .min(1, 'at least one address or CIDR range is required')
-      .describe('IPv4/IPv6 addresses or CIDR ranges, e.g. 192.168.0.0/16 or 2001:db8::/32'),
+      .describe('IPv4/IPv6 addresses, CIDR ranges (192.168.0.0/16, 2001:db8::/32) or IPv4 octet prefixes (192.168.2 is 192.168.2.0/24)'),
     ipExpression: expressionString()
       .optional()
       .describe("Where the client address comes from; default: the connection's address. #[attributes.headers['x-forwarded-for']] trusts a header any client can forge"),
