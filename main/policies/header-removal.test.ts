@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { startGateway, type StartedGateway } from '../gateway/testing';
 import { request, startServer, type TestServer } from '../testing/net';
+import { startRecordingUpstream, type RecordingUpstream } from '../testing/raw-http';
 import { compilePolicy, decide, fakeRequest, respondThrough } from './testing';
 
 describe('header-removal-flex (unit)', () => {
@@ -43,5 +44,61 @@ describe('header-removal-flex (over sockets)', () => {
     expect(res.headers.server).toBeUndefined();
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers['x-keep']).toBe('yes');
+  });
+});
+
+describe('header-removal-flex entries are regular expressions, as in Flex', () => {
+  let upstream: RecordingUpstream;
+  let gateway: StartedGateway;
+
+  beforeAll(async () => {
+    upstream = await startRecordingUpstream();
+    gateway = await startGateway(
+      [
+        { basePath: '/re', upstream: upstream.url, policies: [{ name: 'header-removal-flex', config: { inboundHeaders: ['Cache-Control', 'Access-Control.*', 'x-debug-(a|b)'] } }] },
+        { basePath: '/all', upstream: upstream.url, policies: [{ name: 'header-removal-flex', config: { inboundHeaders: ['.*'], outboundHeaders: ['.*'] } }] },
+      ],
+      { catalogue: findPolicy },
+    );
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('a pattern removes every header whose whole name it matches, ignoring case', async () => {
+    const res = await request(gateway.url('/re/x'), {
+      headers: {
+        'Cache-Control': 'no-cache',
+        'Access-Control-Request-Method': 'PUT',
+        'access-control-request-headers': 'x-a',
+        'X-Debug-A': '1',
+        'x-debug-b': '2',
+        'x-debug-c': 'kept',
+        'x-access-control': 'kept: the pattern is anchored',
+      },
+    });
+    expect(res.status).toBe(200);
+    const seen = upstream.seen.at(-1)!.headers;
+    expect(Object.keys(seen).filter((name) => /^(cache-control|access-control-|x-debug-[ab]$)/.test(name))).toEqual([]);
+    expect(seen['x-debug-c']).toBe('kept');
+    expect(seen['x-access-control']).toBe('kept: the pattern is anchored');
+  });
+
+  it('never removes the headers Flex keeps (Host, Content-Type, Content-Length, …), even for .*', async () => {
+    const res = await request(gateway.url('/all/x'), { method: 'POST', headers: { 'content-type': 'text/plain', accept: 'text/plain', 'x-gone': '1' }, body: 'hello' });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('POST /x 5');
+    const seen = upstream.seen.at(-1)!;
+    expect(seen.body).toBe('hello');
+    expect(seen.headers).toMatchObject({ host: expect.any(String), 'content-type': 'text/plain', 'content-length': '5', accept: 'text/plain' });
+    expect(seen.headers['x-gone']).toBeUndefined();
+    expect(res.headers['content-type']).toBe('text/plain');
+    expect(res.headers.date).toBeDefined();
+  });
+
+  it('the catalogue refuses an entry that is not a regular expression', () => {
+    const parsed = findPolicy('header-removal-flex')!.schema.safeParse({ inboundHeaders: ['x-(unclosed'] });
+    expect(parsed.success).toBe(false);
   });
 });
