@@ -2,8 +2,9 @@
  * cors-flex, per the Fetch standard (https://fetch.spec.whatwg.org/#http-cors-protocol):
  * - A preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered by the
  *   gateway: 204 with Allow-Origin/-Methods/-Headers/-Max-Age (and -Credentials) when the
- *   origin, method and headers are allowed; otherwise 403 without any CORS header, which the
- *   browser reports as a CORS failure while the JSON body tells a developer why.
+ *   origin, method and headers are allowed; otherwise, as Flex does (its CORS policy has no
+ *   status codes of its own), 200 with no CORS header and no body: the browser reports a CORS
+ *   failure, and the reason is in the request's policy trace.
  * - Other requests go upstream; a response hook then replaces any Access-Control-* headers the
  *   upstream sent with the policy's own (Allow-Origin, -Credentials, -Expose-Headers), so the
  *   gateway alone decides, and a disallowed origin gets none. `Vary: Origin` is merged into
@@ -14,10 +15,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CorsConfig, OriginGroup } from '../../shared/policies/cors';
 import type { PolicyDecision, PolicyDefinition } from './types';
-
-export const CORS_ORIGIN_NOT_ALLOWED = 'CORS_ORIGIN_NOT_ALLOWED';
-export const CORS_METHOD_NOT_ALLOWED = 'CORS_METHOD_NOT_ALLOWED';
-export const CORS_HEADER_NOT_ALLOWED = 'CORS_HEADER_NOT_ALLOWED';
 
 interface CompiledGroup {
   matches: (origin: string) => boolean;
@@ -104,7 +101,8 @@ export const corsPolicy: PolicyDefinition<CorsConfig> = {
 
     const allowOrigin = (origin: string): string => (wildcard ? '*' : origin);
 
-    const reject = (code: string, message: string): PolicyDecision => ({ action: 'reject', status: 403, code, message, detail: message });
+    // The refusal is the missing headers, not the status: what Flex answers. `Vary` still says the answer depends on Origin.
+    const refuse = (message: string): PolicyDecision => ({ action: 'respond', status: 200, headers: { vary: 'Origin' }, detail: `preflight refused: ${message}` });
 
     return {
       onRequest(request) {
@@ -114,15 +112,15 @@ export const corsPolicy: PolicyDefinition<CorsConfig> = {
 
         if (request.method === 'OPTIONS' && origin !== undefined && typeof requestedMethod === 'string') {
           const group = groupFor(origin);
-          if (!group) return reject(CORS_ORIGIN_NOT_ALLOWED, `origin ${origin} is not allowed to call this API`);
+          if (!group) return refuse(`origin ${origin} is not allowed to call this API`);
           const method = requestedMethod.trim();
           if (group.methods && !group.methods.has(method.toUpperCase()))
-            return reject(CORS_METHOD_NOT_ALLOWED, `method ${method} is not allowed for origin ${origin} (allowed: ${group.methodList})`);
+            return refuse(`method ${method} is not allowed for origin ${origin} (allowed: ${group.methodList})`);
           const requestedHeaders = parseHeaderList(request.headers['access-control-request-headers']);
           if (group.headers) {
             const refused = requestedHeaders.filter((name) => !group.headers!.has(name));
             if (refused.length > 0)
-              return reject(CORS_HEADER_NOT_ALLOWED, `request header${refused.length > 1 ? 's' : ''} ${refused.join(', ')} not allowed for origin ${origin} (allowed: ${group.headerList})`);
+              return refuse(`request header${refused.length > 1 ? 's' : ''} ${refused.join(', ')} not allowed for origin ${origin} (allowed: ${group.headerList})`);
           }
           const headers: OutgoingHttpHeaders = {
             'access-control-allow-origin': allowOrigin(origin),
