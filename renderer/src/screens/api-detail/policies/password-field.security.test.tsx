@@ -43,12 +43,16 @@ describe('the basic-auth password field', () => {
     await waitFor(() => expect(plane.state.policies[0]!.config).toEqual({ username: 'bob', password: HASH }));
   });
 
-  it('sends a newly typed password, and emptying the box again keeps the stored one', async () => {
+  it('keeps the stored one when what was typed is erased again, and sends a newly typed password', async () => {
     const plane = setup();
-    const { form, password } = await openEditor();
+    let { form, password } = await openEditor();
     fireEvent.change(password, { target: { value: 'typed' } });
     fireEvent.change(password, { target: { value: '' } });
-    expect(password.value).toBe('');
+    fireEvent.click(form.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'Edit HTTP Basic authentication' })).toBeNull());
+    expect(plane.state.policies[0]!.config).toEqual({ username: 'ann', password: HASH });
+
+    ({ form, password } = await openEditor());
     fireEvent.change(password, { target: { value: 'N3w-Pa55word' } });
     expect(password.value).toBe('N3w-Pa55word');
     fireEvent.click(form.getByRole('button', { name: 'Save' }));
