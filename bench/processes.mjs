@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** The bench's basic-auth credentials (the three-policy target checks them). */
 export const AUTH = `Basic ${Buffer.from('bench:bench-secret').toString('base64')}`;
 
-const children = [];
+/** Every process started here (the bench waits for them to be quiet between runs). */
+export const children = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 process.on('SIGINT', () => process.exit(130));
 

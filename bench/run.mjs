@@ -20,7 +20,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AUTH, freePort, startProcess, waitForHttp } from './processes.mjs';
+import { AUTH, children, freePort, startProcess, waitForHttp } from './processes.mjs';
 import { targets as allTargets } from './targets.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
