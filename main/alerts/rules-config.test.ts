@@ -1,6 +1,6 @@
 // Alert rules as `gatehouse.dev/v1 AlertRule` resources: every kind and field survives
 // export → import, and a wrong rule in a file is reported with its line and field.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { AlertRuleCreate } from '../../shared/contract/models';
 import { loadConfigText } from '../config/load';
@@ -9,6 +9,7 @@ import { startControlFixture, type ControlFixture } from '../control/testing/con
 const fixtures: ControlFixture[] = [];
 
 afterEach(async () => {
+  vi.unstubAllEnvs();
   for (const fx of fixtures.splice(0)) await fx.close();
 });
 
@@ -42,10 +43,14 @@ it('exports and imports every alert kind with all its settings, muted and disabl
     metadata: { name: 'Orders-5xx' },
     spec: { kind: 'response-codes', api: 'Orders-API', codes: [500, 502, 503, '5xx'], comparator: 'gte', threshold: 10, severity: 'critical' },
   });
-  expect(loadConfigText(yaml, 'export.yaml', { env: {} }).errors).toEqual([]);
+  // Webhook URLs are not in the export: variables stand for them, set here as the header asks.
+  expect(yaml).not.toContain('hooks.example.test');
+  const webhooks = { GATEHOUSE_WEBHOOK_ORDERS_5XX: 'http://127.0.0.1:9/hooks/a?token=$ecret', GATEHOUSE_WEBHOOK_ORDERS_DOWN: 'https://hooks.example.test/T000/B000/XXX' };
+  expect(loadConfigText(yaml, 'export.yaml', { env: webhooks }).errors).toEqual([]);
 
   // The export names the source's gateway port: free it before the import takes it over.
   await fixtures.splice(0, 1)[0]!.close();
+  for (const [name, value] of Object.entries(webhooks)) vi.stubEnv(name, value);
   const target = await fixture();
   await target.call('config.import', { yaml });
   const after = (await target.call('alertRules.list', {})).map(strip);
