@@ -66,6 +66,7 @@ export const gatewayCommand: CliCommand = {
     const verbose = values.verbose === true;
 
     const first = loadConfig(target);
+    printWarnings(first.warnings);
     if (!first.snapshot) {
       printErrors(first.errors, `gatehouse: ${target} is invalid`);
       return 2;
@@ -138,6 +139,7 @@ async function applyChange(runtime: GatewayRuntime, counters: SharedCounters, re
     await runtime.apply(withHostOverride(result.snapshot, hostOverride));
     runtime.reportConfigError(undefined);
     process.stdout.write(`config reloaded: ${serving} → ${result.snapshot.version}\n`);
+    printWarnings(result.warnings);
     for (const line of describeListeners(withHostOverride(result.snapshot, hostOverride))) process.stdout.write(`${line}\n`);
   } catch (error) {
     const message = (error as Error).message;
@@ -153,6 +155,11 @@ function summarize(errors: ConfigError[]): { file?: string; line?: number; messa
   if (!first) return { message: 'invalid config' };
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
   return { file: first.file, line: first.line || undefined, message: `${formatConfigError(first)}${more}` };
+}
+
+/** Accepted but not acted on: one line each, in the runtime's own warn format. */
+function printWarnings(warnings: ConfigError[]): void {
+  for (const warning of warnings) process.stderr.write(`gatehouse warn: ${formatConfigError(warning)}\n`);
 }
 
 function printErrors(errors: ConfigError[], heading: string): void {

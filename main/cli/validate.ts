@@ -1,4 +1,8 @@
-/** `gatehouse validate PATH`: every error as `file:line: field: message`, exit 2; else a summary, exit 0. */
+/**
+ * `gatehouse validate PATH`: every error as `file:line: field: message`, exit 2; else a summary,
+ * exit 0. Warnings (accepted, not acted on) are printed as `warning: file:line: field: message`
+ * and never change the exit code.
+ */
 import { formatConfigError } from '../config/errors';
 import { loadConfig } from '../config/load';
 import { parseCommandArgs } from './args';
@@ -7,8 +11,9 @@ import { UsageError, type CliCommand } from './command';
 const usage = `Usage: gatehouse validate PATH
 
 Checks a config file or conf.d directory (Flex Gateway local-mode YAML and gatehouse.dev
-resources) without starting anything. Prints every error as file:line: field: message.
-Exit codes: 0 valid, 2 invalid.`;
+resources) without starting anything. Prints every error as file:line: field: message, and
+every field accepted but not acted on as warning: file:line: field: message.
+Exit codes: 0 valid (warnings or not), 2 invalid.`;
 
 export const validateCommand: CliCommand = {
   name: 'validate',
@@ -23,6 +28,7 @@ export const validateCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one PATH' : 'PATH is required');
     const target = positionals[0]!;
     const result = loadConfig(target);
+    for (const warning of result.warnings) process.stdout.write(`warning: ${formatConfigError(warning)}\n`);
     if (result.errors.length > 0 || !result.snapshot) {
       for (const error of result.errors) process.stdout.write(`${formatConfigError(error)}\n`);
       const count = result.errors.length;
@@ -38,7 +44,8 @@ export const validateCommand: CliCommand = {
       identity.applications.length ? plural(identity.applications.length, 'application') : '',
       plural(result.files.length, 'file'),
     ].filter(Boolean);
-    process.stdout.write(`${target}: valid (${parts.join(', ')}; version ${result.snapshot.version})\n`);
+    const warned = result.warnings.length ? `, ${plural(result.warnings.length, 'warning')}` : '';
+    process.stdout.write(`${target}: valid (${parts.join(', ')}; version ${result.snapshot.version})${warned}\n`);
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The declarative-config API for the rest of the app (CLI, control plane import/export):
- *   loadConfig(path, {env?})            → { snapshot?, errors, files, resources }
+ *   loadConfig(path, {env?})            → { snapshot?, errors, warnings, files, resources }
  *   loadConfigText(text, file?, {env?}) → the same, from text
  *   watchConfig(path, onChange, opts?)  → { close() }; onChange gets a LoadResult per real change
  *   formatResources(resources, opts?)   → YAML text (pure), for `gatehouse export`

@@ -9,6 +9,7 @@ import type { PolicyLookup } from './compile-bindings';
 import { compileResources } from './compile';
 import type { Env } from './env';
 import { sortConfigErrors, type ConfigError } from './errors';
+import { tolerateFlexFields } from './flex-fields';
 import { parseResources, type AnyResource } from './resources';
 import { listConfigFiles, parseSource, readConfigFiles, sourcesFingerprint, type SourceDocument, type SourceFile } from './yaml-source';
 
@@ -22,6 +23,8 @@ export interface LoadResult {
   /** Present only when there are no errors. */
   snapshot?: GatewaySnapshot;
   errors: ConfigError[];
+  /** Accepted but not acted on (fields Flex tolerates, documented differences): one line each, never a refusal. */
+  warnings: ConfigError[];
   /** YAML files that were read (the watcher's list too). */
   files: string[];
   /** Resources that passed their own schema (others are in `errors`). */
@@ -32,9 +35,9 @@ export interface LoadResult {
 
 export function loadConfig(target: string, options: LoadOptions = {}): LoadResult {
   const listed = listConfigFiles(target);
-  if (listed.errors.length) return { errors: listed.errors, files: [], resources: [], fingerprint: sourcesFingerprint([], [target]) };
+  if (listed.errors.length) return { errors: listed.errors, warnings: [], files: [], resources: [], fingerprint: sourcesFingerprint([], [target]) };
   if (listed.files.length === 0) {
-    return { errors: [{ file: target, line: 0, field: '', message: 'no *.yaml or *.yml files in this directory' }], files: [], resources: [], fingerprint: sourcesFingerprint([]) };
+    return { errors: [{ file: target, line: 0, field: '', message: 'no *.yaml or *.yml files in this directory' }], warnings: [], files: [], resources: [], fingerprint: sourcesFingerprint([]) };
   }
   const read = readConfigFiles(listed.files);
   const result = loadSources(read.sources, options);
@@ -60,11 +63,13 @@ function loadSources(sources: SourceFile[], options: LoadOptions): Omit<LoadResu
   // A field whose $ENV was unset is reported once, not again as whatever its raw text breaks.
   const unresolved = new Set(documents.flatMap((doc) => [...doc.unresolved].map((field) => `${doc.file}\u0000${field}`)));
   const reportable = (error: ConfigError) => !unresolved.has(`${error.file}\u0000${error.field}`);
-  const { resources, errors: resourceErrors } = parseResources(documents);
+  const { resources, errors: resourceErrors, warnings: resourceWarnings } = parseResources(documents);
   errors.push(...resourceErrors.filter(reportable));
   const files = sources.map((source) => source.file);
-  const compiled = compileResources(resources, { lookup: options.lookup ?? catalogueLookup, files });
+  const lookup = options.lookup ?? catalogueLookup;
+  const warnings = sortConfigErrors([...resourceWarnings, ...tolerateFlexFields(resources, lookup)]);
+  const compiled = compileResources(resources, { lookup, files });
   errors.push(...compiled.errors.filter(reportable));
-  if (errors.length > 0) return { errors: sortConfigErrors(errors), files, resources };
-  return { snapshot: compiled.snapshot, errors: [], files, resources };
+  if (errors.length > 0) return { errors: sortConfigErrors(errors), warnings, files, resources };
+  return { snapshot: compiled.snapshot, errors: [], warnings, files, resources };
 }

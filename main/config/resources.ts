@@ -1,11 +1,13 @@
 /**
  * Documents → typed resources. Checks the envelope (apiVersion, kind, metadata) and the spec of
- * each kind, collecting every problem as `file:line: field: message`.
+ * each kind, collecting every problem as `file:line: field: message`. Fields no schema knows
+ * are dropped with a warning instead (see tolerance.ts): a file Flex accepts is not refused.
  */
 import type { z } from 'zod';
 import { formatFieldPath, similarNames, type ConfigError, type FieldPath } from './errors';
 import {
   apiVersionOfKind,
+  FLEX_V1BETA1_API_VERSION,
   kindsOf,
   metadataSchema,
   SPEC_SCHEMAS,
@@ -14,6 +16,7 @@ import {
   type ResourceMetadata,
   type SpecOf,
 } from './schemas';
+import { parseTolerant, unknownFieldMessage } from './tolerance';
 import type { SourceDocument } from './yaml-source';
 
 /** A resource as written (the export format): plain data. */
@@ -40,30 +43,33 @@ export interface LoadedResource<K extends ResourceKind = ResourceKind> {
 export type AnyResource = { [K in ResourceKind]: LoadedResource<K> }[ResourceKind];
 
 const ALL_API_VERSIONS = Object.keys(SPEC_SCHEMAS);
+const ALL_KINDS = [...new Set(ALL_API_VERSIONS.flatMap(kindsOf))];
 
-export function parseResources(documents: SourceDocument[]): { resources: AnyResource[]; errors: ConfigError[] } {
+export function parseResources(documents: SourceDocument[]): { resources: AnyResource[]; errors: ConfigError[]; warnings: ConfigError[] } {
   const resources: AnyResource[] = [];
   const errors: ConfigError[] = [];
+  const warnings: ConfigError[] = [];
   for (const document of documents) {
-    const resource = parseResource(document, errors);
+    const resource = parseResource(document, errors, warnings);
     if (resource) resources.push(resource);
   }
-  return { resources, errors };
+  return { resources, errors, warnings };
 }
 
-function parseResource(document: SourceDocument, errors: ConfigError[]): AnyResource | undefined {
-  const at = (path: FieldPath, message: string) => errors.push({ file: document.file, line: document.lineOf(path), field: formatFieldPath(path), message });
+function parseResource(document: SourceDocument, errors: ConfigError[], warnings: ConfigError[]): AnyResource | undefined {
+  const located = (path: FieldPath, message: string): ConfigError => ({ file: document.file, line: document.lineOf(path), field: formatFieldPath(path), message });
+  const at = (path: FieldPath, message: string) => errors.push(located(path, message));
   const value = document.value;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     at([], 'a resource must be a mapping with apiVersion, kind, metadata and spec');
     return undefined;
   }
   const { apiVersion, kind, metadata, spec, ...rest } = value as Record<string, unknown>;
-  // Reported, but the resource still loads so its spec is checked too.
-  for (const key of Object.keys(rest)) at([key], `unknown field; a resource has apiVersion, kind, metadata and spec`);
+  // Such as `status` in a resource dumped from a cluster: nothing Gatehouse reads.
+  for (const key of Object.keys(rest)) warnings.push(located([key], 'unknown field; ignored (a resource has apiVersion, kind, metadata and spec)'));
 
   if (typeof kind !== 'string' || kind === '') {
-    at(['kind'], `required; one of ${ALL_API_VERSIONS.flatMap(kindsOf).join(', ')}`);
+    at(['kind'], `required; one of ${ALL_KINDS.join(', ')}`);
     return undefined;
   }
   if (typeof apiVersion !== 'string' || apiVersion === '') {
@@ -77,21 +83,25 @@ function parseResource(document: SourceDocument, errors: ConfigError[]): AnyReso
     return undefined;
   }
   if (!expectedVersion) {
-    const suggestions = similarNames(kind, ALL_API_VERSIONS.flatMap(kindsOf));
+    const suggestions = similarNames(kind, ALL_KINDS);
     const hint = suggestions.length ? ` (did you mean ${suggestions.join(' or ')}?)` : '';
-    at(['kind'], `unknown kind "${kind}"${hint}; supported: ${ALL_API_VERSIONS.flatMap(kindsOf).join(', ')}`);
+    at(['kind'], `unknown kind "${kind}"${hint}; supported: ${ALL_KINDS.join(', ')}`);
     return undefined;
   }
-  if (expectedVersion !== apiVersion) {
-    at(['apiVersion'], `wrong apiVersion for kind ${kind}: expected ${expectedVersion}, got ${apiVersion}`);
+  if (!kindsOf(apiVersion).includes(kind)) {
+    const note = apiVersion === FLEX_V1BETA1_API_VERSION ? ` (Flex documents ${apiVersion} for ${kindsOf(apiVersion).join(', ')} only)` : '';
+    at(['apiVersion'], `wrong apiVersion for kind ${kind}: expected ${expectedVersion}, got ${apiVersion}${note}`);
     return undefined;
   }
 
-  const meta = metadataSchema.safeParse(metadata ?? undefined, { error: issueMessage });
-  if (!meta.success) pushZodIssues(errors, document, ['metadata'], meta.error.issues);
-  const specSchema = specSchemaFor(apiVersion, kind)!;
-  const parsedSpec = specSchema.safeParse(spec ?? undefined, { error: issueMessage });
-  if (!parsedSpec.success) pushZodIssues(errors, document, ['spec'], parsedSpec.error.issues);
+  const parse = (schema: z.ZodType, input: unknown, base: 'metadata' | 'spec') => {
+    const { parsed, dropped } = parseTolerant(schema, input ?? undefined, { error: issueMessage });
+    for (const field of dropped) warnings.push(located([base, ...field.path], unknownFieldMessage(field)));
+    if (!parsed.success) pushZodIssues(errors, document, [base], parsed.error.issues);
+    return parsed;
+  };
+  const meta = parse(metadataSchema, metadata, 'metadata') as z.ZodSafeParseResult<ResourceMetadata>;
+  const parsedSpec = parse(specSchemaFor(apiVersion, kind)!, spec, 'spec');
   if (!meta.success || !parsedSpec.success) return undefined;
 
   return {

@@ -9,6 +9,8 @@ import { alertRuleCreateSchema } from '../../shared/contract/models';
 import { policyRuleSchema, rateLimitWindowSchema } from '../../shared/policies/common';
 
 export const FLEX_API_VERSION = 'gateway.mulesoft.com/v1alpha1';
+/** Flex documents v1beta1 for Configuration only (logging, tracing; its Helm chart writes it). */
+export const FLEX_V1BETA1_API_VERSION = 'gateway.mulesoft.com/v1beta1';
 export const GATEHOUSE_API_VERSION = 'gatehouse.dev/v1';
 
 const name = z
@@ -200,6 +202,9 @@ export const SPEC_SCHEMAS = {
     PolicyBinding: policyBindingSpecSchema,
     Configuration: configurationSpecSchema,
   },
+  [FLEX_V1BETA1_API_VERSION]: {
+    Configuration: configurationSpecSchema,
+  },
   [GATEHOUSE_API_VERSION]: {
     Gateway: gatewaySpecSchema,
     SlaTier: slaTierSpecSchema,
@@ -220,7 +225,7 @@ export type SpecOf<K extends ResourceKind> = K extends FlexKinds
     ? z.output<Specs[typeof GATEHOUSE_API_VERSION][K]>
     : never;
 
-/** The API version a kind belongs to. */
+/** The API version a kind belongs to (the first, for a kind Flex also reads as v1beta1). */
 export function apiVersionOfKind(kind: string): string | undefined {
   for (const [version, kinds] of Object.entries(SPEC_SCHEMAS)) if (kind in kinds) return version;
   return undefined;
