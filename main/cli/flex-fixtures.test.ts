@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { freePort, request, startServer, type TestServer } from '../testing/net';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -95,6 +95,22 @@ describe('examples/flex-fixtures/tolerance', () => {
       expect(lines.filter((line) => line.startsWith(prefix))).toHaveLength(1);
     }
     expect(lines.filter((line) => line.startsWith('warning: '))).toHaveLength(12);
+  });
+
+  it('gatehouse import takes a fixture with the same warnings, and exits 0', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-flex-import-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const result = await new Promise<{ code: number; err: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [bin, 'import', 'examples/flex-fixtures/tolerance/rate-limit-tolerated-fields.yaml', '--data-dir', dataDir],
+        { cwd: root, timeout: 30_000 },
+        (error, _out, err) => resolve({ code: error ? Number(error.code) : 0, err }),
+      ),
+    );
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('warning: examples/flex-fixtures/tolerance/rate-limit-tolerated-fields.yaml:20: spec.policies[0].config.rateLimits[0].keySelector: Flex documents keySelector');
+    expect(result.err).toContain('rate-limit-tolerated-fields.yaml:24: spec.policies[0].config.blockOnUnknownQuota: not acted on');
   });
 
   it('the gateway prints the same warnings at load and serves every fixture', () => {

@@ -7,7 +7,7 @@
 import { nameProblem } from '../../shared/api-paths';
 import { ContractError } from '../../shared/contract/errors';
 import type { ErrorDetail } from '../../shared/errors';
-import { formatFieldPath, sortConfigErrors, type ConfigError } from '../config/errors';
+import { formatConfigError, formatFieldPath, sortConfigErrors, type ConfigError } from '../config/errors';
 import { loadConfigText } from '../config/load';
 import type { AnyResource, LoadedResource } from '../config/resources';
 import { resourcesOfKind } from '../config/resources';
@@ -28,13 +28,15 @@ export interface ImportOutcome {
 
 export interface ParsedImport {
   resources: AnyResource[];
+  /** Fields the file carries that are accepted but not acted on, as `file:line: field: message`. */
+  warnings: string[];
 }
 
 /** Validates the text; throws VALIDATION_FAILED listing every error with its line. */
 export function parseImport(text: string, file: string, env?: Env): ParsedImport {
   const loaded = loadConfigText(text, file, env ? { env } : {});
   if (loaded.errors.length > 0) throw importErrors(loaded.errors, file);
-  return { resources: loaded.resources };
+  return { resources: loaded.resources, warnings: loaded.warnings.map(formatConfigError) };
 }
 
 export function importErrors(errors: readonly ConfigError[], file: string): ContractError {
@@ -101,6 +103,7 @@ export class ImportContext {
  */
 export function replaceWithImport(store: Store, parsed: ParsedImport, file: string): ImportOutcome {
   const ctx = new ImportContext(store);
+  ctx.warnings.push(...parsed.warnings);
   const resources = parsed.resources;
   const keptDefault = store.gateways.get(EMBEDDED_GATEWAY_ID);
   // Alert history is not configuration: keep the events of rules that survive the import.
