@@ -27,8 +27,9 @@ const IGNORED_POLICY_FIELDS: Record<string, Record<string, string>> = {
   'rate-limiting-sla-based-flex': { blockOnUnknownQuota: BLOCK_ON_UNKNOWN_QUOTA },
 };
 
-/** Configuration sections Gatehouse applies; the rest of a Configuration is reported, not applied. */
+/** What Gatehouse applies of a Configuration, per section path ('' is spec); the rest is reported. */
 const APPLIED_CONFIGURATION: Record<string, readonly string[]> = {
+  '': ['sharedStorage'],
   sharedStorage: ['redis'],
   'sharedStorage.redis': ['address', 'username', 'password', 'db', 'DB'],
 };
@@ -116,16 +117,14 @@ function notePolicyDifferences(use: PolicyUse, config: Record<string, unknown>, 
 }
 
 function noteConfigurationSections(resource: AnyResource, section: Record<string, unknown>, path: string[], warn: Warn): void {
-  const applied = path.length === 0 ? Object.keys(APPLIED_CONFIGURATION).filter((key) => !key.includes('.')) : APPLIED_CONFIGURATION[path.join('.')];
+  const applied = APPLIED_CONFIGURATION[path.join('.')] ?? [];
   for (const [key, value] of Object.entries(section)) {
     const here = [...path, key];
     const name = here.join('.');
-    if (applied?.includes(key)) {
-      if (APPLIED_CONFIGURATION[name] && value && typeof value === 'object' && !Array.isArray(value)) {
-        noteConfigurationSections(resource, value as Record<string, unknown>, here, warn);
-      }
-      continue;
+    if (!applied.includes(key)) {
+      warn(resource, ['spec', ...here], CONFIGURATION_NOTES[name] ?? 'a Configuration setting Gatehouse does not act on; ignored');
+    } else if (APPLIED_CONFIGURATION[name] && value && typeof value === 'object' && !Array.isArray(value)) {
+      noteConfigurationSections(resource, value as Record<string, unknown>, here, warn);
     }
-    warn(resource, ['spec', ...here], CONFIGURATION_NOTES[name] ?? 'a Configuration setting Gatehouse does not act on; ignored');
   }
 }
