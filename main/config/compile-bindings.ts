@@ -34,15 +34,43 @@ export interface BindingUse {
   seq: number;
 }
 
+/** One Service resource a route sends to; `weight` only for `route-weighted`. */
+export interface RouteDestination {
+  name: string;
+  destinationPath: string;
+  weight?: number;
+  /** Where it is declared, relative to the use (for errors). */
+  path: (string | number)[];
+}
+
 export type ValidatedUse =
-  | { kind: 'route'; use: BindingUse; destination: string; destinationPath: string; rules?: PolicyRule[] }
+  | { kind: 'route'; use: BindingUse; destinations: RouteDestination[]; rules?: PolicyRule[] }
   | { kind: 'policy'; use: BindingUse; scope: PolicyScope; config: Record<string, unknown> };
+
+const destinationRefSchema = z.object({ name: z.string().min(1), kind: z.literal('Service').optional(), namespace: z.string().optional() }).strict();
 
 /** Flex's `route` policy: sends an ApiInstance's traffic to a Service resource. */
 const routeConfigSchema = z
   .object({
     destinationPath: z.string().optional(),
-    destinationRef: z.object({ name: z.string().min(1), kind: z.literal('Service').optional(), namespace: z.string().optional() }).strict(),
+    destinationRef: destinationRefSchema,
+  })
+  .strict();
+
+/** Flex's `route-weighted`: one route, its traffic split over Service resources by weight. */
+const weightedRouteConfigSchema = z
+  .object({
+    routes: z
+      .array(
+        z
+          .object({
+            weight: z.number().int().min(1).max(100),
+            destinationPath: z.string().optional(),
+            destinationRef: destinationRefSchema,
+          })
+          .strict(),
+      )
+      .min(1, 'needs at least one upstream'),
   })
   .strict();
 
@@ -78,11 +106,22 @@ export class UseValidator {
         pushZodIssues(this.errors, use.resource, [...use.base, 'config'], parsed.error.issues);
         return undefined;
       }
-      return { kind: 'route', use, destination: parsed.data.destinationRef.name, destinationPath: parsed.data.destinationPath ?? '/', rules: use.rules };
+      const destination = { name: parsed.data.destinationRef.name, destinationPath: parsed.data.destinationPath ?? '/', path: ['config', 'destinationRef', 'name'] };
+      return { kind: 'route', use, destinations: [destination], rules: use.rules };
     }
     if (name === 'route-weighted') {
-      this.error(use, ['policyRef', 'name'], 'route-weighted (weighted upstreams) is not supported yet; use one `route` binding per destination');
-      return undefined;
+      const parsed = weightedRouteConfigSchema.safeParse(use.rawConfig, { error: issueMessage });
+      if (!parsed.success) {
+        pushZodIssues(this.errors, use.resource, [...use.base, 'config'], parsed.error.issues);
+        return undefined;
+      }
+      const destinations = parsed.data.routes.map((route, index) => ({
+        name: route.destinationRef.name,
+        destinationPath: route.destinationPath ?? '/',
+        weight: route.weight,
+        path: ['config', 'routes', index, 'destinationRef', 'name'],
+      }));
+      return { kind: 'route', use, destinations, rules: use.rules };
     }
     const entry = this.lookup.find(name);
     if (!entry) {

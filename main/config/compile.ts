@@ -18,7 +18,8 @@ import type {
 } from '../gateway/snapshot';
 import { UPSTREAM_CREDENTIALS_MESSAGE } from '../../shared/contract/fields';
 import { isEnabled, resolveBindings, UseValidator, type BindingUse, type PolicyLookup } from './compile-bindings';
-import { compileIdentity, missing } from './compile-identity';
+import { compileIdentity } from './compile-identity';
+import { addBoundRoute, normalizePath, type ApiRoutes } from './compile-routes';
 import { listenerTls, sameListenerTls, upstreamTls } from './compile-tls';
 import { formatFieldPath, sortConfigErrors, type ConfigError } from './errors';
 import { resourcesOfKind, type AnyResource, type LoadedResource } from './resources';
@@ -41,6 +42,8 @@ export interface ParsedAddress {
   basePath: string;
 }
 
+export { normalizePath } from './compile-routes';
+
 const ADDRESS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]+\]|[^/:?#]*)(?::(\d*))?([^?#]*)([?#].*)?$/;
 
 /** `http://0.0.0.0:8081/base/` → its parts; a string message when it is not a usable address. */
@@ -59,12 +62,6 @@ export function parseAddress(address: string): ParsedAddress | string {
   const base = checkBasePath(path || '/');
   if (!base.ok) return `the base path ${JSON.stringify(path)} ${base.message}`;
   return { scheme: lower, host: rawHost.replace(/^\[|\]$/g, ''), port: portNumber, basePath: base.basePath };
-}
-
-/** Leading slash, no trailing slash, no doubled slashes; the root is `/`. */
-export function normalizePath(path: string): string {
-  const collapsed = `/${path}`.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
-  return collapsed === '' ? '/' : collapsed;
 }
 
 function checkUpstreamUrl(address: string): string | undefined {
@@ -225,6 +222,7 @@ function compileApi(
     });
   });
 
+  const bound: ApiRoutes = { services, serviceOrigin, withRules: routes, catchAll };
   const policies: (PolicyBindingSnapshot & { seq: number })[] = [];
   const outbound: { use: BindingUse; config: Record<string, unknown> }[] = [];
   let tlsClaim: ApiDraft['listenerTls'];
@@ -235,23 +233,7 @@ function compileApi(
     if (!validated) continue;
     const source = { file: use.resource.file, line: use.resource.lineOf(use.base) };
     if (validated.kind === 'route') {
-      const target = serviceResources.get(validated.destination);
-      if (!target) {
-        const field = [...use.base, 'config', 'destinationRef', 'name'];
-        errors.push({ file: use.resource.file, line: use.resource.lineOf(field), field: formatFieldPath(field), message: missing('Service', validated.destination, serviceResources.keys()) });
-        continue;
-      }
-      if (serviceOrigin.get(target.metadata.name) === 'inline') {
-        at(['spec', 'services', target.metadata.name], `service name "${target.metadata.name}" is also a Service resource routed to by ${use.id}; rename one`);
-        continue;
-      }
-      if (!serviceOrigin.has(target.metadata.name)) {
-        services.push({ name: target.metadata.name, url: target.spec.address.trim() });
-        serviceOrigin.set(target.metadata.name, 'resource');
-      }
-      const route: RouteSnapshot = { service: target.metadata.name, destinationPath: normalizePath(validated.destinationPath) };
-      if (validated.rules?.length) routes.push({ ...route, rules: validated.rules });
-      else catchAll.push(route);
+      addBoundRoute(validated, resource, serviceResources, bound, errors);
       continue;
     }
     if (validated.scope === 'listener') {
@@ -287,7 +269,7 @@ function compileApi(
     if (tls) for (const service of services) service.tls = tls;
   }
 
-  if (services.length === 0) at(['spec'], 'no upstream: add spec.services, or a PolicyBinding with the `route` policy to a Service');
+  if (services.length === 0) at(['spec'], 'no upstream: add spec.services, or a PolicyBinding with the `route` (or `route-weighted`) policy to a Service');
   // With other errors the draft still joins listener checks (port/base-path clashes); no snapshot is built.
   if (typeof address === 'string') return undefined;
 

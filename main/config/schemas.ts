@@ -32,14 +32,22 @@ export const metadataSchema = z
   .strict();
 export type ResourceMetadata = z.infer<typeof metadataSchema>;
 
-/** Flex writes rule headers as a map; Gatehouse's rule schema takes a list of maps. */
+/**
+ * Flex writes rule headers as a map; Gatehouse's rule schema takes a list of maps. A header
+ * value YAML reads as a boolean or number (`x-test: true`, `x-version: 2`) is a regex of its text.
+ */
 const ruleSchema = z.preprocess((value) => {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const headers = (value as Record<string, unknown>).headers;
-    if (headers && typeof headers === 'object' && !Array.isArray(headers)) return { ...value, headers: [headers] };
+    if (headers && typeof headers === 'object') return { ...value, headers: (Array.isArray(headers) ? headers : [headers]).map(headerValuesAsText) };
   }
   return value;
 }, policyRuleSchema);
+
+function headerValuesAsText(entry: unknown): unknown {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return entry;
+  return Object.fromEntries(Object.entries(entry).map(([name, v]) => [name, typeof v === 'boolean' || typeof v === 'number' ? String(v) : v]));
+}
 export const rulesSchema = z.array(ruleSchema);
 
 const policyRefSchema = z

@@ -101,7 +101,7 @@ export function importApis(ctx: ImportContext, resources: readonly AnyResource[]
       });
     });
     for (const use of [...bound, ...(targets.services.get(upstream.serviceName) ?? [])]) {
-      if (use.policyName === 'route') continue;
+      if (use.policyName === 'route' || use.policyName === 'route-weighted') continue;
       const given = use.resource.metadata.annotations?.[ANNOTATION.id];
       // A selector may bind one PolicyBinding to several APIs: its id goes to the first.
       const fresh = given !== undefined && !consumedBindingIds.has(given);
@@ -148,6 +148,10 @@ function upstreamOf(
     candidates.push({ serviceName, url: service.address.trim(), destinationPath: routes[0]?.config?.destinationPath ?? '/' });
   }
   for (const use of bound) {
+    if (use.policyName === 'route-weighted') {
+      ctx.error(use.resource, [...use.base, 'policyRef', 'name'], 'route-weighted (several upstreams by weight) runs in local mode only; the app sends all of an API to one upstream');
+      return undefined;
+    }
     if (use.policyName !== 'route') continue;
     const config = use.rawConfig as { destinationRef?: { name?: string }; destinationPath?: string };
     const target = config.destinationRef?.name ? services.get(config.destinationRef.name) : undefined;

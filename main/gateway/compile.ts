@@ -1,7 +1,7 @@
 /**
  * Snapshot → immutable compiled structure, done once per apply: listeners keyed by host:port,
  * APIs sorted by base path (longest first), routes with their rules compiled and their upstream
- * path prefix precomputed, and one policy pipeline per API. Nothing a request needs is left to
+ * path prefixes precomputed (routes.ts), and one policy pipeline per API. Nothing a request needs is left to
  * compute per request. Any problem is a SnapshotError naming the field.
  */
 import type { SecureContextOptions } from 'node:tls';
@@ -12,6 +12,7 @@ import type { CounterStore } from '../policies/counters';
 import { policyDefinition } from '../policies/registry';
 import type { IdentityIndex, PolicyInstance } from '../policies/types';
 import { createIdentityIndex } from './identity';
+import { compileRoutes, type CompiledRoute, type HealthLookup } from './routes';
 import { compileRules, type RuleMatcher } from './rules';
 import type { ApiSnapshot, GatewaySnapshot, ListenerSnapshot, PolicyBindingSnapshot } from './snapshot';
 import { SnapshotError } from './snapshot-error';
@@ -33,6 +34,8 @@ export interface CompileDeps {
   agents: AgentPool;
   /** Catalogue lookup (default: shared/policies/catalogue findPolicy); configs are parsed, defaults filled in, at load time. */
   catalogue?: PolicyCatalogueLookup;
+  /** Health-check state per API and service, for weighted routes (default: never probed). */
+  health?: HealthLookup;
 }
 
 export interface CompiledBinding {
@@ -42,12 +45,8 @@ export interface CompiledBinding {
   readonly instance: PolicyInstance;
 }
 
-export interface CompiledRoute {
-  readonly matcher: RuleMatcher | undefined;
-  readonly upstream: Upstream;
-  /** Service path + destinationPath, without a trailing slash ('' for the root). */
-  readonly prefix: string;
-}
+export type { CompiledRoute } from './routes';
+export { joinPrefix } from './routes';
 
 export interface CompiledApi {
   readonly id: string;
@@ -214,17 +213,7 @@ function compileApi(api: ApiSnapshot, field: string, owner: CompiledSnapshot, de
     upstreams.set(service.name, upstream);
   });
 
-  const routeSnapshots = api.routes && api.routes.length > 0 ? api.routes : [{ service: api.services[0]!.name, destinationPath: '/' }];
-  const routes = routeSnapshots.map((route, index): CompiledRoute => {
-    const routeField = `${field}.routes[${index}]`;
-    const upstream = upstreams.get(route.service);
-    if (!upstream) throw SnapshotError.at(`${routeField}.service`, `API "${name}": route points at unknown service "${route.service}"`, where);
-    const destination = route.destinationPath ?? '/';
-    // Sent as is in the upstream request line: no query, fragment, spaces or control characters.
-    if (typeof destination !== 'string' || /[?#]|[^\u0021-\u00ff]/.test(destination))
-      throw SnapshotError.at(`${routeField}.destinationPath`, `expected a path without spaces, "?" or "#", got "${String(destination)}"`, where);
-    return { matcher: compileRules(route.rules, `${routeField}.rules`, where), upstream, prefix: joinPrefix(upstream.pathPrefix, destination) };
-  });
+  const routes = compileRoutes(api, field, upstreams, deps.health);
 
   const bindings: CompiledBinding[] = [];
   const ordered = (api.policies ?? [])
@@ -274,11 +263,4 @@ function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field:
   }
   owner.instances.push(instance);
   return { id: binding.id ?? `${api.id}/${binding.name}`, name: binding.name, matcher, instance };
-}
-
-/** `/svc` + `/v2/` → `/svc/v2`; the root is ''. No double slashes, no trailing slash. */
-export function joinPrefix(servicePath: string, destinationPath: string): string {
-  const left = servicePath.replace(/\/+$/, '');
-  const right = destinationPath.replace(/^\/+/, '').replace(/\/+$/, '');
-  return right === '' ? left : `${left}/${right}`;
 }

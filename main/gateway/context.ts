@@ -8,6 +8,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpH
 import type { Socket } from 'node:net';
 import type { PolicyRequest, ResponseHook } from '../policies/types';
 import type { CompiledApi, CompiledListener, CompiledRoute } from './compile';
+import type { RouteTarget } from './routes';
 import type { ListenerHost } from './listener';
 import type { PolicyTraceEntry } from './telemetry';
 import type { UpstreamWatch } from './upstream-deadlines';
@@ -59,6 +60,10 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare readonly startedAt: number;
   declare compiledApi: CompiledApi | undefined;
   declare route: CompiledRoute | undefined;
+  /** The path below the destination the route forwards ('' or starting with `/`). */
+  declare forwardPath: string;
+  /** The upstream (of the route's targets) the request is sent to, once forwarded. */
+  declare target: RouteTarget | undefined;
   declare trace: PolicyTraceEntry[] | undefined;
   declare hooks: ResponseHook[] | undefined;
   declare status: number;
@@ -131,6 +136,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.startedAt = performance.now();
     this.compiledApi = undefined;
     this.route = undefined;
+    this.forwardPath = '';
+    this.target = undefined;
     this.trace = undefined;
     this.hooks = undefined;
     this.status = 0;

@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { GatewayErrorCode } from '../../shared/errors';
-import type { CompiledApi, CompiledRoute, GatewayLog } from './compile';
+import type { CompiledApi, GatewayLog } from './compile';
 import { CTX, GatewayRequest, type WithContext } from './context';
 import { abortUpstream, forward } from './forwarder';
 import type { GatewayHealth } from './health';
@@ -123,9 +123,7 @@ export class Dispatcher implements GatewayServices {
     ctx.api = api.info;
     ctx.relativePath = api.basePath === '/' ? path : path.slice(api.basePath.length);
     if (!api.enabled) return sendGatewayError(ctx, 503, GatewayErrorCode.apiDisabled, `API "${api.name}" is disabled; enable it in Gatehouse to serve traffic`);
-    const route = findRoute(api, ctx);
-    if (route === undefined) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no route of API "${api.name}" matches ${ctx.method} ${path}`);
-    ctx.route = route;
+    if (!findRoute(api, ctx)) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no route of API "${api.name}" matches ${ctx.method} ${path}`);
     if (ctx.res === undefined) stripRequestHopByHop(ctx.headers, true);
     else {
       const headers = requestEndToEnd(ctx.headers);
@@ -231,6 +229,7 @@ export class Dispatcher implements GatewayServices {
       status: ctx.status,
       latencyMs: performance.now() - ctx.startedAt,
       upstreamLatencyMs: ctx.upstreamLatencyMs,
+      upstream: ctx.target?.upstream.name,
       bytesIn: ctx.bytesIn,
       bytesOut: ctx.bytesOut,
       clientId: ctx.clientId,
@@ -283,13 +282,18 @@ export function findApi(apis: readonly CompiledApi[], path: string): CompiledApi
   return undefined;
 }
 
-function findRoute(api: CompiledApi, ctx: GatewayRequest): CompiledRoute | undefined {
+/** The first route whose rules match: sets `ctx.route` and the path it forwards. */
+function findRoute(api: CompiledApi, ctx: GatewayRequest): boolean {
   const routes = api.routes;
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i]!;
-    if (route.matcher === undefined || route.matcher(ctx.method, ctx.path, ctx.relativeOrRoot, ctx.host, ctx.headers)) return route;
+    const forwarded = route.match === undefined ? ctx.relativePath : route.match(ctx);
+    if (forwarded === undefined) continue;
+    ctx.route = route;
+    ctx.forwardPath = forwarded;
+    return true;
   }
-  return undefined;
+  return false;
 }
 
 /**

@@ -13,6 +13,7 @@ import { CTX, type GatewayRequest, type WithContext } from './context';
 import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
 import { readRequestBody, sendRequestBody } from './request-body';
 import { finalizeHead, sendGatewayError } from './responses';
+import { pickTarget } from './routes';
 import { UpstreamDeadlines } from './upstream-deadlines';
 
 /** Idle timeouts of every upstream exchange in this process, swept by one timer. */
@@ -32,8 +33,8 @@ export function attachForwarder(proxy: httpProxy): void {
  * once the body is read (see request-body.ts).
  */
 export function forward(ctx: GatewayRequest): void {
-  const route = ctx.route!;
-  const upstream = route.upstream;
+  const target = (ctx.target = pickTarget(ctx.route!));
+  const upstream = target.upstream;
   const req = ctx.req;
   const headers = req.headers;
   const forwardedFor = headers['x-forwarded-for'];
@@ -42,7 +43,7 @@ export function forward(ctx: GatewayRequest): void {
   if (ctx.host !== '') headers['x-forwarded-host'] = ctx.host;
   // The upstream's own host (virtual hosting, SNI) unless a policy chose one explicitly.
   if (headers.host === ctx.host || headers.host === undefined) headers.host = upstream.hostHeader;
-  const path = route.prefix + ctx.relativePath;
+  const path = target.prefix + ctx.forwardPath;
   req.url = (path === '' ? '/' : path) + ctx.search;
   if (ctx.hasBody && ctx.res !== undefined) {
     // The client already got its 100 Continue from us; the upstream gets the whole body.
@@ -52,7 +53,7 @@ export function forward(ctx: GatewayRequest): void {
 }
 
 function send(ctx: GatewayRequest): void {
-  const upstream = ctx.route!.upstream;
+  const upstream = ctx.target!.upstream;
   ctx.upstreamStartedAt = performance.now();
   if (ctx.res !== undefined) {
     forwarding = ctx;
@@ -226,7 +227,7 @@ function retryable(ctx: GatewayRequest, error: NodeJS.ErrnoException): boolean {
 const TLS_ERROR = /CERT|SELF_SIGNED|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|UNABLE_TO|ALTNAME/;
 
 export function mapUpstreamError(error: NodeJS.ErrnoException, ctx: GatewayRequest): { status: number; code: string; message: string } {
-  const upstream = ctx.route?.upstream.url ?? 'the upstream';
+  const upstream = ctx.target?.upstream.url ?? 'the upstream';
   const code = error.code ?? '';
   if (code === GatewayErrorCode.upstreamTimeout)
     return { status: 504, code: GatewayErrorCode.upstreamTimeout, message: `${upstream} did not answer within ${timeoutFor(ctx)} ms` };

@@ -117,6 +117,7 @@ export class GatewayRuntime {
         log: this.log,
         agents: this.agents,
         catalogue: this.options.catalogue,
+        health: (apiId, service) => this.prober.cell(apiId, service),
       });
     } catch (error) {
       this.releaseAgents();

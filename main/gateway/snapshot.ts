@@ -85,10 +85,25 @@ export interface UpstreamTlsSnapshot {
 
 export interface RouteSnapshot {
   service: string;
-  /** Regexes, as Flex's route rules (path, methods, host, headers). */
+  /**
+   * Regexes, as Flex's route rules (path, methods, host, headers). `path` matches the path
+   * relative to the API's base path; its capture groups, concatenated, are what is forwarded.
+   */
   rules?: PolicyRule[];
-  /** Path prefix on the upstream that replaces the API's base path (Flex `destinationPath`). */
+  /** Path on the upstream the forwarded path is appended to (Flex `destinationPath`). */
   destinationPath: string;
+  /**
+   * Flex `route-weighted`: the route's traffic split over several services by weight. When
+   * given, `service` and `destinationPath` repeat the first destination's.
+   */
+  weighted?: WeightedDestination[];
+}
+
+export interface WeightedDestination {
+  service: string;
+  destinationPath: string;
+  /** 1-100; a destination's share is its weight over the sum of the route's weights. */
+  weight: number;
 }
 
 export interface PolicyBindingSnapshot {

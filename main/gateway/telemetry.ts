@@ -30,6 +30,8 @@ export interface RequestFact {
   latencyMs: number;
   /** Time spent waiting for the upstream's response head, when it was called. */
   upstreamLatencyMs?: number;
+  /** The service the request was sent to (one of a weighted route's), when it was forwarded. */
+  upstream?: string;
   bytesIn: number;
   bytesOut: number;
   clientId?: string;

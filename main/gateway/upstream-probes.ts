@@ -1,14 +1,17 @@
 /**
- * Active upstream health checks (`health-check-flex`): one probe loop per API that has the
- * binding, against the API's first service (its URL path + the configured path), over real
- * HTTP(S) with the service's outbound TLS settings. Healthy/unhealthy thresholds damp single
- * blips; every change of state is reported once through `onTransition`. A new snapshot keeps a
- * probe (and its state) when neither the target nor the config changed.
+ * Active upstream health checks (`health-check-flex`): one probe loop per service of each API
+ * that has the binding (its URL path + the configured path), over real HTTP(S) with the
+ * service's outbound TLS settings. Healthy/unhealthy thresholds damp single blips; every change
+ * of state is reported once through `onTransition`. The API's first service is its upstream in
+ * `status()` (the health endpoint, the UI, alerts); every service's state is also kept in a
+ * HealthCell that weighted routes read, so an unhealthy upstream gets no traffic. A new
+ * snapshot keeps a probe (and its state) when neither the target nor the config changed.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { expectedStatuses, healthCheckSchema, type HealthCheckConfig } from '../../shared/policies/health-check';
 import type { GatewayLog } from './compile';
+import type { HealthCell } from './routes';
 import type { ApiSnapshot, GatewaySnapshot, UpstreamTlsSnapshot } from './snapshot';
 
 export const HEALTH_CHECK_POLICY = 'health-check-flex';
@@ -32,6 +35,8 @@ export interface UpstreamStatus {
 export interface UpstreamTransition {
   apiId: string;
   apiName: string;
+  /** Present for a service other than the API's first (one of a weighted route's upstreams). */
+  service?: string;
   healthy: boolean;
   previous: boolean | null;
   /** Epoch ms. */
@@ -49,6 +54,9 @@ export interface UpstreamProberOptions {
 interface ProbeTarget {
   apiId: string;
   apiName: string;
+  service: string;
+  /** The API's first service: the one `status()` reports. */
+  primary: boolean;
   url: string;
   tls?: UpstreamTlsSnapshot;
   config: HealthCheckConfig;
@@ -56,8 +64,12 @@ interface ProbeTarget {
   key: string;
 }
 
+const cellKey = (apiId: string, service: string) => `${apiId}\u0000${service}`;
+
 export class UpstreamProber {
+  /** By API id and service name (cellKey). */
   private readonly probes = new Map<string, Probe>();
+  private readonly cells = new Map<string, HealthCell>();
   private readonly transitionListeners = new Set<(transition: UpstreamTransition) => void>();
   private readonly log: GatewayLog;
   private stopped = false;
@@ -71,31 +83,46 @@ export class UpstreamProber {
   update(snapshot: GatewaySnapshot): void {
     if (this.stopped) return;
     const targets = new Map<string, ProbeTarget>();
+    const services = new Set<string>();
     for (const listener of snapshot.listeners)
       for (const api of listener.apis) {
-        const target = this.targetOf(api);
-        if (target) targets.set(target.apiId, target);
+        for (const service of api.services) services.add(cellKey(api.id, service.name));
+        for (const target of this.targetsOf(api)) targets.set(cellKey(target.apiId, target.service), target);
       }
-    for (const [apiId, probe] of this.probes) {
-      const target = targets.get(apiId);
+    for (const [key, probe] of this.probes) {
+      const target = targets.get(key);
       if (target && target.key === probe.target.key) {
         probe.target.apiName = target.apiName;
         continue;
       }
       probe.stop();
-      this.probes.delete(apiId);
+      this.probes.delete(key);
     }
-    for (const [apiId, target] of targets) {
-      if (this.probes.has(apiId)) continue;
-      const probe = new Probe(target, (transition) => this.emit(transition));
-      this.probes.set(apiId, probe);
+    for (const [key, target] of targets) {
+      if (this.probes.has(key)) continue;
+      const probe = new Probe(target, this.cell(target.apiId, target.service), (transition) => this.emit(transition));
+      this.probes.set(key, probe);
       probe.start();
     }
+    // Compiled snapshots hold their cells; services that are gone need no entry here.
+    for (const key of this.cells.keys()) if (!services.has(key)) this.cells.delete(key);
   }
 
+  /** The health of one service of an API, updated in place by its probe (null: not probed or undecided). */
+  cell(apiId: string, service: string): HealthCell {
+    const key = cellKey(apiId, service);
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = { healthy: this.probes.get(key)?.snapshot().healthy ?? null };
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+
+  /** By API id: the state of each API's first service. */
   status(): Record<string, UpstreamStatus> {
     const out: Record<string, UpstreamStatus> = {};
-    for (const [apiId, probe] of this.probes) out[apiId] = probe.snapshot();
+    for (const probe of this.probes.values()) if (probe.target.primary) out[probe.target.apiId] = probe.snapshot();
     return out;
   }
 
@@ -111,6 +138,7 @@ export class UpstreamProber {
     this.stopped = true;
     for (const probe of this.probes.values()) probe.stop();
     this.probes.clear();
+    this.cells.clear();
   }
 
   private emit(transition: UpstreamTransition): void {
@@ -123,31 +151,35 @@ export class UpstreamProber {
     }
   }
 
-  private targetOf(api: ApiSnapshot): ProbeTarget | undefined {
-    if (api.enabled === false) return undefined;
+  private targetsOf(api: ApiSnapshot): ProbeTarget[] {
+    if (api.enabled === false) return [];
     const binding = api.policies.find((p) => p.name === HEALTH_CHECK_POLICY && p.enabled !== false);
-    if (!binding) return undefined;
+    if (!binding) return [];
     const apiName = api.name || api.id;
-    const service = api.services[0];
-    if (!service) {
+    if (api.services.length === 0) {
       this.log('warn', `API "${apiName}": ${HEALTH_CHECK_POLICY} has no service to probe`);
-      return undefined;
+      return [];
     }
     const parsed = healthCheckSchema.safeParse(binding.config ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       this.log('warn', `API "${apiName}": ${HEALTH_CHECK_POLICY} config.${issue.path.map(String).join('.')}: ${issue.message}; not probing`);
-      return undefined;
-    }
-    let url: string;
-    try {
-      const base = new URL(service.url);
-      url = `${base.origin}${base.pathname.replace(/\/+$/, '')}${parsed.data.path}`;
-    } catch {
-      return undefined; // the runtime rejects such a snapshot before it gets here
+      return [];
     }
     const config = parsed.data;
-    return { apiId: api.id, apiName, url, tls: service.tls, config, key: JSON.stringify([url, service.tls ?? null, config]) };
+    const targets: ProbeTarget[] = [];
+    api.services.forEach((service, index) => {
+      let url: string;
+      try {
+        const base = new URL(service.url);
+        url = `${base.origin}${base.pathname.replace(/\/+$/, '')}${config.path}`;
+      } catch {
+        return; // the runtime rejects such a snapshot before it gets here
+      }
+      const key = JSON.stringify([url, service.tls ?? null, config]);
+      targets.push({ apiId: api.id, apiName, service: service.name, primary: index === 0, url, tls: service.tls, config, key });
+    });
+    return targets;
   }
 }
 
@@ -166,15 +198,19 @@ class Probe {
 
   constructor(
     readonly target: ProbeTarget,
+    private readonly cell: HealthCell,
     private readonly onTransition: (transition: UpstreamTransition) => void,
   ) {}
 
   start(): void {
+    this.cell.healthy = null;
     this.schedule(0);
   }
 
   stop(): void {
     this.stopped = true;
+    // Unprobed from now on: an old verdict must not keep an upstream out of rotation.
+    this.cell.healthy = null;
     if (this.timer) clearTimeout(this.timer);
     this.inFlight?.destroy();
   }
@@ -272,10 +308,12 @@ class Probe {
     if (next === state.healthy || next === null) return;
     const previous = state.healthy;
     state.healthy = next;
+    this.cell.healthy = next;
     state.since = state.lastCheckAt;
     this.onTransition({
       apiId: this.target.apiId,
       apiName: this.target.apiName,
+      ...(this.target.primary ? {} : { service: this.target.service }),
       healthy: next,
       previous,
       at: state.lastCheckAt,
