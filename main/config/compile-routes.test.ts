@@ -91,4 +91,34 @@ describe('route-weighted in YAML', () => {
     const loaded = loadConfigText(weighted('      []\n'), 'split.yaml', { env: {} });
     expect(loaded.errors).toContainEqual(expect.objectContaining({ field: 'spec.config.routes', message: expect.stringMatching(/at least one upstream/) }));
   });
+
+  it('tries route bindings in policy order (then declaration order), those without rules last', () => {
+    const binding = (name: string, policy: string, config: string, extra: string) => `---
+apiVersion: gateway.mulesoft.com/v1alpha1
+kind: PolicyBinding
+metadata:
+  name: ${name}
+spec:
+  targetRef:
+    name: json-http
+  policyRef:
+    name: ${policy}
+  config:
+${config}${extra}`;
+    const toBeta = '    destinationRef: { name: beta }\n';
+    const split = '    routes:\n    - weight: 1\n      destinationRef: { name: stable }\n    - weight: 1\n      destinationRef: { name: beta }\n';
+    const text =
+      api.replace(/---\n$/, '') +
+      binding('everything', 'route', toBeta, '') +
+      binding('gets', 'route-weighted', split, '  order: 20\n  rules:\n  - methods: GET\n') +
+      binding('posts', 'route', toBeta, '  order: 10\n  rules:\n  - methods: POST\n');
+    const loaded = loadConfigText(text, 'order.yaml', { env: {} });
+    expect(loaded.errors).toEqual([]);
+    const routes = loaded.snapshot!.listeners[0]!.apis[0]!.routes;
+    expect(routes.map((route) => [route.service, route.rules?.[0]?.methods, route.weighted?.length])).toEqual([
+      ['beta', 'POST', undefined],
+      ['stable', 'GET', 2],
+      ['beta', undefined, undefined],
+    ]);
+  });
 });

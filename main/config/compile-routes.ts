@@ -1,7 +1,8 @@
 /**
  * `route` and `route-weighted` uses → the API's routes: each destination must be a Service
  * resource (not also the name of an inline service); it joins the API's services the first time
- * it is routed to. A route without rules takes everything, so it goes after those with rules.
+ * it is routed to. Flex directs a request to the first route whose rules it meets, in policy
+ * order; a route without rules takes everything, so it goes after those with rules.
  */
 import type { RouteSnapshot, ServiceSnapshot } from '../gateway/snapshot';
 import type { ValidatedUse } from './compile-bindings';
@@ -19,8 +20,17 @@ export interface ApiRoutes {
   services: ServiceSnapshot[];
   /** How each service was declared: `inline` (spec.services) or `resource` (a Service). */
   serviceOrigin: Map<string, string>;
+  /** Routes of spec.services, in declaration order. */
   withRules: RouteSnapshot[];
   catchAll: RouteSnapshot[];
+  /** Routes of route and route-weighted bindings, ordered by `order` when the API is done. */
+  bound?: { route: RouteSnapshot; order: number; seq: number }[];
+}
+
+/** Every route, in the order requests try them. */
+export function orderedRoutes(routes: ApiRoutes): RouteSnapshot[] {
+  const bound = [...(routes.bound ?? [])].sort((a, b) => a.order - b.order || a.seq - b.seq).map((entry) => entry.route);
+  return [...routes.withRules, ...bound.filter((route) => route.rules), ...routes.catchAll, ...bound.filter((route) => !route.rules)];
 }
 
 export function addBoundRoute(
@@ -54,6 +64,6 @@ export function addBoundRoute(
   const first = weighted[0]!;
   const route: RouteSnapshot = { service: first.service, destinationPath: first.destinationPath };
   if (use.policyName === 'route-weighted') route.weighted = weighted;
-  if (validated.rules?.length) routes.withRules.push({ ...route, rules: validated.rules });
-  else routes.catchAll.push(route);
+  if (validated.rules?.length) route.rules = validated.rules;
+  (routes.bound ??= []).push({ route, order: use.order ?? 50, seq: use.seq });
 }

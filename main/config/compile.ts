@@ -19,7 +19,7 @@ import type {
 import { UPSTREAM_CREDENTIALS_MESSAGE } from '../../shared/contract/fields';
 import { isEnabled, resolveBindings, UseValidator, type BindingUse, type PolicyLookup } from './compile-bindings';
 import { compileIdentity } from './compile-identity';
-import { addBoundRoute, normalizePath, type ApiRoutes } from './compile-routes';
+import { addBoundRoute, normalizePath, orderedRoutes, type ApiRoutes } from './compile-routes';
 import { listenerTls, sameListenerTls, upstreamTls } from './compile-tls';
 import { formatFieldPath, sortConfigErrors, type ConfigError } from './errors';
 import { resourcesOfKind, type AnyResource, type LoadedResource } from './resources';
@@ -280,7 +280,7 @@ function compileApi(
     basePath: address.basePath,
     enabled: isEnabled(resource as AnyResource),
     services,
-    routes: [...routes, ...catchAll],
+    routes: orderedRoutes(bound),
     policies: policies.map(({ seq: _seq, ...binding }) => binding),
     source: { file: resource.file, line: resource.line },
   };
