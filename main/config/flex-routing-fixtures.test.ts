@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { toTrafficEntry } from '../control/telemetry/request-log';
 import { GatewayRuntime } from '../gateway/runtime';
+import type { RequestFact } from '../gateway/telemetry';
 import type { UpstreamTransition } from '../gateway/upstream-probes';
 import { freePort, request, startServer, type TestServer } from '../testing/net';
 import { loadConfig } from './load';
@@ -53,6 +55,7 @@ const upstreamPorts = ['19001', '19002', '19003', '19011', '19012'] as const;
 const upstreams = new Map<string, Upstream>();
 const listenerPorts = new Map<string, number>();
 let runtime: GatewayRuntime;
+const facts: RequestFact[] = [];
 let workDir: string;
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
@@ -107,7 +110,7 @@ beforeAll(async () => {
   }
   const loaded = loadConfig(workDir, { env: {} });
   expect(loaded.errors).toEqual([]);
-  runtime = new GatewayRuntime({ log: () => {} });
+  runtime = new GatewayRuntime({ log: () => {}, onRequest: (fact) => facts.push(fact) });
   await runtime.apply(loaded.snapshot!);
 }, 60_000);
 
@@ -215,6 +218,13 @@ describe('route-weighted (06, 07)', () => {
     expect(Math.abs(beta.length - 250)).toBeLessThanOrEqual(50);
     expect(stable.every((seen) => /^\/posts\/\d+$/.test(seen.url))).toBe(true);
     expect(new Set([...stable, ...beta].map((seen) => seen.url)).size).toBe(1000);
+    // Request facts (and the traffic view) name the upstream that served each request.
+    await vi.waitFor(() => expect(facts.filter((fact) => /^\/json\/\d+$/.test(fact.path)).length).toBeGreaterThanOrEqual(1000));
+    const served = facts.filter((fact) => fact.apiId === 'json-http' && fact.method === 'POST').slice(-1000);
+    expect(served.filter((fact) => fact.upstream === 'products-api')).toHaveLength(stable.length);
+    expect(served.filter((fact) => fact.upstream === 'products-api-beta')).toHaveLength(beta.length);
+    expect(toTrafficEntry(served[0]!, undefined).upstream).toBe(served[0]!.upstream);
+    expect(facts.find((fact) => fact.status === 404)?.upstream).toBeUndefined();
   });
 
   it('sends nothing to an upstream failing its health check while the other is healthy, and shares again once it recovers', async () => {

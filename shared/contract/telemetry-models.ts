@@ -60,6 +60,8 @@ export const trafficEntrySchema = z.object({
   responseHeaders: z.record(z.string(), z.string()).optional(),
   /** Name of the connected replica that served it; absent for the embedded gateway. */
   replica: z.string().optional(),
+  /** The upstream service it was forwarded to (one of a weighted route's); absent when it was not. */
+  upstream: z.string().optional(),
 });
 export type TrafficEntry = z.infer<typeof trafficEntrySchema>;
 

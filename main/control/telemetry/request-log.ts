@@ -130,5 +130,6 @@ export function toTrafficEntry(fact: RequestFact, replica: string | undefined): 
   if (fact.requestHeaders !== undefined) entry.requestHeaders = { ...fact.requestHeaders };
   if (fact.responseHeaders !== undefined) entry.responseHeaders = { ...fact.responseHeaders };
   if (replica !== undefined) entry.replica = replica;
+  if (fact.upstream !== undefined) entry.upstream = fact.upstream;
   return entry;
 }

@@ -86,6 +86,7 @@ export const requestFactSchema = z.object({
   status: z.number().int(),
   latencyMs: z.number(),
   upstreamLatencyMs: z.number().optional(),
+  upstream: z.string().optional(),
   bytesIn: z.number(),
   bytesOut: z.number(),
   clientId: z.string().optional(),

@@ -1,4 +1,4 @@
-/** Analytics of one API over a chosen window: volume, latency percentiles, codes, violations, clients. */
+/** Analytics of one API over a chosen window: volume, upstreams, latency percentiles, codes, violations, clients. */
 import { useState } from 'react';
 import type { Api } from '../../../../shared/contract/models';
 import type { ApiMetrics } from '../../../../shared/contract/telemetry-models';
@@ -11,6 +11,7 @@ import { EmptyState, Spinner } from '../../ui/empty-state';
 import { StatCard } from '../../ui/stat-card';
 import { Segmented } from '../../ui/tabs';
 import { TimeChart } from '../../ui/time-chart';
+import { UpstreamsCard } from './upstreams-card';
 import { useLiveMetrics, WINDOWS, type WindowValue } from './use-live-metrics';
 
 const CODE_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
@@ -81,6 +82,7 @@ export function AnalyticsTab({ api }: { api: Api }) {
               height={200}
             />
           </section>
+          <UpstreamsCard api={api} />
           <div className="grid-2">
             <section className="card">
               <div className="card-header">
