@@ -3,9 +3,9 @@
  * nothing. Any error: every one printed as `file:line: field: message`, exit 2, nothing changed.
  * A `gatehouse serve` running on the same data dir applies the import within a second.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { ContractError } from '../../shared/contract/errors';
-import { describeFsError } from '../config/yaml-source';
+import { readConfigFile } from '../config/yaml-source';
 import type { Store } from '../store/store';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliCommand } from './command';
@@ -30,13 +30,13 @@ export const importCommand: CliCommand = {
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one FILE' : 'FILE is required');
     const file = positionals[0]!;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      process.stderr.write(`${file}: cannot read: ${describeFsError(error)}\n`);
+    // Refuses a file over the YAML size limit before reading it.
+    const read = readConfigFile(file);
+    if ('error' in read) {
+      process.stderr.write(`${file}: ${read.error}\n`);
       return 2;
     }
+    const text = read.text;
 
     // Loaded here, not at startup: SQLite is only needed by the commands that open the database.
     const [{ parseImport, replaceWithImport }, { exportedSecretEnv }, { databasePath }, { Store }] = await Promise.all([

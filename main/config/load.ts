@@ -41,7 +41,8 @@ export function loadConfig(target: string, options: LoadOptions = {}): LoadResul
   }
   const read = readConfigFiles(listed.files);
   const result = loadSources(read.sources, options);
-  const fingerprint = sourcesFingerprint(read.sources, read.errors.map((error) => error.file));
+  // With the reason: a file that goes from unreadable to too large (or back) is a change to report.
+  const fingerprint = sourcesFingerprint(read.sources, read.errors.map((error) => `${error.file}\u0000${error.message}`));
   return { ...result, fingerprint, errors: sortConfigErrors([...read.errors, ...result.errors]), snapshot: read.errors.length ? undefined : result.snapshot };
 }
 

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isScalar } from 'yaml';
+import { MAX_YAML_BYTES, parseYamlSafely, tooLargeMessage } from '../../shared/yaml-safe';
 import { substituteEnv, type Env } from './env';
 import { formatFieldPath, type ConfigError, type FieldPath } from './errors';
 
@@ -56,13 +57,22 @@ export function readConfigFiles(files: string[]): { sources: SourceFile[]; error
   const sources: SourceFile[] = [];
   const errors: ConfigError[] = [];
   for (const file of files) {
-    try {
-      sources.push({ file, text: readFileSync(file, 'utf8') });
-    } catch (error) {
-      errors.push({ file, line: 0, field: '', message: `cannot read: ${describeFsError(error)}` });
-    }
+    const read = readConfigFile(file);
+    if ('text' in read) sources.push({ file, text: read.text });
+    else errors.push({ file, line: 0, field: '', message: read.error });
   }
   return { sources, errors };
+}
+
+/** Reads one YAML file; a file over MAX_YAML_BYTES is refused before it is read into memory. */
+export function readConfigFile(file: string): { text: string } | { error: string } {
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_YAML_BYTES) return { error: tooLargeMessage(size) };
+    return { text: readFileSync(file, 'utf8') };
+  } catch (error) {
+    return { error: `cannot read: ${describeFsError(error)}` };
+  }
 }
 
 /** Identifies exactly what was read (names and texts): the watcher reloads only when it changes. */
@@ -73,32 +83,46 @@ export function sourcesFingerprint(sources: readonly SourceFile[], unreadable: r
   return hash.digest('hex');
 }
 
-/** Parses one file's text into documents; YAML syntax errors and unset variables become errors. */
+/**
+ * Parses one file's text into documents; YAML syntax errors, unset variables and texts refused
+ * by the hardened parser (size, nesting, alias bombs: `file:line: too many aliases …`) become errors.
+ */
 export function parseSource(source: SourceFile, env: Env): { documents: SourceDocument[]; errors: ConfigError[] } {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(source.text, { lineCounter, uniqueKeys: true });
+  const parsed = parseYamlSafely(source.text, { uniqueKeys: true });
+  const { lineAt } = parsed;
+  const errors: ConfigError[] = parsed.errors.map((issue) => ({ file: source.file, line: issue.line, field: '', message: issue.message }));
   const documents: SourceDocument[] = [];
-  const errors: ConfigError[] = [];
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-  // An empty file parses to an EmptyStream: an empty array, nothing to load.
-  parsed.forEach((doc, index) => {
-    for (const error of doc.errors) {
-      errors.push({ file: source.file, line: lineAt(error.pos[0]), field: '', message: cleanYamlMessage(error.message) });
-    }
+  // An empty file has no documents: nothing to load.
+  for (const doc of parsed.documents) {
+    const contents = doc.contents;
     // `---` at the end of a file, or a document of comments only, is empty: nothing to load.
-    if (doc.errors.length > 0 || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
+    if (contents === null || (isScalar(contents) && contents.value === null)) continue;
     const lines = new Map<string, number>();
     const unresolved = new Set<string>();
-    const value = toValue(doc, doc.contents as Node, [], lines, lineAt, (field, line, missing) => {
-      unresolved.add(field);
-      for (const name of missing) {
-        errors.push({ file: source.file, line, field, message: `environment variable ${name} is not set` });
-      }
-    }, env);
-    const docLine = lineAt(doc.contents.range?.[0] ?? 0);
+    const value = doc.toValue({
+      node(node, at) {
+        const field = formatFieldPath(at);
+        if (node.range && !lines.has(field)) lines.set(field, lineAt(node.range[0]));
+      },
+      key(key, keyNode, at) {
+        if (keyNode?.range) lines.set(formatFieldPath(at), lineAt(keyNode.range[0]));
+        return key !== '<<'; // merge keys are not part of the format
+      },
+      scalar(node, at) {
+        if (typeof node.value !== 'string') return node.value;
+        const result = substituteEnv(node.value, env);
+        if (result.ok) return result.value;
+        const field = formatFieldPath(at);
+        const line = node.range ? lineAt(node.range[0]) : 0;
+        unresolved.add(field);
+        for (const name of result.missing) errors.push({ file: source.file, line, field, message: `environment variable ${name} is not set` });
+        return node.value;
+      },
+    });
+    const docLine = lineAt(contents.range?.[0] ?? 0);
     documents.push({
       file: source.file,
-      index,
+      index: doc.index,
       line: docLine,
       value,
       unresolved,
@@ -112,48 +136,8 @@ export function parseSource(source: SourceFile, env: Env): { documents: SourceDo
         }
       },
     });
-  });
+  }
   return { documents, errors };
-}
-
-type Missing = (field: string, line: number, names: string[]) => void;
-
-function toValue(doc: Document, node: Node | null, at: (string | number)[], lines: Map<string, number>, lineAt: (offset: number) => number, onMissing: Missing, env: Env, depth = 0): unknown {
-  if (node === null || node === undefined) return null;
-  if (depth > 64) return null; // alias cycles; YAML forbids them, but be safe
-  if (isAlias(node)) return toValue(doc, node.resolve(doc) as Node, at, lines, lineAt, onMissing, env, depth + 1);
-  if (node.range && !lines.has(formatFieldPath(at))) lines.set(formatFieldPath(at), lineAt(node.range[0]));
-  if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-      const childPath = [...at, key];
-      const keyLine = keyNode?.range ? lineAt(keyNode.range[0]) : undefined;
-      if (keyLine !== undefined) lines.set(formatFieldPath(childPath), keyLine);
-      if (key === '<<') continue; // merge keys are not part of the format
-      out[key] = toValue(doc, pair.value as Node | null, childPath, lines, lineAt, onMissing, env, depth + 1);
-    }
-    return out;
-  }
-  if (isSeq(node)) {
-    return node.items.map((item, i) => toValue(doc, item as Node | null, [...at, i], lines, lineAt, onMissing, env, depth + 1));
-  }
-  if (isScalar(node)) {
-    if (typeof node.value !== 'string') return node.value;
-    const result = substituteEnv(node.value, env);
-    if (result.ok) return result.value;
-    onMissing(formatFieldPath(at), node.range ? lineAt(node.range[0]) : 0, result.missing);
-    return node.value;
-  }
-  return null;
-}
-
-function cleanYamlMessage(message: string): string {
-  // The yaml package appends a code excerpt after the first line; the line number is ours.
-  const first = message.split('\n')[0] ?? message;
-  return first.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 export function describeFsError(error: unknown): string {

@@ -206,7 +206,7 @@ describe('validation, errors and status codes', () => {
     expect(big.json().error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('exchanges YAML text on /config, up to 10 MiB', async () => {
+  it('exchanges YAML text on /config, up to 4 MiB', async () => {
     const exported = await admin.call('GET', '/api/v1/config');
     expect(exported.status).toBe(200);
     expect(exported.headers['content-type']).toBe('application/yaml; charset=utf-8');

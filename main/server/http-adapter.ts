@@ -10,9 +10,11 @@ import { callHandler } from '../../shared/contract/dispatch';
 import { contractMethods, inputShape, type ContractHandlers, type HttpRoute } from '../../shared/contract/methods';
 import { compileRoutes, matchRoute, type CompiledRoute } from '../../shared/contract/routes';
 import { errorEnvelope, type ErrorBody } from '../../shared/errors';
+import { MAX_YAML_BYTES } from '../../shared/yaml-safe';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
-export const YAML_BODY_LIMIT = 10 * 1024 * 1024;
+/** A YAML body over the parser's own limit would only be refused after reading it. */
+export const YAML_BODY_LIMIT = MAX_YAML_BYTES;
 const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain']);
 
 export interface HttpAdapterOptions {

@@ -2,8 +2,8 @@
  * Reads an OpenAPI 3 document (JSON or YAML) into what "Add API" needs: name, version, base path
  * and upstream from `servers`. A bad file gets one clear message saying what and where.
  */
-import { parse, YAMLParseError } from 'yaml';
 import { basePathFromName, normalizeBasePath } from '../../../shared/contract/models';
+import { parseYamlSafely } from '../../../shared/yaml-safe';
 
 export interface OpenApiSummary {
   name: string;
@@ -39,17 +39,13 @@ export function parseOpenApi(text: string, filename: string): OpenApiResult {
   const fail = (message: string): OpenApiResult => ({ ok: false, message: `${filename}: ${message}` });
   if (text.length > MAX_BYTES) return fail('the file is larger than 10 MiB');
   if (text.trim() === '') return fail('the file is empty');
-  let doc: unknown;
-  try {
-    doc = parse(text, { prettyErrors: true, uniqueKeys: false, maxAliasCount: 1000 });
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const line = error.linePos?.[0]?.line;
-      const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return fail(`${line ? `line ${line}: ` : ''}not valid JSON or YAML (${reason})`);
-    }
-    return fail(`not valid JSON or YAML (${(error as Error).message})`);
-  }
+  // The shared hardened reader: alias bombs and absurd nesting are refused, not expanded.
+  const parsed = parseYamlSafely(text, { maxBytes: MAX_BYTES, uniqueKeys: false });
+  const issue = parsed.errors[0];
+  if (issue?.kind === 'limit') return { ok: false, message: `${filename}${issue.line ? `:${issue.line}` : ''}: ${issue.message}` };
+  if (issue) return fail(`${issue.line ? `line ${issue.line}: ` : ''}not valid JSON or YAML (${issue.message})`);
+  if (parsed.documents.length > 1) return fail(`line ${parsed.lineAt(parsed.documents[1]!.contents?.range?.[0] ?? 0)}: holds more than one YAML document; an OpenAPI file has one`);
+  const doc = parsed.documents[0]?.toValue();
   if (!isObject(doc)) return fail('does not contain an OpenAPI document (expected an object with "openapi", "info" and "paths")');
   if (doc.swagger !== undefined) return fail(`is a Swagger ${String(doc.swagger)} document; only OpenAPI 3 is supported (convert it to OpenAPI 3 first)`);
   if (doc.openapi === undefined) return fail('"openapi" is missing; an OpenAPI 3 document starts with e.g. openapi: 3.0.3');

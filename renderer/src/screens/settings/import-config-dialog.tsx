@@ -3,8 +3,8 @@
  * confirmation replace everything (the import is all-or-nothing; errors list file lines).
  */
 import { useState } from 'react';
-import { parseAllDocuments } from 'yaml';
 import type { ConfigImportResult } from '../../../../shared/contract/models';
+import { parseYamlSafely } from '../../../../shared/yaml-safe';
 import { readFileText } from '../../lib/browser';
 import { toContractError } from '../../lib/errors';
 import { useAppContext } from '../../state/store';
@@ -19,15 +19,18 @@ interface Loaded {
   kinds: Record<string, number>;
 }
 
-/** Counts resources by kind; a YAML syntax error is reported with its line. */
-export function summarizeConfig(text: string): { kinds: Record<string, number> } | { error: string } {
+/**
+ * Counts resources by kind; a YAML syntax error is reported with its line, and a file the shared
+ * hardened reader refuses (too large, an alias bomb) is never expanded: `file:line: too many aliases …`.
+ */
+export function summarizeConfig(text: string, name: string): { kinds: Record<string, number> } | { error: string } {
   const kinds: Record<string, number> = {};
-  for (const doc of parseAllDocuments(text)) {
-    if ('errors' in doc && doc.errors.length > 0) {
-      const first = doc.errors[0]!;
-      return { error: `line ${first.linePos?.[0]?.line ?? '?'}: ${first.message.split('\n')[0]}` };
-    }
-    const value = 'toJS' in doc ? (doc.toJS() as unknown) : undefined;
+  const parsed = parseYamlSafely(text);
+  const issue = parsed.errors[0];
+  if (issue?.kind === 'limit') return { error: `${name}${issue.line ? `:${issue.line}` : ''}: ${issue.message}` };
+  if (issue) return { error: `${name}: line ${issue.line || '?'}: ${issue.message}` };
+  for (const doc of parsed.documents) {
+    const value = doc.toValue();
     const items = Array.isArray(value) ? value : [value];
     for (const item of items) {
       if (!item || typeof item !== 'object') continue;
@@ -51,8 +54,8 @@ export function ImportConfigDialog({ onClose }: { onClose(): void }) {
     setDetails([]);
     try {
       const text = await readFileText(file);
-      const summary = summarizeConfig(text);
-      if ('error' in summary) return setError(`${file.name}: ${summary.error}`);
+      const summary = summarizeConfig(text, file.name);
+      if ('error' in summary) return setError(summary.error);
       if (Object.keys(summary.kinds).length === 0) return setError(`${file.name}: no resources found (expected documents with apiVersion and kind)`);
       setLoaded({ name: file.name, text, kinds: summary.kinds });
     } catch (caught) {
