@@ -4,7 +4,7 @@
  * at a missing application, API or tier.
  */
 import { createHash } from 'node:crypto';
-import { hashSecret, isSecretHash } from '../gateway/secret-hash';
+import { hashSecret, isSecretHash } from '../policies/secret-hash';
 import type { IdentitySnapshot } from '../gateway/snapshot';
 import { formatFieldPath, similarNames, type ConfigError } from './errors';
 import { resourcesOfKind, type AnyResource, type LoadedResource } from './resources';

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySecret } from '../gateway/secret-hash';
+import { verifySecret } from '../policies/secret-hash';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import { formatConfigError } from './errors';
 import { formatResources } from './export';

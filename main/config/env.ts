@@ -3,7 +3,7 @@
  * `$NAME` takes conventional upper-case names only, so regexes such as `^/users/(.*)$` and
  * lower-case text after a dollar stay untouched; `${name}` takes any identifier.
  */
-import { isSecretHash } from '../gateway/secret-hash';
+import { isSecretHash } from '../policies/secret-hash';
 
 const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Z_][A-Z0-9_]*)/g;
 

@@ -5,7 +5,7 @@
  */
 import { alertRuleCreateSchema } from '../../shared/contract/models';
 import { resourcesOfKind, type AnyResource } from '../config/resources';
-import { hashSecret } from '../gateway/secret-hash';
+import { hashSecret } from '../policies/secret-hash';
 import type { NewAlertRule } from '../store/alert-rules';
 import type { NewApplication } from '../store/applications';
 import type { NewContract } from '../store/contracts';

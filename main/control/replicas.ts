@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Heartbeat, RegisterRequest } from '../gateway/connected/protocol';
 import { HEARTBEAT_INTERVAL_MS } from '../gateway/connected/protocol';
-import { hashSecret, verifySecret } from '../gateway/secret-hash';
+import { hashSecret, verifySecret } from '../policies/secret-hash';
 import type { Store } from '../store/store';
 
 /** Settings key: `{ [gatewayId]: { hash, createdAt } }`. */

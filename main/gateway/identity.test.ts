@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createIdentityIndex } from './identity';
-import { hashSecret } from './secret-hash';
+import { hashSecret } from '../policies/secret-hash';
 import { SnapshotError } from './snapshot-error';
 
 describe('identity index', () => {

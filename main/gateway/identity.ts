@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IdentityIndex } from '../policies/types';
-import { verifySecret } from './secret-hash';
+import { verifySecret } from '../policies/secret-hash';
 import type { IdentitySnapshot } from './snapshot';
 import { SnapshotError } from './snapshot-error';
 

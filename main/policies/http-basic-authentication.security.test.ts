@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findPolicy } from '../../shared/policies/catalogue';
-import * as secretHash from '../gateway/secret-hash';
+import * as secretHash from './secret-hash';
 import { startGateway, type StartedGateway } from '../gateway/testing';
 import { request, startEchoUpstream, type TestServer } from '../testing/net';
 import { basicAuth, compilePolicy, decide, fakeRequest } from './testing';
 import { VerifiedHeaders } from './verified-headers';
 
-vi.mock('../gateway/secret-hash', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../gateway/secret-hash')>();
+vi.mock('./secret-hash', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./secret-hash')>();
   return { ...actual, verifySecretAsync: vi.fn(actual.verifySecretAsync) };
 });
 

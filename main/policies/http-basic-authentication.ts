@@ -11,7 +11,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpBasicAuthenticationConfig } from '../../shared/policies/http-basic-authentication';
-import { isSecretHash, verifySecretAsync } from '../gateway/secret-hash';
+import { isSecretHash, verifySecretAsync } from './secret-hash';
 import { basicCredentials, type BasicCredentials } from './basic-credentials';
 import type { PolicyDecision, PolicyDefinition, PolicyRequest } from './types';
 import { VerifiedHeaders } from './verified-headers';

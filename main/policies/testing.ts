@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { createIdentityIndex } from '../gateway/identity';
-import { hashSecret } from '../gateway/secret-hash';
+import { hashSecret } from './secret-hash';
 import { emptyIdentity, type ApiSnapshot, type IdentitySnapshot } from '../gateway/snapshot';
 import { MemoryCounterStore, type CounterStore } from './counters';
 import { policyDefinition } from './registry';

@@ -3,7 +3,7 @@
  * hash; the plain secret exists once, in the return value of `create` / `regenerateSecret`.
  */
 import { randomBytes } from 'node:crypto';
-import { hashSecret } from '../gateway/secret-hash';
+import { hashSecret } from '../policies/secret-hash';
 import type { SqliteDatabase } from './database';
 import { definedOnly, newId, nowMs } from './rows';
 

@@ -8,7 +8,7 @@
  * reading a binding and writing it back changes nothing.
  */
 import { isPemText } from '../../shared/policies/tls';
-import { hashSecret, isSecretHash } from '../gateway/secret-hash';
+import { hashSecret, isSecretHash } from '../policies/secret-hash';
 import { isSealed, SecretUnreadableError, type SecretBox } from './secret-box';
 
 export const BASIC_AUTH_POLICY = 'http-basic-authentication-flex';

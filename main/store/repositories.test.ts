@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isSecretHash, verifySecret } from '../gateway/secret-hash';
+import { isSecretHash, verifySecret } from '../policies/secret-hash';
 import { EMBEDDED_GATEWAY_ID } from './gateways';
 import { Store } from './store';
 

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifySecret } from '../gateway/secret-hash';
+import { verifySecret } from '../policies/secret-hash';
 import { openDatabase } from './database';
 import { EMBEDDED_GATEWAY_ID } from './gateways';
 import { MIGRATIONS } from './migrations';
