@@ -124,6 +124,11 @@ export class Dispatcher implements GatewayServices {
     ctx.relativePath = api.basePath === '/' ? path : path.slice(api.basePath.length);
     if (!api.enabled) return sendGatewayError(ctx, 503, GatewayErrorCode.apiDisabled, `API "${api.name}" is disabled; enable it in Gatehouse to serve traffic`);
     if (!findRoute(api, ctx)) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no route of API "${api.name}" matches ${ctx.method} ${path}`);
+    // Captures joined from several groups can form a dot segment the request path did not have.
+    if (ctx.forwardPath !== ctx.relativePath) {
+      const joined = dotSegmentProblem(ctx.forwardPath || '/');
+      if (joined !== undefined) return refuse(ctx, `${joined} (in the path the route forwards)`);
+    }
     if (ctx.res === undefined) stripRequestHopByHop(ctx.headers, true);
     else {
       const headers = requestEndToEnd(ctx.headers);
@@ -164,7 +169,7 @@ export class Dispatcher implements GatewayServices {
   private proceed(ctx: GatewayRequest): void {
     // After the pipeline, where a request-handling binding may have allowed them.
     if (ctx.allowEncodedPathSeparators !== true) {
-      const separators = encodedSeparatorProblem(ctx.path);
+      const separators = encodedSeparatorProblem(ctx.path) ?? (ctx.forwardPath !== ctx.relativePath ? encodedSeparatorProblem(ctx.forwardPath) : undefined);
       if (separators !== undefined) return refuse(ctx, `${separators} (the request-handling policy can allow it for an API)`);
     }
     if (ctx.headers[TRY_ID_HEADER] !== undefined) delete ctx.headers[TRY_ID_HEADER];
