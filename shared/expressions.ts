@@ -10,6 +10,8 @@ export type Expression =
   | { kind: 'method' }
   | { kind: 'requestPath' }
   | { kind: 'remoteAddress' }
+  /** A claim of the token a JWT policy validated earlier in the chain (Flex: authentication.properties.claims). */
+  | { kind: 'claim'; name: string }
   | { kind: 'literal'; value: string };
 
 /** What an expression can read: the request as the gateway sees it. */
@@ -20,6 +22,8 @@ export interface ExpressionAttributes {
   /** Lower-cased header names (as Node gives them). */
   headers: Record<string, string | string[] | undefined>;
   query: URLSearchParams;
+  /** Claims of a token validated earlier in the chain, when there is one. */
+  claims?: Readonly<Record<string, unknown>>;
 }
 
 export const SUPPORTED_EXPRESSIONS = [
@@ -28,6 +32,7 @@ export const SUPPORTED_EXPRESSIONS = [
   '#[attributes.method]',
   '#[attributes.requestPath]',
   '#[attributes.remoteAddress]',
+  '#[authentication.properties.claims.name]',
 ] as const;
 
 export type ParseResult = { ok: true; expression: Expression } | { ok: false; message: string };
@@ -35,6 +40,24 @@ export type ParseResult = { ok: true; expression: Expression } | { ok: false; me
 const BODY = /^#\[\s*(.*?)\s*\]$/s;
 const INDEXED = /^attributes\.(headers|queryParams)\s*\[\s*(?:'([^']*)'|"([^"]*)")\s*\]$/;
 const DOTTED_HEADER = /^attributes\.(headers|queryParams)\.([A-Za-z0-9_-]+)$/;
+/** `authentication.properties.claims.sub` (Flex) and `vars.claimSet.sub` (Flex's claim-validation form), dotted or indexed. */
+const CLAIM = /^(?:authentication\.properties\.claims|vars\.claimSet)\s*(?:\.\s*([A-Za-z_$][\w$-]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])$/;
+
+/** The claim named by a claim reference (without `#[ ]`), or undefined when it is not one. */
+export function claimReference(body: string): string | undefined {
+  const match = CLAIM.exec(body.trim());
+  const name = match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+  return name ? name : undefined;
+}
+
+/** How a claim value reads as text (header values, keys): strings as they are, arrays joined, objects as JSON. */
+export function claimText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
 
 /** True when the value is written as an expression (`#[...]`), not a literal. */
 export function isExpression(source: string): boolean {
@@ -54,6 +77,8 @@ export function parseExpression(source: string): ParseResult {
     case 'attributes.remoteAddress':
       return { ok: true, expression: { kind: 'remoteAddress' } };
   }
+  const claim = claimReference(body);
+  if (claim !== undefined) return { ok: true, expression: { kind: 'claim', name: claim } };
   const indexed = INDEXED.exec(body) ?? DOTTED_HEADER.exec(body);
   if (indexed) {
     const name = indexed[2] ?? indexed[3] ?? '';
@@ -88,6 +113,8 @@ export function evaluateExpression(expression: Expression, attributes: Expressio
     }
     case 'query':
       return attributes.query.get(expression.name) ?? undefined;
+    case 'claim':
+      return claimText(attributes.claims?.[expression.name]);
   }
 }
 

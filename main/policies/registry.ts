@@ -11,6 +11,7 @@ import { headerInjectionPolicy } from './header-injection';
 import { headerRemovalPolicy } from './header-removal';
 import { httpBasicAuthenticationPolicy } from './http-basic-authentication';
 import { ipAllowlistPolicy, ipBlocklistPolicy } from './ip-filter';
+import { jwtValidationPolicy } from './jwt-validation';
 import { rateLimitingPolicy } from './rate-limiting';
 import { rateLimitingSlaBasedPolicy } from './rate-limiting-sla-based';
 import { requestHandlingPolicy } from './request-handling';
@@ -59,6 +60,7 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(headerInjectionPolicy),
   builtIn(headerRemovalPolicy),
   builtIn(requestHandlingPolicy),
+  builtIn(jwtValidationPolicy),
 ];
 
 const builtInNames = new Set(builtInPolicies.map((definition) => definition.name));

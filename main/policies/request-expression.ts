@@ -2,7 +2,7 @@
  * Expressions compiled straight against a PolicyRequest: parsed once in create(), evaluated per
  * request as one property lookup, with no attributes object allocated per request.
  */
-import { parseExpression } from '../../shared/expressions';
+import { claimText, parseExpression } from '../../shared/expressions';
 import type { PolicyRequest } from './types';
 
 export type RequestValue = (request: PolicyRequest) => string | undefined;
@@ -33,6 +33,10 @@ export function compileRequestExpression(source: string): RequestValue {
     case 'query': {
       const name = expression.name;
       return (request) => request.query.get(name) ?? undefined;
+    }
+    case 'claim': {
+      const name = expression.name;
+      return (request) => claimText(request.authentication?.properties.claims[name]);
     }
   }
 }

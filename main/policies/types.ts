@@ -22,6 +22,11 @@ export interface PolicyRequest {
   readonly signal: AbortSignal;
   /** Headers added to whatever response reaches the client (upstream or gateway-made); names in lower case. */
   readonly responseHeaders: OutgoingHttpHeaders;
+  /**
+   * Set by an authentication policy (jwt-validation-flex): who the caller is and the claims it
+   * proved, read by later policies as `#[authentication.properties.claims.name]`.
+   */
+  authentication?: RequestAuthentication;
   /** Set by client-id enforcement / SLA policies; shown in traffic and analytics. */
   clientId?: string;
   /** Set by response-timeout-flex; the forwarder answers 504 past it. */
@@ -32,6 +37,13 @@ export interface PolicyRequest {
   allowEncodedPathSeparators?: boolean;
   /** Runs on the upstream's response head before it is sent (header injection, removal…). */
   onResponse(hook: ResponseHook): void;
+}
+
+export interface RequestAuthentication {
+  /** The subject (`sub`) when the token has one. */
+  principal?: string;
+  clientId?: string;
+  properties: { claims: Readonly<Record<string, unknown>> };
 }
 
 export type ResponseHook = (response: { status: number; headers: OutgoingHttpHeaders }) => void;

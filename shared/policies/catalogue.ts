@@ -10,6 +10,7 @@ import { headerRemovalEntry } from './header-removal';
 import { healthCheckEntry } from './health-check';
 import { httpBasicAuthenticationEntry } from './http-basic-authentication';
 import { ipAllowlistEntry, ipBlocklistEntry } from './ip-filter';
+import { jwtValidationEntry } from './jwt-validation';
 import { rateLimitingEntry } from './rate-limiting';
 import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
 import { requestHandlingEntry } from './request-handling';
@@ -33,6 +34,7 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   tlsOutboundEntry,
   healthCheckEntry,
   requestHandlingEntry,
+  jwtValidationEntry,
 ] as PolicyCatalogueEntry[];
 
 const byName = new Map(policyCatalogue.map((entry) => [entry.name, entry]));

@@ -1,0 +1,100 @@
+/**
+ * jwt-validation-flex: keys, defaults and meanings from Flex Gateway's JWT Validation policy
+ * page (local mode). `clockSkewSeconds` is Gatehouse's own addition (absent: no leeway, as Flex).
+ */
+import { z } from 'zod';
+import type { PolicyCatalogueEntry } from './catalogue-entry';
+import { expressionString } from './common';
+import { parseClaimCheck } from './jwt-claim-check';
+
+export const DEFAULT_JWT_EXPRESSION = "#[attributes.headers['jwt']]";
+export const DEFAULT_JWT_CLIENT_ID_EXPRESSION = '#[vars.claimSet.client_id]';
+
+const customClaim = z
+  .object({
+    key: z.string().min(1).describe('Claim name, e.g. iss or scope'),
+    value: z
+      .string()
+      .superRefine((value, ctx) => {
+        const parsed = parseClaimCheck(value);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+      })
+      .describe("What the claim must be: a literal, or #[vars.claimSet.<key> == 'x'], matches /regex/, contains 'x', or a request expression"),
+  })
+  .strict();
+export type JwtCustomClaim = z.infer<typeof customClaim>;
+
+const jwksUrls = z.string().superRefine((value, ctx) => {
+  const urls = splitList(value);
+  if (urls.length === 0) ctx.addIssue({ code: 'custom', message: 'expected one or more JWKS URLs, separated by commas' });
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) ctx.addIssue({ code: 'custom', message: `not an http(s) URL: "${url}"` });
+  }
+});
+
+export const jwtValidationSchema = z
+  .object({
+    jwtOrigin: z
+      .enum(['httpBearerAuthenticationHeader', 'customExpression'])
+      .default('httpBearerAuthenticationHeader')
+      .describe('Where the token is: the Authorization: Bearer header, or the jwtExpression'),
+    jwtExpression: expressionString().default(DEFAULT_JWT_EXPRESSION).describe('Expression giving the token when jwtOrigin is customExpression'),
+    signingMethod: z.enum(['rsa', 'hmac', 'es', 'none']).default('rsa').describe('Signing method tokens must use; none skips the signature check'),
+    signingKeyLength: z
+      .union([z.literal(256), z.literal(384), z.literal(512)])
+      .default(256)
+      .describe('SHA-2 size of the algorithm: 256, 384 or 512 (RS256/PS256, HS384, ES512 on P-521, …)'),
+    jwtKeyOrigin: z.enum(['text', 'jwks']).default('text').describe('Where the verification key comes from: textKey, or the JWKS at jwksUrl'),
+    textKey: z.string().optional().describe('HMAC shared secret, or a PEM public key or certificate (header and footer optional) for rsa and es'),
+    jwksUrl: jwksUrls.optional().describe('URL of the JWKS with the public keys; several URLs separated by commas'),
+    jwksServiceTimeToLive: z.number().int().min(0).default(60).describe('Minutes a fetched JWKS is used before it is fetched again'),
+    jwksServiceConnectionTimeout: z.number().int().positive().default(10000).describe('Milliseconds to wait for each JWKS server'),
+    skipClientIdValidation: z
+      .boolean()
+      .default(true)
+      .describe('When false, the client id from clientIdExpression must be an application with an approved contract for this API'),
+    clientIdExpression: expressionString().default(DEFAULT_JWT_CLIENT_ID_EXPRESSION).describe('Where the client id comes from (usually a claim)'),
+    validateAudClaim: z.boolean().default(false).describe('Check the aud claim against supportedAudiences'),
+    mandatoryAudClaim: z.boolean().default(false).describe('Reject tokens without an aud claim'),
+    supportedAudiences: z.string().default('').describe('Accepted audiences, separated by commas; aud must hold at least one'),
+    mandatoryExpClaim: z.boolean().default(false).describe('Reject tokens without an exp claim (a present exp is always checked)'),
+    mandatoryNbfClaim: z.boolean().default(false).describe('Reject tokens without an nbf claim (a present nbf is always checked)'),
+    validateCustomClaim: z.boolean().default(false).describe('Check mandatoryCustomClaims and nonMandatoryCustomClaims'),
+    mandatoryCustomClaims: z.array(customClaim).default([]).describe('Claims that must be present and pass their check'),
+    nonMandatoryCustomClaims: z.array(customClaim).default([]).describe('Claims checked only when present'),
+    clockSkewSeconds: z.number().int().min(0).max(300).optional().describe('Beyond Flex: seconds of leeway for exp and nbf (default 0)'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.signingMethod === 'none') return;
+    if (config.jwtKeyOrigin === 'text' && !config.textKey)
+      ctx.addIssue({ code: 'custom', path: ['textKey'], message: `signingMethod ${config.signingMethod} with jwtKeyOrigin text needs textKey` });
+    if (config.jwtKeyOrigin === 'jwks' && !config.jwksUrl) ctx.addIssue({ code: 'custom', path: ['jwksUrl'], message: 'jwtKeyOrigin jwks needs jwksUrl' });
+    if (config.jwtKeyOrigin === 'jwks' && config.signingMethod === 'hmac')
+      ctx.addIssue({ code: 'custom', path: ['jwtKeyOrigin'], message: 'hmac keys are shared secrets and are never read from a JWKS; use jwtKeyOrigin text' });
+  });
+export type JwtValidationConfig = z.infer<typeof jwtValidationSchema>;
+
+/** Flex's comma-separated lists (jwksUrl, supportedAudiences). */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export const jwtValidationEntry: PolicyCatalogueEntry<typeof jwtValidationSchema> = {
+  name: 'jwt-validation-flex',
+  title: 'JWT validation',
+  description: 'Checks the signature and claims of a JSON Web Token: no token 400, a bad or expired token 401.',
+  category: 'security',
+  scope: 'request',
+  schema: jwtValidationSchema,
+  defaults: { signingMethod: 'hmac', signingKeyLength: 256, jwtKeyOrigin: 'text', textKey: 'change-me-to-a-secret-of-32-bytes!', skipClientIdValidation: true },
+};
