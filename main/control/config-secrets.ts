@@ -8,6 +8,7 @@
  * (export, edit, import back) falls back to them.
  */
 import { isPemText } from '../../shared/policies/tls';
+import { SEALED_PATHS } from '../store/policy-secrets';
 import { isSealed } from '../store/secret-box';
 
 export interface SecretReference {
@@ -59,8 +60,40 @@ function envWord(name: string): string {
 /** Config paths of a private key, per policy (PEM text there is a secret; a file path is not). */
 const PRIVATE_KEY_POLICIES = new Set(['tls', 'tls-outbound']);
 
-/** A policy config as exported: an inline PEM private key becomes a reference. */
+/** Variable prefixes of the credentials credential-injection policies send upstream, by config key. */
+const UPSTREAM_CREDENTIALS: Record<string, Record<string, { prefix: string; what: string }>> = {
+  'credential-injection-basic-auth-flex': { password: { prefix: 'GATEHOUSE_UPSTREAM_PASSWORD', what: 'password' } },
+  'credential-injection-api-key-flex': {
+    apiKey: { prefix: 'GATEHOUSE_UPSTREAM_API_KEY', what: 'API key' },
+    clientSecret: { prefix: 'GATEHOUSE_UPSTREAM_CLIENT_SECRET', what: 'client secret' },
+  },
+  'credential-injection-oauth2-flex': {
+    clientSecret: { prefix: 'GATEHOUSE_OAUTH_CLIENT_SECRET', what: 'client secret' },
+    password: { prefix: 'GATEHOUSE_OAUTH_PASSWORD', what: 'password' },
+  },
+};
+
+/**
+ * A credential-injection config as exported: each stored credential becomes a reference; one
+ * that cannot be decrypted any more is left out (it has to be entered again anyway).
+ */
+function exportUpstreamCredentials(policyRef: string, config: Record<string, unknown>, apiName: string, references: SecretReferences): Record<string, unknown> {
+  const exported = { ...config };
+  for (const { path } of SEALED_PATHS[policyRef] ?? []) {
+    const key = path[0]!;
+    const value = exported[key];
+    const naming = UPSTREAM_CREDENTIALS[policyRef]?.[key];
+    if (typeof value !== 'string' || value === '' || naming === undefined) continue;
+    const reference = references.take(naming.prefix, apiName, value, `${naming.what} of the ${policyRef} policy of API "${apiName}"`);
+    if (reference === undefined) delete exported[key];
+    else exported[key] = reference;
+  }
+  return exported;
+}
+
+/** A policy config as exported: an inline PEM private key or an upstream credential becomes a reference. */
 export function exportPolicyConfig(policyRef: string, config: Record<string, unknown>, apiName: string, references: SecretReferences): Record<string, unknown> {
+  if (UPSTREAM_CREDENTIALS[policyRef] !== undefined) return exportUpstreamCredentials(policyRef, config, apiName, references);
   if (!PRIVATE_KEY_POLICIES.has(policyRef)) return config;
   const certificate = config.certificate as Record<string, unknown> | undefined;
   const key = certificate?.key;
@@ -81,9 +114,10 @@ export function exportHeader(references: SecretReferences): string {
   if (references.list.length === 0) return lines.join('\n');
   const width = Math.max(...references.list.map((reference) => reference.variable.length));
   lines.push(
-    'Webhook URLs and private keys are not written: each is a ${VARIABLE} reference that',
-    '`gatehouse import` and `gatehouse gateway --config` read from the environment (an import',
-    'into the data dir this was exported from falls back to the stored value). Set:',
+    'Webhook URLs, private keys and upstream credentials are not written: each is a',
+    '${VARIABLE} reference that `gatehouse import` and `gatehouse gateway --config` read from',
+    'the environment (an import into the data dir this was exported from falls back to the',
+    'stored value). Set:',
     ...references.list.map((reference) => `  ${reference.variable.padEnd(width)}  ${reference.description}`),
   );
   return lines.join('\n');

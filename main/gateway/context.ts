@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { PolicyRequest, ResponseHook } from '../policies/types';
+import type { PolicyRequest, ResponseHook, UnauthorizedHook } from '../policies/types';
 import type { CompiledApi, CompiledListener, CompiledRoute } from './compile';
 import type { RouteTarget } from './routes';
 import type { ListenerHost } from './listener';
@@ -90,6 +90,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare bodySend: ((ctx: GatewayRequest) => void) | undefined;
   /** The request was sent again on a fresh upstream connection (see forwarder.ts). */
   declare upstreamRetried: boolean;
+  /** Renews a policy's credential after an upstream 401 (see forwarder.ts); cleared once used. */
+  declare unauthorizedHook: UnauthorizedHook | undefined;
   /** A 'drain' listener waits on the response (the client reads slower than the upstream sends). */
   declare drainWatched: boolean;
   declare finished: boolean;
@@ -158,6 +160,7 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.bodyTimer = undefined;
     this.bodySend = undefined;
     this.upstreamRetried = false;
+    this.unauthorizedHook = undefined;
     this.drainWatched = false;
     this.finished = false;
     this.quiet = false;
@@ -201,6 +204,10 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
 
   onResponse(hook: ResponseHook): void {
     (this.hooks ??= []).push(hook);
+  }
+
+  onUpstreamUnauthorized(hook: UnauthorizedHook): void {
+    this.unauthorizedHook = hook;
   }
 
   /** The client went away or the exchange is over: wake anything waiting on `signal`. */

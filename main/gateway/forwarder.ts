@@ -124,6 +124,14 @@ function onProxyRes(proxyRes: WithContext<IncomingMessage>, req: Req, res: Serve
     proxyRes.resume();
     return;
   }
+  if (proxyRes.statusCode === 401 && ctx.unauthorizedHook !== undefined && replayable(ctx)) {
+    renewAndResend(ctx, proxyRes, res);
+    return;
+  }
+  deliver(ctx, proxyRes, res);
+}
+
+function deliver(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, res: ServerResponse): void {
   ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
   ctx.upstreamResponse = proxyRes;
   const headers = responseEndToEnd(proxyRes.headers);
@@ -199,6 +207,42 @@ function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResp
   sendGatewayError(ctx, mapped.status, mapped.code, mapped.message);
 }
 
+/**
+ * The upstream refused the credential a policy injected (an OAuth token revoked or expired
+ * early): the policy renews it and the request goes once more through send(), the same path
+ * as the connection retry below. The 401 is held, paused, meanwhile; when the policy cannot
+ * renew, that 401 is what the client gets.
+ */
+function renewAndResend(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, res: ServerResponse): void {
+  const hook = ctx.unauthorizedHook!;
+  ctx.unauthorizedHook = undefined;
+  deadlines.unwatch(ctx);
+  proxyRes.pause();
+  proxyRes.on('error', ignore);
+  hook(ctx)
+    .catch(() => false)
+    .then((again) => {
+      if (ctx.finished || res.headersSent || res.destroyed) {
+        proxyRes.destroy();
+        return;
+      }
+      if (!again) {
+        deliver(ctx, proxyRes, res);
+        proxyRes.resume();
+        return;
+      }
+      // Read to its end so that the connection goes back to the pool.
+      proxyRes.resume();
+      ctx.upstreamRequest = undefined;
+      send(ctx);
+    });
+}
+
+/** The whole request can be sent again: no body, or a body buffered in full. */
+function replayable(ctx: GatewayRequest): boolean {
+  return ctx.res !== undefined && (!ctx.hasBody || ctx.body !== undefined);
+}
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
@@ -220,7 +264,7 @@ function retryable(ctx: GatewayRequest, error: NodeJS.ErrnoException): boolean {
     !ctx.res.headersSent &&
     CONNECTION_LOST.has(error.code ?? '') &&
     IDEMPOTENT.has(ctx.method) &&
-    (!ctx.hasBody || ctx.body !== undefined)
+    replayable(ctx)
   );
 }
 

@@ -7,6 +7,8 @@
 import { findPolicy } from '../../shared/policies/catalogue';
 import { clientIdEnforcementPolicy } from './client-id-enforcement';
 import { corsPolicy } from './cors';
+import { credentialInjectionApiKeyPolicy, credentialInjectionBasicAuthPolicy } from './credential-injection';
+import { credentialInjectionOAuth2Policy } from './credential-injection-oauth2';
 import { headerInjectionPolicy } from './header-injection';
 import { headerRemovalPolicy } from './header-removal';
 import { httpBasicAuthenticationPolicy } from './http-basic-authentication';
@@ -61,6 +63,9 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(headerRemovalPolicy),
   builtIn(requestHandlingPolicy),
   builtIn(jwtValidationPolicy),
+  builtIn(credentialInjectionBasicAuthPolicy),
+  builtIn(credentialInjectionApiKeyPolicy),
+  builtIn(credentialInjectionOAuth2Policy),
 ];
 
 const builtInNames = new Set(builtInPolicies.map((definition) => definition.name));

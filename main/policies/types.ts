@@ -37,6 +37,13 @@ export interface PolicyRequest {
   allowEncodedPathSeparators?: boolean;
   /** Runs on the upstream's response head before it is sent (header injection, removal…). */
   onResponse(hook: ResponseHook): void;
+  /**
+   * Runs when the upstream answers 401 to a request whose body can be sent again: the hook
+   * renews the credential it put in `headers` and resolves true to have the request sent once
+   * more (credential-injection-oauth2-flex). At most one retry per request; absent where there
+   * is no upstream (tests' fake requests, dry runs).
+   */
+  onUpstreamUnauthorized?(hook: UnauthorizedHook): void;
 }
 
 export interface RequestAuthentication {
@@ -47,6 +54,7 @@ export interface RequestAuthentication {
 }
 
 export type ResponseHook = (response: { status: number; headers: OutgoingHttpHeaders }) => void;
+export type UnauthorizedHook = (request: PolicyRequest) => Promise<boolean>;
 
 export type PolicyDecision =
   | { action: 'continue'; detail?: string; modified?: boolean }

@@ -3,7 +3,9 @@
  * - the password of http-basic-authentication-flex only as a salted scrypt hash (the gateway
  *   verifies against it; nobody needs it back);
  * - a TLS private key given as PEM text encrypted (the gateway needs it in clear; a file path is
- *   not a secret and stays as it is).
+ *   not a secret and stays as it is);
+ * - what credential injection sends upstream (password, API key, client secret) encrypted: the
+ *   gateway replays it, so a hash would not do.
  * A config value already in stored form (a `scrypt$…` hash, an `enc:v1:…` value) is kept, so
  * reading a binding and writing it back changes nothing.
  */
@@ -13,10 +15,28 @@ import { isSealed, SecretUnreadableError, type SecretBox } from './secret-box';
 
 export const BASIC_AUTH_POLICY = 'http-basic-authentication-flex';
 
-/** Config paths that hold a private key, per policy. */
-const KEY_PATHS: Record<string, readonly (readonly string[])[]> = {
-  tls: [['certificate', 'key']],
-  'tls-outbound': [['certificate', 'key']],
+/** A config path whose value is encrypted at rest when `isSecret` says it is a secret. */
+export interface SealedPath {
+  path: readonly string[];
+  isSecret(value: string): boolean;
+}
+
+const anyText = (value: string): boolean => value !== '';
+const privateKey: SealedPath = { path: ['certificate', 'key'], isSecret: isPemText };
+
+/** Encrypted config paths, per policy. */
+export const SEALED_PATHS: Readonly<Record<string, readonly SealedPath[]>> = {
+  tls: [privateKey],
+  'tls-outbound': [privateKey],
+  'credential-injection-basic-auth-flex': [{ path: ['password'], isSecret: anyText }],
+  'credential-injection-api-key-flex': [
+    { path: ['apiKey'], isSecret: anyText },
+    { path: ['clientSecret'], isSecret: anyText },
+  ],
+  'credential-injection-oauth2-flex': [
+    { path: ['clientSecret'], isSecret: anyText },
+    { path: ['password'], isSecret: anyText },
+  ],
 };
 
 /** A basic-auth config with its password hashed (unchanged when it already is a hash). */
@@ -28,9 +48,9 @@ export function hashBasicAuthPassword(config: Record<string, unknown>): Record<s
 /** The config as it is written to the store. */
 export function sealPolicyConfig(policyRef: string, config: Record<string, unknown>, box: SecretBox): Record<string, unknown> {
   let sealed = policyRef === BASIC_AUTH_POLICY ? hashBasicAuthPassword(config) : config;
-  for (const keyPath of KEY_PATHS[policyRef] ?? []) {
-    const value = getAt(sealed, keyPath);
-    if (typeof value === 'string' && !isSealed(value) && isPemText(value)) sealed = setAt(sealed, keyPath, box.seal(value));
+  for (const { path, isSecret } of SEALED_PATHS[policyRef] ?? []) {
+    const value = getAt(sealed, path);
+    if (typeof value === 'string' && !isSealed(value) && isSecret(value)) sealed = setAt(sealed, path, box.seal(value));
   }
   return sealed;
 }
@@ -38,7 +58,7 @@ export function sealPolicyConfig(policyRef: string, config: Record<string, unkno
 /** The config as the control plane uses it: keys decrypted; an unreadable one stays sealed. */
 export function openPolicyConfig(policyRef: string, config: Record<string, unknown>, box: SecretBox): Record<string, unknown> {
   let opened = config;
-  for (const keyPath of KEY_PATHS[policyRef] ?? []) {
+  for (const { path: keyPath } of SEALED_PATHS[policyRef] ?? []) {
     const value = getAt(opened, keyPath);
     if (isSealed(value)) opened = setAt(opened, keyPath, box.openOrKeep(value, keyPath.join('.')));
   }
@@ -48,16 +68,16 @@ export function openPolicyConfig(policyRef: string, config: Record<string, unkno
 /** True when a stored config still holds a secret in clear (written before hashing/encryption). */
 export function holdsPlainSecret(policyRef: string, config: Record<string, unknown>): boolean {
   if (policyRef === BASIC_AUTH_POLICY && typeof config.password === 'string' && !isSecretHash(config.password)) return true;
-  return (KEY_PATHS[policyRef] ?? []).some((keyPath) => {
-    const value = getAt(config, keyPath);
-    return typeof value === 'string' && !isSealed(value) && isPemText(value);
+  return (SEALED_PATHS[policyRef] ?? []).some(({ path, isSecret }) => {
+    const value = getAt(config, path);
+    return typeof value === 'string' && !isSealed(value) && isSecret(value);
   });
 }
 
 /** Why each still-sealed key of an opened config cannot be used, as `{ path, message }` under `prefix`. */
 export function unreadablePolicySecrets(policyRef: string, config: Record<string, unknown>, box: SecretBox, prefix: string): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  for (const keyPath of KEY_PATHS[policyRef] ?? []) {
+  for (const { path: keyPath } of SEALED_PATHS[policyRef] ?? []) {
     const value = getAt(config, keyPath);
     if (!isSealed(value)) continue;
     const path = `${prefix}.${keyPath.join('.')}`;
@@ -70,7 +90,7 @@ export function unreadablePolicySecrets(policyRef: string, config: Record<string
   return problems;
 }
 
-function getAt(value: unknown, keyPath: readonly string[]): unknown {
+export function getAt(value: unknown, keyPath: readonly string[]): unknown {
   let current = value;
   for (const key of keyPath) {
     if (!current || typeof current !== 'object') return undefined;

@@ -5,6 +5,7 @@
 import type { PolicyCatalogueEntry } from './catalogue-entry';
 import { clientIdEnforcementEntry } from './client-id-enforcement';
 import { corsEntry } from './cors';
+import { credentialInjectionApiKeyEntry, credentialInjectionBasicAuthEntry, credentialInjectionOAuth2Entry } from './credential-injection';
 import { headerInjectionEntry } from './header-injection';
 import { headerRemovalEntry } from './header-removal';
 import { healthCheckEntry } from './health-check';
@@ -35,6 +36,9 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   healthCheckEntry,
   requestHandlingEntry,
   jwtValidationEntry,
+  credentialInjectionBasicAuthEntry,
+  credentialInjectionApiKeyEntry,
+  credentialInjectionOAuth2Entry,
 ] as PolicyCatalogueEntry[];
 
 const byName = new Map(policyCatalogue.map((entry) => [entry.name, entry]));

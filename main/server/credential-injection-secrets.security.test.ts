@@ -1,0 +1,167 @@
+/**
+ * Upstream credentials at rest and in exports, end to end: the three credential-injection
+ * policies configured over the admin API on a real data dir; the embedded gateway sends the
+ * credentials upstream (over real sockets), while no file of the data dir (SQLite, WAL,
+ * telemetry) and no export holds them in clear. Exports carry `${GATEHOUSE_…}` references,
+ * and an import elsewhere with those variables set sends the same credentials.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { exportCommand } from '../cli/export';
+import { importCommand } from '../cli/import';
+import { startAdminPlane, type AdminPlane } from '../testing/admin-plane';
+import { request, startServer, type TestServer } from '../testing/net';
+import { startRecordingUpstream, type RecordingUpstream } from '../testing/raw-http';
+
+const PASSWORD = 'upstream-Pa55word-QRS';
+const API_KEY = 'api-key-7f3e9b2c41d8';
+const CLIENT_SECRET = 'oauth-client-secret-K9x';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-upstream-creds-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function plane(dataDir: string): Promise<AdminPlane> {
+  const started = await startAdminPlane({ dataDir });
+  cleanup.push(() => started.close());
+  return started;
+}
+
+/** Files under `dir` that hold `needle` (UTF-8 or UTF-16). */
+function filesContaining(dir: string, needle: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter((file) => {
+      const bytes = readFileSync(file);
+      return bytes.includes(needle) || bytes.includes(Buffer.from(needle, 'utf16le'));
+    })
+    .map((file) => path.relative(dir, file));
+}
+
+async function tokenEndpoint(): Promise<TestServer & { secrets: string[] }> {
+  const secrets: string[] = [];
+  const server = await startServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+      secrets.push(decodeURIComponent(basic.split(':')[1] ?? ''));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ access_token: 'issued-token', expires_in: 3600 }));
+    });
+  });
+  cleanup.push(() => server.close());
+  return Object.assign(server, { secrets });
+}
+
+async function recordingUpstream(): Promise<RecordingUpstream> {
+  const upstream = await startRecordingUpstream();
+  cleanup.push(() => upstream.close());
+  return upstream;
+}
+
+/** Three APIs, one per credential-injection policy, configured over the admin API. */
+async function configure(admin: AdminPlane, upstream: RecordingUpstream, tokens: TestServer): Promise<void> {
+  const bindings: [string, string, Record<string, unknown>][] = [
+    ['Basic', 'credential-injection-basic-auth-flex', { username: 'svc', password: PASSWORD }],
+    ['Keyed', 'credential-injection-api-key-flex', { authType: 'apiKey', apiKey: API_KEY, customHeader: 'X-Api-Key' }],
+    ['Tokened', 'credential-injection-oauth2-flex', { oauthService: `${tokens.url}/token`, clientId: 'gw', clientSecret: CLIENT_SECRET }],
+  ];
+  for (const [name, policyRef, config] of bindings) {
+    const api = await admin.api('POST', '/apis', { name, implementationUrl: upstream.url, basePath: `/${name.toLowerCase()}` });
+    expect(api.status).toBe(201);
+    const binding = await admin.api('POST', `/apis/${api.body.id}/policies`, { policyRef, config });
+    expect([binding.status, binding.body]).toEqual([201, expect.anything()]);
+  }
+}
+
+/** The embedded gateway sends each credential upstream. */
+async function expectCredentialsSent(admin: AdminPlane, upstream: RecordingUpstream, tokens: TestServer & { secrets: string[] }): Promise<void> {
+  const send = (base: string) => request(`http://127.0.0.1:${admin.gatewayPort}/${base}/x`);
+  await vi.waitFor(async () => expect((await send('tokened')).status).toBe(200), { timeout: 5000, interval: 50 });
+  expect((await send('basic')).status).toBe(200);
+  expect((await send('keyed')).status).toBe(200);
+  const sent = upstream.seen.map((seen) => seen.headers.authorization ?? seen.headers['x-api-key']);
+  expect(sent).toEqual(expect.arrayContaining(['Bearer issued-token', `Basic ${Buffer.from(`svc:${PASSWORD}`).toString('base64')}`, API_KEY]));
+  expect(tokens.secrets).toContain(CLIENT_SECRET);
+}
+
+async function cliExport(dataDir: string): Promise<string> {
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  try {
+    expect(await exportCommand.run(['--data-dir', dataDir])).toBe(0);
+  } finally {
+    spy.mockRestore();
+  }
+  return out.join('');
+}
+
+describe('credential-injection secrets', () => {
+  it('are sent upstream, yet in no file of the data dir and in no export; exports name the variables', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const upstream = await recordingUpstream();
+    const tokens = await tokenEndpoint();
+    const admin = await plane(dataDir);
+    await configure(admin, upstream, tokens);
+    await expectCredentialsSent(admin, upstream, tokens);
+
+    const viaApi = (await request(`${admin.url}/api/v1/config`, { headers: { authorization: `Bearer ${admin.admin.token}` } })).body;
+    const viaCli = await cliExport(dataDir);
+    for (const text of [viaApi, viaCli]) {
+      for (const secret of [PASSWORD, API_KEY, CLIENT_SECRET]) expect(text).not.toContain(secret);
+      expect(text).toContain('password: ${GATEHOUSE_UPSTREAM_PASSWORD_BASIC}');
+      expect(text).toContain('apiKey: ${GATEHOUSE_UPSTREAM_API_KEY_KEYED}');
+      expect(text).toContain('clientSecret: ${GATEHOUSE_OAUTH_CLIENT_SECRET_TOKENED}');
+      expect(text).toMatch(/^#\s+GATEHOUSE_UPSTREAM_API_KEY_KEYED\s+API key of the credential-injection-api-key-flex policy of API "Keyed"$/m);
+    }
+
+    for (const phase of ['running', 'stopped']) {
+      if (phase === 'stopped') await admin.stop();
+      for (const secret of [PASSWORD, API_KEY, CLIENT_SECRET]) expect([phase, secret, filesContaining(dataDir, secret)]).toEqual([phase, secret, []]);
+    }
+
+    // Decrypted again after a restart: the gateway still sends them.
+    await admin.start();
+    upstream.seen.length = 0;
+    await expectCredentialsSent(admin, upstream, tokens);
+  });
+
+  it('an export imported elsewhere with the variables set sends the same credentials', async () => {
+    const upstream = await recordingUpstream();
+    const tokens = await tokenEndpoint();
+    const sourceDir = tempDir();
+    const source = await plane(sourceDir);
+    await configure(source, upstream, tokens);
+    const text = await cliExport(sourceDir);
+    await source.stop();
+
+    const otherDir = tempDir();
+    const file = path.join(otherDir, 'setup.yaml');
+    writeFileSync(file, text);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await importCommand.run([file, '--data-dir', otherDir])).toBe(2);
+      vi.stubEnv('GATEHOUSE_UPSTREAM_PASSWORD_BASIC', PASSWORD);
+      vi.stubEnv('GATEHOUSE_UPSTREAM_API_KEY_KEYED', API_KEY);
+      vi.stubEnv('GATEHOUSE_OAUTH_CLIENT_SECRET_TOKENED', CLIENT_SECRET);
+      expect(await importCommand.run([file, '--data-dir', otherDir])).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+    }
+    for (const secret of [PASSWORD, API_KEY, CLIENT_SECRET]) expect(filesContaining(otherDir, secret)).toEqual([]);
+    const target = await plane(otherDir);
+    upstream.seen.length = 0;
+    await expectCredentialsSent(target, upstream, tokens);
+  });
+});
