@@ -26,7 +26,8 @@ interface Source {
   url: string;
   keys?: JwksKey[];
   fetchedAt: number;
-  lastAttempt: number;
+  /** When a token's unknown kid last caused a fetch (the rate limit is on those, not on scheduled fetches). */
+  lastKidRefetch: number;
   failures: number;
   nextRetryAt: number;
   lastError?: string;
@@ -55,7 +56,7 @@ export class JwksCache {
     urls: readonly string[],
     private readonly options: JwksCacheOptions,
   ) {
-    this.sources = urls.map((url) => ({ url, fetchedAt: 0, lastAttempt: -Infinity, failures: 0, nextRetryAt: 0 }));
+    this.sources = urls.map((url) => ({ url, fetchedAt: 0, lastKidRefetch: -Infinity, failures: 0, nextRetryAt: 0 }));
     this.now = options.now ?? Date.now;
   }
 
@@ -68,7 +69,8 @@ export class JwksCache {
       }),
     );
     if (kid !== undefined && !this.holds(kid)) {
-      const retry = this.sources.filter((source) => this.now() - source.lastAttempt >= UNKNOWN_KID_REFETCH_MS && this.now() >= source.nextRetryAt);
+      const retry = this.sources.filter((source) => this.now() - source.lastKidRefetch >= UNKNOWN_KID_REFETCH_MS && this.now() >= source.nextRetryAt);
+      for (const source of retry) source.lastKidRefetch = this.now();
       const results = await Promise.all(retry.map((source) => this.refresh(source)));
       fetched = results.some(Boolean) || fetched;
     }
@@ -106,7 +108,6 @@ export class JwksCache {
   /** One fetch per source at a time; resolves true when new keys arrived. */
   private refresh(source: Source): Promise<boolean> {
     if (!source.inFlight) {
-      source.lastAttempt = this.now();
       source.inFlight = this.fetchKeys(source.url)
         .then(
           (keys) => {
