@@ -6,26 +6,33 @@
 import { version } from '../../package.json';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { formatConfigError, type ConfigError } from '../config/errors';
+import type { LocalSettings } from '../config/configuration';
 import { loadConfig, type LoadResult } from '../config/load';
 import { watchConfig } from '../config/watch';
 import { SharedCounters } from '../gateway/connected/shared-counters';
 import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
-import { parseCommandArgs, positiveIntOption } from './args';
+import { HEALTH_PATH } from '../gateway/health';
+import { parseCommandArgs, portOption, positiveIntOption } from './args';
 import { UsageError, type CliCommand } from './command';
 import { connectSettings, connectUsage, runConnected } from './gateway-connect';
-import { formatAccessLine, describeListeners } from './gateway-output';
+import { GatewayLogger } from './gateway-logging';
+import { describeListeners } from './gateway-output';
+import { DEFAULT_HEALTH_PORT, hostLabel, StatusPorts } from './gateway-status';
 import { untilSignal } from './signals';
 
-const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--quiet] [--verbose] [--drain-ms 10000]
+const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--health-port PORT] [--quiet] [--verbose] [--drain-ms 10000]
 
 Local mode: serves the APIs declared in PATH (a YAML file or a conf.d directory of Flex Gateway
 local-mode resources), reloading within about a second when a file changes, is added or removed.
-An invalid change is reported and the last good config keeps serving.
+An invalid change is reported and the last good config keeps serving. An empty directory is
+fine: the gateway waits for files. A Configuration's logging, timeouts and probe apply too.
 
   --config PATH          file or directory to load and watch
   --host-override HOST   bind every listener on HOST instead of the address's host (e.g. 127.0.0.1)
-  --quiet                no access-log line per request
+  --health-port PORT     also answer GET ${HEALTH_PATH} on HOST:PORT (default host 127.0.0.1; 0 picks a
+                         free port); opened on ${DEFAULT_HEALTH_PORT} anyway when the gateway starts with no API
+  --quiet                no access-log line per request on stdout
   --verbose              also print the runtime's informational log lines
   --drain-ms N           on SIGINT/SIGTERM, wait up to N ms for in-flight requests (default 10000)
 
@@ -46,6 +53,7 @@ export const gatewayCommand: CliCommand = {
       token: { type: 'string' },
       name: { type: 'string' },
       'listen-port': { type: 'string' },
+      'health-port': { type: 'string' },
     });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
@@ -62,91 +70,155 @@ export const gatewayCommand: CliCommand = {
     if (!target) throw new UsageError('--config PATH is required');
     const hostOverride = values['host-override'] as string | undefined;
     const drainMs = positiveIntOption(values['drain-ms'] as string | undefined, 'drain-ms', 10_000);
-    const quiet = values.quiet === true;
-    const verbose = values.verbose === true;
+    const healthPortOption = values['health-port'] as string | undefined;
+    const healthPort = healthPortOption === undefined ? undefined : portOption(healthPortOption, 'health-port', DEFAULT_HEALTH_PORT);
+    const logger = new GatewayLogger({ quiet: values.quiet === true, verbose: values.verbose === true });
 
-    const first = loadConfig(target);
+    // An empty folder is a gateway waiting for its first API, as in Flex.
+    const first = loadConfig(target, { allowEmpty: true });
     printWarnings(first.warnings);
     if (!first.snapshot) {
       printErrors(first.errors, `gatehouse: ${target} is invalid`);
       return 2;
     }
+    logger.configure(first.settings?.logging);
 
-    const log = (level: 'info' | 'warn' | 'error', message: string) => {
-      // Reloads and listeners are announced by this command already; info lines are for --verbose.
-      if (level !== 'info' || verbose) process.stderr.write(`gatehouse ${level}: ${message}\n`);
-    };
     // A Configuration with sharedStorage.redis shares clusterizable counters with other gateways.
-    const counters = new SharedCounters(log);
+    const counters = new SharedCounters(logger.runtime);
     counters.use(first.snapshot.sharedStorage);
     const runtime = new GatewayRuntime({
       name: values.name as string | undefined,
       catalogue: findPolicy,
       counters,
-      onRequest: quiet ? undefined : (fact) => process.stdout.write(`${formatAccessLine(fact)}\n`),
-      log,
+      // Always on: a Configuration's access-log output may ask for lines even with --quiet.
+      onRequest: logger.request,
+      log: logger.runtime,
     });
+    runtime.setUpstreamTimeout(first.settings?.upstreamTimeoutMs);
     // health-check-flex results, also with --quiet: an upstream going down is what you want to see.
     runtime.onUpstreamTransition((t) => {
-      if (t.healthy) process.stdout.write(`upstream of ${t.apiName} is healthy (${t.url}: ${t.detail})\n`);
-      else process.stderr.write(`gatehouse warn: upstream of ${t.apiName} is DOWN (${t.url}: ${t.detail})\n`);
+      if (t.healthy) logger.notice(`upstream of ${t.apiName} is healthy (${t.url}: ${t.detail})`);
+      else logger.runtime('warn', `upstream of ${t.apiName} is DOWN (${t.url}: ${t.detail})`);
     });
+    const status = new StatusPorts(runtime, { health: hostOverride ?? '127.0.0.1', probe: hostOverride ?? '0.0.0.0' });
+    const shutdown = async (graceMs: number) => {
+      await runtime.stop({ graceMs });
+      await status.close();
+      await counters.close();
+      await logger.close();
+    };
     try {
       await runtime.apply(withHostOverride(first.snapshot, hostOverride));
+      status.noteApplied();
     } catch (error) {
       process.stderr.write(`gatehouse: cannot start: ${(error as Error).message}\n`);
-      await runtime.stop({ graceMs: 0 });
-      await counters.close();
+      await shutdown(0);
       return 1;
     }
-    for (const line of describeListeners(withHostOverride(first.snapshot, hostOverride))) process.stdout.write(`${line}\n`);
-    process.stdout.write(`config ${first.snapshot.version} from ${plural(first.files.length, 'file')}; watching ${target} for changes\n`);
+    for (const line of describeListeners(withHostOverride(first.snapshot, hostOverride))) logger.notice(line);
+    const apiCount = countApis(first.snapshot);
+    // Without an API nothing else answers health: open the health port then, or when asked to.
+    if (healthPort !== undefined || apiCount === 0) {
+      try {
+        const bound = await status.openHealth(healthPort ?? DEFAULT_HEALTH_PORT);
+        logger.notice(`health on http://${hostLabel(hostOverride ?? '127.0.0.1')}:${bound}${HEALTH_PATH}`);
+      } catch (error) {
+        const message = `cannot listen on the health port ${healthPort ?? DEFAULT_HEALTH_PORT}: ${(error as Error).message}`;
+        if (healthPort !== undefined) {
+          process.stderr.write(`gatehouse: ${message}\n`);
+          await shutdown(0);
+          return 1;
+        }
+        logger.runtime('warn', `${message} (choose one with --health-port)`);
+      }
+    }
+    const probeMessage = await status.setProbe(first.settings?.probe);
+    if (probeMessage) logger.notice(probeMessage);
+    if (describeSettings(first.settings)) logger.notice(`Configuration: ${describeSettings(first.settings)}`);
+    const what = first.files.length === 0 ? `no config files yet` : apiCount === 0 ? `no API yet, ${plural(first.files.length, 'file')}` : `config ${first.snapshot.version} from ${plural(first.files.length, 'file')}`;
+    logger.notice(`${what}; watching ${target} for changes`);
 
+    const running: Running = { runtime, counters, logger, status, settings: first.settings };
     // Reloads are applied one after another, in the order the changes happened.
     let reloading: Promise<void> = Promise.resolve();
     const watcher = watchConfig(
       target,
       (result) => {
-        reloading = reloading.then(() => applyChange(runtime, counters, result, hostOverride));
+        reloading = reloading.then(() => applyChange(running, result, hostOverride));
       },
-      { initial: first },
+      { initial: first, allowEmpty: true },
     );
 
     const signal = await untilSignal();
     process.stdout.write(`${signal}: draining (up to ${drainMs} ms)…\n`);
     watcher.close();
     await reloading;
-    await runtime.stop({ graceMs: drainMs });
-    await counters.close();
+    await shutdown(drainMs);
     process.stdout.write('gateway stopped\n');
     return 0;
   },
 };
 
-async function applyChange(runtime: GatewayRuntime, counters: SharedCounters, result: LoadResult, hostOverride: string | undefined): Promise<void> {
+interface Running {
+  runtime: GatewayRuntime;
+  counters: SharedCounters;
+  logger: GatewayLogger;
+  status: StatusPorts;
+  settings: LocalSettings | undefined;
+}
+
+async function applyChange(running: Running, result: LoadResult, hostOverride: string | undefined): Promise<void> {
+  const { runtime, counters, logger, status } = running;
   const serving = runtime.version ?? 'none';
   if (!result.snapshot) {
     printErrors(result.errors, `gatehouse: config change rejected, still serving ${serving}`);
     runtime.reportConfigError(summarize(result.errors));
     return;
   }
+  // Process settings apply with the config that carries them, even when the routes did not change.
+  const applySettings = async () => {
+    logger.configure(result.settings?.logging);
+    runtime.setUpstreamTimeout(result.settings?.upstreamTimeoutMs);
+    const message = await status.setProbe(result.settings?.probe);
+    if (message) logger.notice(message);
+    if (JSON.stringify(result.settings ?? {}) === JSON.stringify(running.settings ?? {})) return;
+    running.settings = result.settings;
+    logger.notice(`Configuration applied: ${describeSettings(result.settings) || 'no logging, timeouts or probe (defaults)'}`);
+  };
   if (result.snapshot.version === runtime.version) {
     runtime.reportConfigError(undefined);
+    await applySettings();
     return;
   }
   try {
     counters.use(result.snapshot.sharedStorage);
     await runtime.apply(withHostOverride(result.snapshot, hostOverride));
+    status.noteApplied();
     runtime.reportConfigError(undefined);
-    process.stdout.write(`config reloaded: ${serving} → ${result.snapshot.version}\n`);
+    await applySettings();
+    logger.notice(`config reloaded: ${serving} → ${result.snapshot.version}`);
     printWarnings(result.warnings);
-    for (const line of describeListeners(withHostOverride(result.snapshot, hostOverride))) process.stdout.write(`${line}\n`);
+    for (const line of describeListeners(withHostOverride(result.snapshot, hostOverride))) logger.notice(line);
   } catch (error) {
     const message = (error as Error).message;
     process.stderr.write(`gatehouse: config change rejected, still serving ${serving}: ${message}\n`);
     const detail = (error as { details?: { file?: string; line?: number }[] }).details?.[0];
     runtime.reportConfigError({ file: detail?.file, line: detail?.line, message });
   }
+}
+
+/** `upstream timeout 1 s, runtime log level debug, log outputs default (file), probe :8093/ready`; '' when none. */
+function describeSettings(settings: LocalSettings | undefined): string {
+  const parts: string[] = [];
+  if (settings?.upstreamTimeoutMs !== undefined) parts.push(`upstream timeout ${settings.upstreamTimeoutMs / 1000} s`);
+  if (settings?.logging?.level) parts.push(`runtime log level ${settings.logging.level}`);
+  if (settings?.logging?.outputs.length) parts.push(`log outputs ${settings.logging.outputs.map((output) => `${output.name} (${output.file ?? output.kind})`).join(', ')}`);
+  if (settings?.probe) parts.push(`readiness probe :${settings.probe.port}${settings.probe.path}`);
+  return parts.join(', ');
+}
+
+function countApis(snapshot: GatewaySnapshot): number {
+  return snapshot.listeners.reduce((n, listener) => n + listener.apis.length, 0);
 }
 
 /** What the health endpoint shows: the first error located, and how many there were. */

@@ -27,18 +27,28 @@ const IGNORED_POLICY_FIELDS: Record<string, Record<string, string>> = {
   'rate-limiting-sla-based-flex': { blockOnUnknownQuota: BLOCK_ON_UNKNOWN_QUOTA },
 };
 
-/** What Gatehouse applies of a Configuration, per section path ('' is spec); the rest is reported. */
+/**
+ * What Gatehouse applies of a Configuration, per section path ('' is spec); the rest is reported.
+ * configuration.ts applies logging, timeouts and probe (and warns of log outputs it does not write).
+ */
 const APPLIED_CONFIGURATION: Record<string, readonly string[]> = {
-  '': ['sharedStorage'],
+  '': ['sharedStorage', 'logging', 'timeouts', 'probe'],
   sharedStorage: ['redis'],
   'sharedStorage.redis': ['address', 'username', 'password', 'db', 'DB'],
+  logging: ['outputs', 'runtimeLogs', 'accessLogs'],
+  'logging.runtimeLogs': ['logLevel', 'outputs'],
+  'logging.accessLogs': ['outputs'],
+  timeouts: ['upstreamResponseSeconds'],
+  probe: ['enabled', 'port', 'path'],
 };
 
 const CONFIGURATION_NOTES: Record<string, string> = {
-  logging: 'not acted on: `gatehouse gateway` logs to stdout and stderr (--quiet, --verbose); Flex log outputs are not written',
   tracing: "not acted on: Gatehouse traces each request's policies in its own traffic view, not to an OpenTelemetry collector",
-  timeouts: 'not acted on: set response-timeout-flex on an API for its upstream timeout',
-  probe: 'not acted on: every listener answers GET /.gatehouse/health instead',
+  'logging.anypoint': 'not acted on: Gatehouse sends no logs to Anypoint',
+  'timeouts.streamIdleSeconds': "not acted on: Gatehouse's upstream timeout (upstreamResponseSeconds) already ends a response that stalls; a client's request body must arrive within 30 s",
+  'timeouts.upstreamConnectionIdleSeconds': 'not acted on: idle upstream connections are closed after 4 s',
+  proxyProtocol: 'not acted on: listeners do not read a PROXY protocol header; the client address is the connection\'s',
+  forwardProxy: 'not acted on: upstream connections go direct, not through a forward proxy',
   'sharedStorage.local': 'not acted on: without Redis each gateway counts in memory already',
   'sharedStorage.redis.tls': 'not acted on: give a rediss:// address for TLS to Redis',
 };

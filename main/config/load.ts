@@ -7,6 +7,7 @@ import type { GatewaySnapshot } from '../gateway/snapshot';
 import { catalogueLookup } from './catalogue-lookup';
 import type { PolicyLookup } from './compile-bindings';
 import { compileResources } from './compile';
+import { compileLocalSettings, type LocalSettings } from './configuration';
 import type { Env } from './env';
 import { sortConfigErrors, type ConfigError } from './errors';
 import { tolerateFlexFields } from './flex-fields';
@@ -17,11 +18,15 @@ export interface LoadOptions {
   /** Variables for `$ENV` substitution; defaults to process.env. */
   env?: Env;
   lookup?: PolicyLookup;
+  /** An empty directory loads as an empty config (a gateway waiting for files) instead of an error. */
+  allowEmpty?: boolean;
 }
 
 export interface LoadResult {
   /** Present only when there are no errors. */
   snapshot?: GatewaySnapshot;
+  /** Configuration sections the gateway process applies (logging, timeouts, probe); with the snapshot. */
+  settings?: LocalSettings;
   errors: ConfigError[];
   /** Accepted but not acted on (fields Flex tolerates, documented differences): one line each, never a refusal. */
   warnings: ConfigError[];
@@ -37,13 +42,14 @@ export function loadConfig(target: string, options: LoadOptions = {}): LoadResul
   const listed = listConfigFiles(target);
   if (listed.errors.length) return { errors: listed.errors, warnings: [], files: [], resources: [], fingerprint: sourcesFingerprint([], [target]) };
   if (listed.files.length === 0) {
+    if (options.allowEmpty) return { ...loadSources([], options), fingerprint: sourcesFingerprint([]) };
     return { errors: [{ file: target, line: 0, field: '', message: 'no *.yaml or *.yml files in this directory' }], warnings: [], files: [], resources: [], fingerprint: sourcesFingerprint([]) };
   }
   const read = readConfigFiles(listed.files);
   const result = loadSources(read.sources, options);
   // With the reason: a file that goes from unreadable to too large (or back) is a change to report.
   const fingerprint = sourcesFingerprint(read.sources, read.errors.map((error) => `${error.file}\u0000${error.message}`));
-  return { ...result, fingerprint, errors: sortConfigErrors([...read.errors, ...result.errors]), snapshot: read.errors.length ? undefined : result.snapshot };
+  return { ...result, fingerprint, errors: sortConfigErrors([...read.errors, ...result.errors]), snapshot: read.errors.length ? undefined : result.snapshot, settings: read.errors.length ? undefined : result.settings };
 }
 
 /** Loads YAML text as if it were `file` (for `gatehouse import` and tests). */
@@ -71,6 +77,9 @@ function loadSources(sources: SourceFile[], options: LoadOptions): Omit<LoadResu
   const warnings = sortConfigErrors([...resourceWarnings, ...tolerateFlexFields(resources, lookup)]);
   const compiled = compileResources(resources, { lookup, files });
   errors.push(...compiled.errors.filter(reportable));
-  if (errors.length > 0) return { errors: sortConfigErrors(errors), warnings, files, resources };
-  return { snapshot: compiled.snapshot, errors: [], warnings, files, resources };
+  const settingWarnings: ConfigError[] = [];
+  const settings = compileLocalSettings(resources, errors, settingWarnings);
+  const allWarnings = settingWarnings.length ? sortConfigErrors([...warnings, ...settingWarnings]) : warnings;
+  if (errors.length > 0) return { errors: sortConfigErrors(errors), warnings: allWarnings, files, resources };
+  return { snapshot: compiled.snapshot, settings, errors: [], warnings: allWarnings, files, resources };
 }

@@ -164,7 +164,6 @@ spec:
 `);
     expect(lines(result.errors)).toEqual([]);
     expect(lines(result.warnings)).toEqual([
-      `${name}:18: spec.logging: not acted on: \`gatehouse gateway\` logs to stdout and stderr (--quiet, --verbose); Flex log outputs are not written`,
       `${name}:29: spec.tracing: not acted on: Gatehouse traces each request's policies in its own traffic view, not to an OpenTelemetry collector`,
       `${name}:41: spec.sharedStorage.redis.tls: not acted on: give a rediss:// address for TLS to Redis`,
     ]);

@@ -62,6 +62,7 @@ export class GatewayRuntime {
   private readonly counters: CounterStore;
   private readonly log: GatewayLog;
   private readonly timeouts: ListenerTimeouts;
+  private readonly defaultUpstreamMs: number;
   private readonly startedAt = Date.now();
   private lastConfigError: ConfigErrorReport | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -72,6 +73,7 @@ export class GatewayRuntime {
     this.log = options.log ?? defaultLog;
     const timeouts = { ...DEFAULTS, ...definedOnly(options.timeouts ?? {}) };
     this.timeouts = { headersMs: timeouts.headersMs, requestBodyMs: timeouts.requestBodyMs, keepAliveMs: timeouts.keepAliveMs };
+    this.defaultUpstreamMs = timeouts.upstreamMs;
     this.dispatcher = new Dispatcher({
       log: this.log,
       upstreamTimeoutMs: timeouts.upstreamMs,
@@ -199,6 +201,16 @@ export class GatewayRuntime {
     const keys = new Set<string>();
     for (const snapshot of this.live) for (const key of snapshot.agentKeys) keys.add(key);
     this.agents.retain(keys);
+  }
+
+  /**
+   * The upstream timeout of requests without a response-timeout policy (local mode's
+   * Configuration `timeouts`); undefined restores the one given at construction. It is read
+   * when a request is forwarded, so requests forwarded from now on use it; listener timeouts
+   * (headers, body, keep-alive) stay as constructed.
+   */
+  setUpstreamTimeout(ms: number | undefined): void {
+    (this.dispatcher as { upstreamTimeoutMs: number }).upstreamTimeoutMs = ms ?? this.defaultUpstreamMs;
   }
 
   /** What the health endpoint and UI show about the last rejected config change; undefined clears it. */

@@ -1,0 +1,102 @@
+/**
+ * Local mode's log lines: runtime lines on stderr and access lines on stdout as always, plus the
+ * outputs of a Configuration's `logging` (Flex keeps its standard output logs beside the
+ * configured outputs too). `runtimeLogs.logLevel` filters runtime lines everywhere; `debug`
+ * adds one line per request with its policy decisions. Reconfigured on every reload.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_LOG_TEMPLATE, type LoggingSettings, type LogOutput, type RuntimeLogLevel } from '../config/configuration';
+import type { RequestFact } from '../gateway/telemetry';
+import { formatAccessLine } from './gateway-output';
+
+type Level = RuntimeLogLevel;
+const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+interface OpenOutput {
+  output: LogOutput;
+  write: (line: string) => void;
+  close?: () => void;
+}
+
+export class GatewayLogger {
+  private settings: LoggingSettings | undefined;
+  private runtimeOutputs: OpenOutput[] = [];
+  private accessOutputs: OpenOutput[] = [];
+  private files = new Map<string, WriteStream>();
+
+  constructor(private readonly flags: { quiet: boolean; verbose: boolean }) {}
+
+  /** Applies a (new) logging section; undefined goes back to the command line's behaviour. */
+  configure(settings: LoggingSettings | undefined): void {
+    if (JSON.stringify(settings) === JSON.stringify(this.settings)) return;
+    const previous = this.files;
+    this.files = new Map();
+    this.settings = settings;
+    const open = (name: string): OpenOutput[] => {
+      const output = settings?.outputs.find((candidate) => candidate.name === name);
+      if (!output) return [];
+      if (output.kind === 'stdout') return [{ output, write: (line) => process.stdout.write(`${line}\n`) }];
+      const file = path.resolve(output.file!);
+      let stream = this.files.get(file) ?? previous.get(file);
+      if (!stream) {
+        try {
+          mkdirSync(path.dirname(file), { recursive: true });
+          stream = createWriteStream(file, { flags: 'a' });
+          stream.on('error', (error) => process.stderr.write(`gatehouse warn: log output ${output.name}: ${error.message}\n`));
+        } catch (error) {
+          process.stderr.write(`gatehouse warn: log output ${output.name}: cannot open ${file}: ${(error as Error).message}\n`);
+          return [];
+        }
+      }
+      this.files.set(file, stream);
+      const target = stream;
+      return [{ output, write: (line) => target.write(`${line}\n`) }];
+    };
+    this.runtimeOutputs = (settings?.runtime ?? []).flatMap(open);
+    this.accessOutputs = (settings?.access ?? []).flatMap(open);
+    for (const [file, stream] of previous) if (!this.files.has(file)) stream.end();
+  }
+
+  /** The level runtime lines must reach: the Configuration's, else info with --verbose, else warn. */
+  private get threshold(): Level {
+    return this.settings?.level ?? (this.flags.verbose ? 'info' : 'warn');
+  }
+
+  /** A runtime line (the runtime's own log, reloads, listeners). `echo`: already printed by the caller. */
+  runtime = (level: Level, message: string, options: { echo?: boolean } = {}): void => {
+    if (RANK[level] < RANK[this.threshold]) return;
+    if (!options.echo) process.stderr.write(`gatehouse ${level}: ${message}\n`);
+    for (const out of this.runtimeOutputs) out.write(format(out.output, level, 'runtime', message));
+  };
+
+  /** What the command prints on stdout about its state (listening on…, config reloaded…): info lines. */
+  notice(message: string): void {
+    process.stdout.write(`${message}\n`);
+    this.runtime('info', message, { echo: true });
+  }
+
+  /** Every finished request: an access line (stdout unless --quiet, and the access outputs). */
+  request = (fact: RequestFact): void => {
+    const line = formatAccessLine(fact);
+    if (!this.flags.quiet) process.stdout.write(`${line}\n`);
+    for (const out of this.accessOutputs) out.write(format(out.output, 'info', 'access', line));
+    if (this.threshold === 'debug' && fact.trace.length > 0) {
+      this.runtime('debug', `${fact.method} ${fact.path} policies: ${fact.trace.map((entry) => `${entry.policy}=${entry.verdict}`).join(', ')}`);
+    }
+  };
+
+  async close(): Promise<void> {
+    const streams = [...this.files.values()];
+    this.files.clear();
+    await Promise.all(streams.map((stream) => new Promise<void>((resolve) => stream.end(resolve))));
+  }
+}
+
+/** Flex's template placeholders ({date} {logger} {level} {kind} {message}), or one JSON object. */
+export function format(output: LogOutput, level: Level, kind: 'runtime' | 'access', message: string): string {
+  const date = new Date().toISOString();
+  if (output.format === 'json') return JSON.stringify({ date, logger: 'gatehouse', level, kind, message });
+  const values: Record<string, string> = { date, logger: 'gatehouse', level, kind, message };
+  return (output.template ?? DEFAULT_LOG_TEMPLATE).replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
