@@ -71,11 +71,12 @@ const UPSTREAM_CREDENTIALS: Record<string, Record<string, { prefix: string; what
     clientSecret: { prefix: 'GATEHOUSE_OAUTH_CLIENT_SECRET', what: 'client secret' },
     password: { prefix: 'GATEHOUSE_OAUTH_PASSWORD', what: 'password' },
   },
+  'oauth2-token-introspection-flex': { authorizationValue: { prefix: 'GATEHOUSE_INTROSPECTION_AUTHORIZATION', what: 'introspection Authorization value' } },
 };
 
 /**
- * A credential-injection config as exported: each stored credential becomes a reference; one
- * that cannot be decrypted any more is left out (it has to be entered again anyway).
+ * A credential-injection or introspection config as exported: each stored credential becomes a
+ * reference; one that cannot be decrypted any more is left out (it has to be entered again).
  */
 function exportUpstreamCredentials(policyRef: string, config: Record<string, unknown>, apiName: string, references: SecretReferences): Record<string, unknown> {
   const exported = { ...config };

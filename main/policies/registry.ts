@@ -13,6 +13,7 @@ import { headerInjectionPolicy } from './header-injection';
 import { headerRemovalPolicy } from './header-removal';
 import { httpBasicAuthenticationPolicy } from './http-basic-authentication';
 import { ipAllowlistPolicy, ipBlocklistPolicy } from './ip-filter';
+import { oauth2TokenIntrospectionPolicy } from './oauth2-token-introspection';
 import { jwtValidationPolicy } from './jwt-validation';
 import { rateLimitingPolicy } from './rate-limiting';
 import { rateLimitingSlaBasedPolicy } from './rate-limiting-sla-based';
@@ -66,6 +67,7 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(credentialInjectionBasicAuthPolicy),
   builtIn(credentialInjectionApiKeyPolicy),
   builtIn(credentialInjectionOAuth2Policy),
+  builtIn(oauth2TokenIntrospectionPolicy),
 ];
 
 const builtInNames = new Set(builtInPolicies.map((definition) => definition.name));

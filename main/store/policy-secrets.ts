@@ -4,8 +4,9 @@
  *   verifies against it; nobody needs it back);
  * - a TLS private key given as PEM text encrypted (the gateway needs it in clear; a file path is
  *   not a secret and stays as it is);
- * - what credential injection sends upstream (password, API key, client secret) encrypted: the
- *   gateway replays it, so a hash would not do.
+ * - what credential injection sends upstream (password, API key, client secret) and the
+ *   Authorization value of token introspection calls encrypted: the gateway replays them, so a
+ *   hash would not do.
  * A config value already in stored form (a `scrypt$…` hash, an `enc:v1:…` value) is kept, so
  * reading a binding and writing it back changes nothing.
  */
@@ -37,6 +38,7 @@ export const SEALED_PATHS: Readonly<Record<string, readonly SealedPath[]>> = {
     { path: ['clientSecret'], isSecret: anyText },
     { path: ['password'], isSecret: anyText },
   ],
+  'oauth2-token-introspection-flex': [{ path: ['authorizationValue'], isSecret: anyText }],
 };
 
 /** A basic-auth config with its password hashed (unchanged when it already is a hash). */

@@ -11,6 +11,7 @@ import { headerRemovalEntry } from './header-removal';
 import { healthCheckEntry } from './health-check';
 import { httpBasicAuthenticationEntry } from './http-basic-authentication';
 import { ipAllowlistEntry, ipBlocklistEntry } from './ip-filter';
+import { oauth2TokenIntrospectionEntry } from './oauth2-token-introspection';
 import { jwtValidationEntry } from './jwt-validation';
 import { rateLimitingEntry } from './rate-limiting';
 import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
@@ -39,6 +40,7 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   credentialInjectionBasicAuthEntry,
   credentialInjectionApiKeyEntry,
   credentialInjectionOAuth2Entry,
+  oauth2TokenIntrospectionEntry,
 ] as PolicyCatalogueEntry[];
 
 const byName = new Map(policyCatalogue.map((entry) => [entry.name, entry]));
