@@ -120,6 +120,15 @@ describe('jwt-validation-flex with a JWKS (real JWKS servers)', () => {
     }
   });
 
+  it('concurrent first requests share one JWKS fetch', async () => {
+    const key = testKey('ES384', 'es-384');
+    const server = await jwks([publicJwk(key)]);
+    const gateway = await setUp(server.url, { signingKeyLength: 384 }, 'es');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => request(gateway.url('/keys/a'), { headers: bearer(signJwt(key, claims())) })));
+    expect(answers.map((res) => res.status)).toEqual(Array(8).fill(200));
+    expect(server.fetches).toBe(1);
+  });
+
   it('reads keys from every URL of a comma-separated jwksUrl', async () => {
     const a = testKey('RS384', 'a');
     const b = testKey('RS384', 'b');
