@@ -145,6 +145,31 @@ describe('credential-injection-oauth2-flex', () => {
     expect(tokens.calls).toHaveLength(2);
   });
 
+  it('does not resend a body it streamed (larger than the buffer): the upstream’s 401 reaches the client; the next request renews the token', async () => {
+    const tokens = await tokenServer(3600);
+    const upstream = await guardedUpstream();
+    upstream.valid.add('tok-1');
+    const gateway = await startGateway({
+      basePath: '/api',
+      upstream: upstream.url,
+      policies: [
+        { name: 'request-handling', config: { bodyBufferBytes: 16 } },
+        { name: 'credential-injection-oauth2-flex', config: clientCredentials(tokens) },
+      ],
+    });
+    cleanup.push(() => gateway.close());
+    expect((await request(gateway.url('/api/a'))).status).toBe(200);
+    upstream.valid.clear();
+    upstream.valid.add('tok-2');
+    const streamed = await request(gateway.url('/api/a'), { method: 'POST', body: 'x'.repeat(1000) });
+    expect(streamed.status).toBe(401);
+    expect(upstream.seen).toHaveLength(2);
+    expect(tokens.calls).toHaveLength(1);
+    const next = await request(gateway.url('/api/a'));
+    expect([next.status, next.body]).toEqual([200, 'ok tok-2']);
+    expect(tokens.calls).toHaveLength(2);
+  });
+
   it('passes the upstream’s 401 through when a renewed token is refused too, without asking for tokens per request', async () => {
     const tokens = await tokenServer(3600);
     const upstream = await guardedUpstream();
