@@ -20,9 +20,9 @@ describe('jwt-validation-flex: keys are checked when the config is compiled', ()
     ['an EC key for rsa', { signingMethod: 'rsa', textKey: ec384.publicPem }, /^textKey: does not fit signingMethod rsa/],
     ['an RSA key for es', { signingMethod: 'es', textKey: rsa.publicPem }, /^textKey: does not fit signingMethod es/],
     ['a P-384 key for ES256', { signingMethod: 'es', signingKeyLength: 256, textKey: ec384.publicPem }, /prime256v1/],
-    ['a public key as an HMAC secret', { signingMethod: 'hmac', textKey: rsa.publicPem }, /^textKey: is a public key, but signingMethod hmac/],
-    ['a private key', { signingMethod: 'rsa', textKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, /^textKey: is a private key/],
-  ])('%s is an error naming textKey', (_label, config, message) => {
+    ['a public key as an HMAC secret', { signingMethod: 'hmac', textKey: rsa.publicPem }, /shared secret/],
+    ['a private key', { signingMethod: 'rsa', textKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, /is a private key/],
+  ])('%s is an error naming textKey (the schema already refuses the last two)', (_label, config, message) => {
     expect(compile(config)).toThrow(message);
   });
 
@@ -38,6 +38,12 @@ describe('jwt-validation-flex: keys are checked when the config is compiled', ()
       ['mandatoryCustomClaims.0.value', expect.stringContaining('supported forms are')],
     ]);
     expect(paths({ signingMethod: 'none', mandatoryCustomClaims: [{ key: 'a', value: '#[vars.claimSet.a matches /(/]' }] })[0]![1]).toContain('invalid regular expression');
+    // What gatehouse validate can already tell without crypto (the gateway checks the rest when it compiles).
+    expect(paths({ signingMethod: 'hmac', textKey: rsa.publicPem })).toEqual([['textKey', expect.stringContaining('needs the shared secret')]]);
+    expect(paths({ signingMethod: 'rsa', textKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() })).toEqual([['textKey', expect.stringContaining('private key')]]);
+    expect(paths({ signingMethod: 'es', textKey: 'not a key!' })).toEqual([['textKey', expect.stringContaining('not a PEM public key')]]);
+    expect(paths({ signingMethod: 'rsa', textKey: rsa.publicPem })).toEqual([]);
+    expect(paths({ signingMethod: 'rsa', textKey: rsa.publicPem.replace(/-----[A-Z ]+-----/g, '') })).toEqual([]);
     expect(schema.parse({ signingMethod: 'none' })).toMatchObject({
       jwtOrigin: 'httpBearerAuthenticationHeader', jwtExpression: "#[attributes.headers['jwt']]", signingKeyLength: 256, jwtKeyOrigin: 'text',
       jwksServiceTimeToLive: 60, jwksServiceConnectionTimeout: 10000, skipClientIdValidation: true, clientIdExpression: '#[vars.claimSet.client_id]',

@@ -75,11 +75,35 @@ export const jwtValidationSchema = z
     if (config.signingMethod === 'none') return;
     if (config.jwtKeyOrigin === 'text' && !config.textKey)
       ctx.addIssue({ code: 'custom', path: ['textKey'], message: `signingMethod ${config.signingMethod} with jwtKeyOrigin text needs textKey` });
+    if (config.jwtKeyOrigin === 'text' && config.textKey) {
+      const problem = textKeyProblem(config.signingMethod, config.textKey);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['textKey'], message: problem });
+    }
     if (config.jwtKeyOrigin === 'jwks' && !config.jwksUrl) ctx.addIssue({ code: 'custom', path: ['jwksUrl'], message: 'jwtKeyOrigin jwks needs jwksUrl' });
     if (config.jwtKeyOrigin === 'jwks' && config.signingMethod === 'hmac')
       ctx.addIssue({ code: 'custom', path: ['jwtKeyOrigin'], message: 'hmac keys are shared secrets and are never read from a JWKS; use jwtKeyOrigin text' });
   });
 export type JwtValidationConfig = z.infer<typeof jwtValidationSchema>;
+
+const PEM_BLOCK = /^-----BEGIN ([A-Z0-9 ]+)-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END \1-----$/;
+
+/**
+ * What can be said of textKey without parsing it (shared code has no crypto), so that
+ * `gatehouse validate` catches the common mistakes; the gateway parses the key itself when it
+ * compiles the binding and refuses a key of the wrong type or curve.
+ */
+export function textKeyProblem(method: JwtValidationConfig['signingMethod'], text: string): string | undefined {
+  const trimmed = text.trim();
+  const isPem = trimmed.startsWith('-----BEGIN');
+  if (method === 'hmac')
+    return isPem ? 'is a PEM block, but signingMethod hmac needs the shared secret (a public key used as an HMAC secret would let anyone sign)' : undefined;
+  if (method === 'none') return undefined;
+  if (/PRIVATE KEY-----/.test(trimmed)) return 'is a private key; give the public key (never put a private key in a gateway config)';
+  if (!isPem) return /^[A-Za-z0-9+/]+=*$/.test(trimmed.replace(/\s+/g, '')) ? undefined : 'is not a PEM public key (nor its base64 body without the BEGIN/END lines)';
+  const block = PEM_BLOCK.exec(trimmed);
+  if (!block) return 'is not a well-formed PEM block';
+  return block[1] === 'PUBLIC KEY' || block[1] === 'RSA PUBLIC KEY' || block[1] === 'CERTIFICATE' ? undefined : `is a PEM ${block[1]}, not a public key or certificate`;
+}
 
 /** Flex's comma-separated lists (jwksUrl, supportedAudiences). */
 export function splitList(value: string): string[] {
