@@ -18,6 +18,8 @@ import type { AlertEventRecord } from '../store/alert-events';
 import type { AlertRuleRecord } from '../store/alert-rules';
 import type { ApiRecord } from '../store/apis';
 import type { ApplicationRecord } from '../store/applications';
+import { sealedView } from '../store/policy-secrets';
+import type { SecretBox } from '../store/secret-box';
 import type { ContractRecord } from '../store/contracts';
 import type { GatewayRecord } from '../store/gateways';
 import type { PolicyBindingRecord } from '../store/policy-bindings';
@@ -40,12 +42,13 @@ export function toApi(record: ApiRecord): Api {
   };
 }
 
-export function toPolicyBinding(record: PolicyBindingRecord): PolicyBinding {
+/** A binding as the admin API shows it: credentials encrypted with `box` (see sealedView). */
+export function toPolicyBinding(record: PolicyBindingRecord, box: SecretBox): PolicyBinding {
   return {
     id: record.id,
     apiId: record.apiId,
     policyRef: record.policyRef,
-    config: record.config,
+    config: sealedView(record.policyRef, record.config, box),
     order: record.order,
     enabled: record.enabled,
     ...(record.rules ? { rules: record.rules } : {}),

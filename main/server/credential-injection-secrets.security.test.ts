@@ -91,6 +91,15 @@ async function configure(admin: AdminPlane, upstream: RecordingUpstream, tokens:
     expect(api.status).toBe(201);
     const binding = await admin.api('POST', `/apis/${api.body.id}/policies`, { policyRef, config });
     expect([binding.status, binding.body]).toEqual([201, expect.anything()]);
+    // The admin API shows a credential only encrypted; sent back as shown, it keeps the stored one.
+    const listed = await admin.api('GET', `/apis/${api.body.id}/policies`);
+    for (const secret of SECRETS) expect(JSON.stringify([binding.body, listed.body])).not.toContain(secret);
+    expect(Object.values(listed.body[0].config)).toContainEqual(expect.stringMatching(/^enc:v1:/));
+    const resent = await admin.api('PATCH', `/apis/${api.body.id}/policies/${binding.body.id}`, { config: listed.body[0].config });
+    expect([resent.status, JSON.stringify(resent.body)]).toEqual([200, expect.stringContaining('enc:v1:')]);
+    // Undo of a removal re-adds the binding as the UI last saw it.
+    expect((await admin.api('DELETE', `/apis/${api.body.id}/policies/${binding.body.id}`)).status).toBe(204);
+    expect((await admin.api('POST', `/apis/${api.body.id}/policies`, { policyRef, config: listed.body[0].config })).status).toBe(201);
   }
 }
 

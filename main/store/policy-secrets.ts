@@ -20,6 +20,8 @@ export const BASIC_AUTH_POLICY = 'http-basic-authentication-flex';
 export interface SealedPath {
   path: readonly string[];
   isSecret(value: string): boolean;
+  /** A credential the admin API shows only encrypted (see sealedView). */
+  masked?: boolean;
 }
 
 const anyText = (value: string): boolean => value !== '';
@@ -29,17 +31,31 @@ const privateKey: SealedPath = { path: ['certificate', 'key'], isSecret: isPemTe
 export const SEALED_PATHS: Readonly<Record<string, readonly SealedPath[]>> = {
   tls: [privateKey],
   'tls-outbound': [privateKey],
-  'credential-injection-basic-auth-flex': [{ path: ['password'], isSecret: anyText }],
+  'credential-injection-basic-auth-flex': [{ path: ['password'], isSecret: anyText, masked: true }],
   'credential-injection-api-key-flex': [
-    { path: ['apiKey'], isSecret: anyText },
-    { path: ['clientSecret'], isSecret: anyText },
+    { path: ['apiKey'], isSecret: anyText, masked: true },
+    { path: ['clientSecret'], isSecret: anyText, masked: true },
   ],
   'credential-injection-oauth2-flex': [
-    { path: ['clientSecret'], isSecret: anyText },
-    { path: ['password'], isSecret: anyText },
+    { path: ['clientSecret'], isSecret: anyText, masked: true },
+    { path: ['password'], isSecret: anyText, masked: true },
   ],
-  'oauth2-token-introspection-flex': [{ path: ['authorizationValue'], isSecret: anyText }],
+  'oauth2-token-introspection-flex': [{ path: ['authorizationValue'], isSecret: anyText, masked: true }],
 };
+
+/**
+ * The config as the admin API shows it: credentials in their encrypted form (`enc:v1:…`), like
+ * basic-auth passwords as their hash. Sent back (an edit, an undo), an encrypted value is
+ * stored as it is, so the credential stays what it was without the client ever holding it.
+ */
+export function sealedView(policyRef: string, config: Record<string, unknown>, box: SecretBox): Record<string, unknown> {
+  let view = config;
+  for (const { path, masked } of SEALED_PATHS[policyRef] ?? []) {
+    const value = getAt(view, path);
+    if (masked && typeof value === 'string' && value !== '') view = setAt(view, path, box.seal(value));
+  }
+  return view;
+}
 
 /** A basic-auth config with its password hashed (unchanged when it already is a hash). */
 export function hashBasicAuthPassword(config: Record<string, unknown>): Record<string, unknown> {

@@ -102,7 +102,7 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
 
     'policies.list': async ({ apiId }) => {
       requireApi(store, apiId);
-      return store.policies.listByApi(apiId).map(toPolicyBinding);
+      return store.policies.listByApi(apiId).map((binding) => toPolicyBinding(binding, store.secrets));
     },
 
     'policies.add': async ({ apiId, policyRef, config, order, enabled, rules }) => {
@@ -112,7 +112,7 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
         requireApi(tx, apiId);
         const binding = tx.policies.insert({ apiId, policyRef, config: validated, order, enabled, ...(rules ? { rules } : {}) });
         changes.push({ kind: 'policy', id: binding.id, action: 'created', apiId });
-        return toPolicyBinding(binding);
+        return toPolicyBinding(binding, store.secrets);
       });
     },
 
@@ -128,7 +128,7 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
         }
         const updated = tx.policies.update(policyId, { config: validated, order, enabled, ...(rules !== undefined ? { rules } : {}) })!;
         changes.push({ kind: 'policy', id: policyId, action: 'updated', apiId });
-        return toPolicyBinding(updated);
+        return toPolicyBinding(updated, store.secrets);
       }),
 
     'policies.remove': async ({ apiId, policyId }) =>
@@ -155,7 +155,7 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
         // Orders 10, 20, 30…: the requested sequence, with room to insert between.
         order.forEach((id, index) => tx.policies.update(id, { order: (index + 1) * 10 }));
         changes.push({ kind: 'policy', id: '*', action: 'updated', apiId });
-        return tx.policies.listByApi(apiId).map(toPolicyBinding);
+        return tx.policies.listByApi(apiId).map((binding) => toPolicyBinding(binding, store.secrets));
       }),
 
     'catalogue.list': async () =>

@@ -176,8 +176,8 @@ function ObjectList({ label, hint, error, path, values, ctx, itemSchema }: { lab
   );
 }
 
-/** A stored secret comes back as its hash (`scrypt$…`), never as the secret. */
-const STORED_SECRET = /^scrypt\$/;
+/** A stored secret comes back as its hash (`scrypt$…`) or encrypted (`enc:v1:…`), never as the secret. */
+const STORED_SECRET = /^(scrypt\$|enc:v1:)/;
 
 /**
  * A secret (basic-auth password): typed, never shown. When one is stored the box stays empty
