@@ -126,7 +126,6 @@ describe('policy pipeline', () => {
     ]);
     for (const entry of fact.trace) {
       expect(entry.durationMs).toBeGreaterThanOrEqual(0);
-      expect(entry.durationMs).toBeLessThan(50);
     }
   });
 

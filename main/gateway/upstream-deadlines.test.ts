@@ -60,7 +60,6 @@ describe('upstream idle timeout', () => {
     const res = await readFully(gateway.url('/slow/stall-body'));
     expect(res).toMatchObject({ status: 200, complete: false, body: 'first;' });
     expect(res.ms).toBeGreaterThanOrEqual(280);
-    expect(res.ms).toBeLessThan(2000);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(facts.find((fact) => fact.path === '/slow/stall-body')?.errorCode).toBe('UPSTREAM_TIMEOUT');
   });
