@@ -113,12 +113,6 @@ export function sendRequestBody(ctx: GatewayRequest, destination: ClientRequest)
     ctx.bodyChunks = undefined;
     return ctx.req.pipe(destination);
   }
-  if (ctx.hasBody) {
-    // Not buffered (an upgrade request): stream it as it arrived.
-    if (ctx.bodyChunked) destination.setHeader('transfer-encoding', 'chunked');
-    else frameWithLength(destination, ctx.bodyLength!);
-    return ctx.req.pipe(destination);
-  }
   // No body: a Content-Length a policy added would make the upstream wait for bytes of the
   // next request on this connection.
   const length = destination.getHeader('content-length');

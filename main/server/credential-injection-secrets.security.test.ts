@@ -5,13 +5,13 @@
  * file of the data dir (SQLite, WAL, telemetry) and no export holds them in clear. Exports carry `${GATEHOUSE_…}` references,
  * and an import elsewhere with those variables set sends the same credentials.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../cli/export';
 import { importCommand } from '../cli/import';
-import { startAdminPlane, type AdminPlane } from '../testing/admin-plane';
+import type { AdminPlane } from '../testing/admin-plane';
+import { filesContaining, useDataDirs } from '../testing/data-dir';
 import { request, startServer, type TestServer } from '../testing/net';
 import { startRecordingUpstream, type RecordingUpstream } from '../testing/raw-http';
 
@@ -21,34 +21,8 @@ const CLIENT_SECRET = 'oauth-client-secret-K9x';
 const INTROSPECTION_AUTH = 'Bearer introspection-access-R2d2';
 const SECRETS = [PASSWORD, API_KEY, CLIENT_SECRET, INTROSPECTION_AUTH];
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const { tempDir, plane, onCleanup } = useDataDirs('gatehouse-upstream-creds-');
 
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-upstream-creds-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function plane(dataDir: string): Promise<AdminPlane> {
-  const started = await startAdminPlane({ dataDir });
-  cleanup.push(() => started.close());
-  return started;
-}
-
-/** Files under `dir` that hold `needle` (UTF-8 or UTF-16). */
-function filesContaining(dir: string, needle: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .filter((file) => {
-      const bytes = readFileSync(file);
-      return bytes.includes(needle) || bytes.includes(Buffer.from(needle, 'utf16le'));
-    })
-    .map((file) => path.relative(dir, file));
-}
 
 /** Token endpoint at /token, introspection endpoint at /introspect; records the credentials it got. */
 async function tokenEndpoint(): Promise<TestServer & { secrets: string[] }> {
@@ -68,13 +42,13 @@ async function tokenEndpoint(): Promise<TestServer & { secrets: string[] }> {
       res.end(JSON.stringify({ access_token: 'issued-token', expires_in: 3600 }));
     });
   });
-  cleanup.push(() => server.close());
+  onCleanup(() => server.close());
   return Object.assign(server, { secrets });
 }
 
 async function recordingUpstream(): Promise<RecordingUpstream> {
   const upstream = await startRecordingUpstream();
-  cleanup.push(() => upstream.close());
+  onCleanup(() => upstream.close());
   return upstream;
 }
 

@@ -5,38 +5,23 @@
  * (over real sockets), an older install is migrated on start, and export → import keeps the
  * same credentials working.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../cli/export';
 import { importCommand } from '../cli/import';
 import { EMBEDDED_GATEWAY_ID } from '../store/gateways';
 import { openDatabase } from '../store/database';
 import { MIGRATIONS } from '../store/migrations';
-import { startAdminPlane, type AdminPlane } from '../testing/admin-plane';
+import type { AdminPlane } from '../testing/admin-plane';
+import { filesContaining, useDataDirs } from '../testing/data-dir';
 import { request, startServer, type TestServer } from '../testing/net';
 
 const PASSWORD = 'S3cret-Pa55word-XYZ';
 const WEBHOOK = 'http://127.0.0.1:9/hook-TOKEN-abc123';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-at-rest-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function plane(dataDir: string): Promise<AdminPlane> {
-  const started = await startAdminPlane({ dataDir });
-  cleanup.push(() => started.close());
-  return started;
-}
+const { tempDir, plane, onCleanup } = useDataDirs('gatehouse-at-rest-');
 
 /** Every file under the data dir (SQLite db, -wal, -shm, admin token, key, telemetry…) with its bytes. */
 function files(dir: string): { name: string; bytes: Buffer; mode: number }[] {
@@ -48,12 +33,6 @@ function files(dir: string): { name: string; bytes: Buffer; mode: number }[] {
     });
 }
 
-/** Names of the files that contain `needle` as bytes (UTF-8), plain or as it would sit in JSON. */
-function filesContaining(dir: string, needle: string): string[] {
-  return files(dir)
-    .filter((file) => file.bytes.includes(needle) || file.bytes.includes(Buffer.from(needle, 'utf16le')))
-    .map((file) => file.name);
-}
 
 async function exportText(admin: AdminPlane): Promise<string> {
   const response = await request(`${admin.url}/api/v1/config`, { headers: { authorization: `Bearer ${admin.admin.token}` } });
@@ -83,7 +62,7 @@ async function expectBasicAuthWorks(admin: AdminPlane): Promise<void> {
 
 async function echoUpstream(): Promise<TestServer> {
   const upstream = await startServer((_req, res) => res.end('{"ok":true}'));
-  cleanup.push(() => upstream.close());
+  onCleanup(() => upstream.close());
   return upstream;
 }
 
@@ -141,7 +120,7 @@ describe('a data dir configured over the admin API', () => {
         res.end();
       });
     });
-    cleanup.push(() => receiver.close());
+    onCleanup(() => receiver.close());
     const admin = await plane(dataDir);
     const api = await admin.api('POST', '/apis', { name: 'Orders', implementationUrl: upstream.url, basePath: '/orders' });
     await admin.api('POST', `/apis/${api.body.id}/policies`, { policyRef: 'http-basic-authentication-flex', config: { username: 'ann', password: PASSWORD } });
