@@ -13,13 +13,17 @@ export interface ClaimFailure {
   message: string;
 }
 
+/** One claim check's outcome: `exp`, `nbf`, `aud` or `claim:<name>`; a failure carries the gateway's code and message. */
+export type ClaimCheckResult = { check: string; status: 'pass' | 'skipped'; reason: string } | ({ check: string; status: 'fail' } & ClaimFailure);
+
 interface CustomCheck {
   key: string;
   mandatory: boolean;
   check: ClaimCheck;
 }
 
-export type ClaimValidator = (claims: Readonly<Record<string, unknown>>, request: PolicyRequest, nowSeconds: number) => ClaimFailure | undefined;
+/** Every claim check in the gateway's order; with `stopAtFailure` the list ends at the first failure. */
+export type ClaimChecks = (claims: Readonly<Record<string, unknown>>, request: PolicyRequest, nowSeconds: number, stopAtFailure: boolean) => ClaimCheckResult[];
 
 function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
@@ -36,7 +40,7 @@ function requestValue(check: ClaimCheck, request: PolicyRequest): string | undef
   });
 }
 
-export function compileClaimValidator(config: JwtValidationConfig): ClaimValidator {
+export function compileClaimChecks(config: JwtValidationConfig): ClaimChecks {
   const skew = config.clockSkewSeconds ?? 0;
   const audiences = new Set(splitList(config.supportedAudiences));
   const custom: CustomCheck[] = config.validateCustomClaim
@@ -49,32 +53,61 @@ export function compileClaimValidator(config: JwtValidationConfig): ClaimValidat
         return { key: claim.key, mandatory, check: parsed.check };
       })
     : [];
+  const skewNote = skew ? ` (with ${skew} s of clock skew)` : '';
 
-  return (claims, request, now) => {
-    const { exp, nbf, aud } = claims;
-    if (exp !== undefined) {
-      if (!isNumericDate(exp)) return { code: 'TOKEN_CLAIM_INVALID', message: 'the exp claim is not a number of seconds' };
-      if (now >= exp + skew) return { code: 'TOKEN_EXPIRED', message: `the token expired at ${new Date(exp * 1000).toISOString()}` };
-    } else if (config.mandatoryExpClaim) return { code: 'TOKEN_CLAIM_MISSING', message: 'the token has no exp claim' };
-    if (nbf !== undefined) {
-      if (!isNumericDate(nbf)) return { code: 'TOKEN_CLAIM_INVALID', message: 'the nbf claim is not a number of seconds' };
-      if (now < nbf - skew) return { code: 'TOKEN_NOT_YET_VALID', message: `the token is not valid before ${new Date(nbf * 1000).toISOString()}` };
-    } else if (config.mandatoryNbfClaim) return { code: 'TOKEN_CLAIM_MISSING', message: 'the token has no nbf claim' };
-    if (aud === undefined) {
-      if (config.mandatoryAudClaim) return { code: 'TOKEN_CLAIM_MISSING', message: 'the token has no aud claim' };
-    } else if (config.validateAudClaim) {
-      const values = Array.isArray(aud) ? aud : [aud];
-      if (!values.some((value) => typeof value === 'string' && audiences.has(value)))
-        return { code: 'TOKEN_AUDIENCE_INVALID', message: 'the token is not meant for this API (aud is not a supported audience)' };
+  const checkExp = (exp: unknown, now: number): ClaimCheckResult => {
+    if (exp === undefined)
+      return config.mandatoryExpClaim
+        ? { check: 'exp', status: 'fail', code: 'TOKEN_CLAIM_MISSING', message: 'the token has no exp claim' }
+        : { check: 'exp', status: 'skipped', reason: 'no exp claim, and mandatoryExpClaim is off' };
+    if (!isNumericDate(exp)) return { check: 'exp', status: 'fail', code: 'TOKEN_CLAIM_INVALID', message: 'the exp claim is not a number of seconds' };
+    if (now >= exp + skew) return { check: 'exp', status: 'fail', code: 'TOKEN_EXPIRED', message: `the token expired at ${new Date(exp * 1000).toISOString()}` };
+    return { check: 'exp', status: 'pass', reason: `valid until ${new Date(exp * 1000).toISOString()}${skewNote}` };
+  };
+  const checkNbf = (nbf: unknown, now: number): ClaimCheckResult => {
+    if (nbf === undefined)
+      return config.mandatoryNbfClaim
+        ? { check: 'nbf', status: 'fail', code: 'TOKEN_CLAIM_MISSING', message: 'the token has no nbf claim' }
+        : { check: 'nbf', status: 'skipped', reason: 'no nbf claim, and mandatoryNbfClaim is off' };
+    if (!isNumericDate(nbf)) return { check: 'nbf', status: 'fail', code: 'TOKEN_CLAIM_INVALID', message: 'the nbf claim is not a number of seconds' };
+    if (now < nbf - skew) return { check: 'nbf', status: 'fail', code: 'TOKEN_NOT_YET_VALID', message: `the token is not valid before ${new Date(nbf * 1000).toISOString()}` };
+    return { check: 'nbf', status: 'pass', reason: `valid since ${new Date(nbf * 1000).toISOString()}${skewNote}` };
+  };
+  const checkAud = (aud: unknown): ClaimCheckResult => {
+    if (aud === undefined)
+      return config.mandatoryAudClaim
+        ? { check: 'aud', status: 'fail', code: 'TOKEN_CLAIM_MISSING', message: 'the token has no aud claim' }
+        : { check: 'aud', status: 'skipped', reason: 'no aud claim, and mandatoryAudClaim is off' };
+    if (!config.validateAudClaim) return { check: 'aud', status: 'skipped', reason: 'validateAudClaim is off' };
+    const values = Array.isArray(aud) ? aud : [aud];
+    if (!values.some((value) => typeof value === 'string' && audiences.has(value)))
+      return { check: 'aud', status: 'fail', code: 'TOKEN_AUDIENCE_INVALID', message: 'the token is not meant for this API (aud is not a supported audience)' };
+    return { check: 'aud', status: 'pass', reason: 'aud names a supported audience' };
+  };
+  const checkCustom = ({ key, mandatory, check }: CustomCheck, claims: Readonly<Record<string, unknown>>, request: PolicyRequest): ClaimCheckResult => {
+    const name = `claim:${key}`;
+    const value = Object.hasOwn(claims, key) ? claims[key] : undefined;
+    if (value === undefined || value === null)
+      return mandatory
+        ? { check: name, status: 'fail', code: 'TOKEN_CLAIM_MISSING', message: `the token has no ${key} claim` }
+        : { check: name, status: 'skipped', reason: `no ${key} claim, and it is not mandatory` };
+    if (!claimPasses(check, value, requestValue(check, request))) return { check: name, status: 'fail', code: 'TOKEN_CLAIM_INVALID', message: `the ${key} claim does not pass its check` };
+    return { check: name, status: 'pass', reason: `the ${key} claim passes its check` };
+  };
+
+  return (claims, request, now, stopAtFailure) => {
+    const steps: (() => ClaimCheckResult)[] = [
+      () => checkExp(claims.exp, now),
+      () => checkNbf(claims.nbf, now),
+      () => checkAud(claims.aud),
+      ...custom.map((entry) => () => checkCustom(entry, claims, request)),
+    ];
+    const results: ClaimCheckResult[] = [];
+    for (const step of steps) {
+      const result = step();
+      results.push(result);
+      if (stopAtFailure && result.status === 'fail') break;
     }
-    for (const { key, mandatory, check } of custom) {
-      const value = Object.hasOwn(claims, key) ? claims[key] : undefined;
-      if (value === undefined || value === null) {
-        if (mandatory) return { code: 'TOKEN_CLAIM_MISSING', message: `the token has no ${key} claim` };
-        continue;
-      }
-      if (!claimPasses(check, value, requestValue(check, request))) return { code: 'TOKEN_CLAIM_INVALID', message: `the ${key} claim does not pass its check` };
-    }
-    return undefined;
+    return results;
   };
 }
