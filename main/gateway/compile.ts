@@ -12,6 +12,7 @@ import type { CounterStore } from '../policies/counters';
 import { policyDefinition } from '../policies/registry';
 import type { IdentityIndex, PolicyInstance } from '../policies/types';
 import { createIdentityIndex } from './identity';
+import { compileMock, type CompiledMock } from './mock';
 import { compileRoutes, type CompiledRoute, type HealthLookup } from './routes';
 import { compileRules, type RuleMatcher } from './rules';
 import type { ApiSnapshot, GatewaySnapshot, ListenerSnapshot, PolicyBindingSnapshot } from './snapshot';
@@ -56,6 +57,9 @@ export interface CompiledApi {
   readonly info: { readonly id: string; readonly name: string; readonly basePath: string };
   readonly routes: readonly CompiledRoute[];
   readonly bindings: readonly CompiledBinding[];
+  /** Answers instead of (or as a fallback for) the upstream; see mock.ts. */
+  readonly mock: CompiledMock | undefined;
+  readonly recording: { readonly name: string; readonly maxBodyBytes: number } | undefined;
 }
 
 export interface CompiledListener {
@@ -202,7 +206,10 @@ function compileApi(api: ApiSnapshot, field: string, owner: CompiledSnapshot, de
   const basePath = api.basePath;
   if (typeof basePath !== 'string' || !basePath.startsWith('/') || (basePath.length > 1 && basePath.endsWith('/')) || /[?#\s]/.test(basePath))
     throw SnapshotError.at(`${field}.basePath`, `API "${name}": base path must start with "/" and have no trailing slash, query or spaces, got "${String(basePath)}"`, where);
-  if (!Array.isArray(api.services) || api.services.length === 0) throw SnapshotError.at(`${field}.services`, `API "${name}" has no upstream service`, where);
+  const mock = compileMock(api.mock, field, name);
+  // A mock-only API may have no upstream at all (local mode's Mock kind).
+  const mockOnly = mock?.mode === 'only';
+  if (!Array.isArray(api.services) || (api.services.length === 0 && !mockOnly)) throw SnapshotError.at(`${field}.services`, `API "${name}" has no upstream service`, where);
 
   const upstreams = new Map<string, Upstream>();
   api.services.forEach((service, index) => {
@@ -213,7 +220,7 @@ function compileApi(api: ApiSnapshot, field: string, owner: CompiledSnapshot, de
     upstreams.set(service.name, upstream);
   });
 
-  const routes = compileRoutes(api, field, upstreams, deps.health);
+  const routes = api.services.length === 0 ? [] : compileRoutes(api, field, upstreams, deps.health);
 
   const bindings: CompiledBinding[] = [];
   const ordered = (api.policies ?? [])
@@ -223,7 +230,8 @@ function compileApi(api: ApiSnapshot, field: string, owner: CompiledSnapshot, de
     const compiled = compileBinding(api, binding, `${field}.policies[${index}]`, owner, deps);
     if (compiled) bindings.push(compiled);
   }
-  return { id: api.id, name, basePath, enabled: api.enabled !== false, info: Object.freeze({ id: api.id, name, basePath }), routes, bindings };
+  const recording = api.recording === undefined ? undefined : { name: api.recording.name, maxBodyBytes: api.recording.maxBodyBytes };
+  return { id: api.id, name, basePath, enabled: api.enabled !== false, info: Object.freeze({ id: api.id, name, basePath }), routes, bindings, mock, recording };
 }
 
 function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field: string, owner: CompiledSnapshot, deps: CompileDeps): CompiledBinding | undefined {

@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { CompiledListener, GatewayLog } from './compile';
 import type { GatewayRequest } from './context';
+import type { RecordedResponseListener } from './mock';
 
 /** What listeners and forwarding need from the runtime. */
 export interface GatewayServices {
@@ -18,6 +19,8 @@ export interface GatewayServices {
   handleUpgrade(host: ListenerHost, req: http.IncomingMessage, socket: Socket, head: Buffer): void;
   /** The exchange is over (or the client left): release the snapshot, emit the RequestFact. */
   complete(ctx: GatewayRequest): void;
+  /** Gets upstream responses of APIs whose recording switch is on (see mock.ts). */
+  readonly onRecorded?: RecordedResponseListener;
 }
 
 export interface ListenerTimeouts {

@@ -81,6 +81,9 @@ function settle(binding: CompiledBinding, decision: PolicyDecision, trace: Polic
     case 'reject':
       trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'deny', detail: decision.detail ?? decision.message, status: decision.status, durationMs });
       return { binding, decision };
+    case 'reset':
+      trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'deny', detail: decision.detail ?? 'connection reset', durationMs });
+      return { binding, decision };
     case 'respond':
       trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'respond', detail: decision.detail, status: decision.status, durationMs });
       return { binding, decision };

@@ -57,6 +57,36 @@ export interface ApiSnapshot {
   policies: PolicyBindingSnapshot[];
   /** Where it was declared, for error messages. */
   source?: SourceLocation;
+  /** Answers from a mock instead of (or when it is down, besides) the upstream; see mock.ts. */
+  mock?: MockSnapshot;
+  /** Upstream responses are recorded (RuntimeOptions.onRecorded) under this recording's name. */
+  recording?: { name: string; maxBodyBytes: number };
+}
+
+/**
+ * A mock as the data plane needs it: flat routes, tried in order, already built by the
+ * producer from hand-written routes, a recording and OpenAPI examples. `only`: the upstream is
+ * never called (an API may then have no service); `fallback`: used when the upstream refuses
+ * the connection or times out.
+ */
+export interface MockSnapshot {
+  mode: 'only' | 'fallback';
+  routes: MockRouteSnapshot[];
+}
+
+export interface MockRouteSnapshot {
+  /** Upper case, or `*` for any. */
+  method: string;
+  /** Below the API's base path: exact, `{name}`/`:name` segments, a final `*` for the rest. */
+  path: string;
+  /** Recordings: the query must be the same (parameters in any order); absent: any query. */
+  query?: string;
+  status: number;
+  headers: Record<string, string>;
+  /** The body in base64 (exact bytes). */
+  bodyBase64: string;
+  /** Where the answer came from, for the trace: `routes`, `recording "name"`, `openapi`. */
+  origin: string;
 }
 
 export interface ServiceSnapshot {
