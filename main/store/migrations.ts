@@ -151,6 +151,23 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: '',
     run: hashStoredBasicAuthPasswords,
   },
+  {
+    version: 4,
+    description: 'signing keys of the token workbench (private part sealed)',
+    sql: `
+      CREATE TABLE signing_keys (
+        api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+        kid TEXT NOT NULL,
+        alg TEXT NOT NULL,
+        -- public JWK (JSON); NULL for HMAC secrets
+        public_jwk TEXT,
+        -- private JWK (JSON) or HMAC secret, always enc:v1:… (secret-box)
+        private_material TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (api_id, kid)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

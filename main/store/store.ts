@@ -16,6 +16,7 @@ import { unreadablePolicySecrets } from './policy-secrets';
 import { isSealed, SecretBox } from './secret-box';
 import { fileSecretKeyProvider, type SecretKeyProvider } from './secret-keys';
 import { SettingsRepository } from './settings';
+import { SigningKeyRepository } from './signing-keys';
 import { SlaTierRepository } from './sla-tiers';
 
 export const DEFAULT_GATEWAY_PORT = 8081;
@@ -35,6 +36,7 @@ export class Store {
   readonly alertRules: AlertRuleRepository;
   readonly alertEvents: AlertEventRepository;
   readonly settings: SettingsRepository;
+  readonly signingKeys: SigningKeyRepository;
   private readonly clearStatements;
 
   constructor(
@@ -50,8 +52,9 @@ export class Store {
     this.alertRules = new AlertRuleRepository(db, secrets);
     this.alertEvents = new AlertEventRepository(db);
     this.settings = new SettingsRepository(db);
+    this.signingKeys = new SigningKeyRepository(db, secrets);
     // Children first, so foreign keys hold at every step.
-    this.clearStatements = ['alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
+    this.clearStatements = ['signing_keys', 'alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
       (table) => db.prepare(`DELETE FROM ${table}`),
     );
   }
