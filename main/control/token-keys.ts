@@ -4,7 +4,7 @@
  * gateway's jwt-validation-flex checks them (ECDSA in IEEE P1363 form, PSS with a digest-sized
  * salt). Used by the admin API and by `gatehouse token mint`, so both sign with the same keys.
  */
-import { constants, createHash, createHmac, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { constants, createHmac, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { isHmacAlgorithm, type SigningAlgorithm } from '../../shared/contract/token-models';
 import type { NewSigningKey, SigningKeyRecord } from '../store/signing-keys';
 import type { Store } from '../store/store';
@@ -76,11 +76,6 @@ function jwsSignature(alg: string, material: string, data: Buffer): Buffer {
   if (alg.startsWith('PS')) return sign(hash, data, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
   if (alg.startsWith('ES')) return sign(hash, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return sign(hash, data, privateKey);
-}
-
-/** A short fingerprint of an HMAC secret, so a UI can tell keys apart without showing them. */
-export function secretFingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url').slice(0, 10);
 }
 
 /**

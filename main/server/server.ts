@@ -6,7 +6,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContractEventBus } from '../../shared/contract/events';
 import type { ContractHandlers } from '../../shared/contract/methods';
-import { API_PREFIX } from '../../shared/contract/routes';
+import { contractMethods } from '../../shared/contract/methods';
+import { API_PREFIX, compileRoutes, matchRoute } from '../../shared/contract/routes';
 import { AdminAuth, loadAdminToken } from './auth';
 import { createHttpAdapter, sendError } from './http-adapter';
 import { createReplicaRoutes, type ReplicaService } from './replica-routes';
@@ -57,6 +58,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const sse = createSseEndpoint({ bus: options.bus, heartbeatMs: options.sseHeartbeatMs });
   const statics = createStaticHandler(options.staticDir);
   const replicaRoutes = options.replicas ? createReplicaRoutes(options.replicas) : undefined;
+  const publicRoutes = compileRoutes().filter((route) => contractMethods[route.name].http.public);
   const startedAt = Date.now();
   let auth: AdminAuth | undefined;
 
@@ -89,6 +91,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         return;
       }
       if (pathname === '/session') return session(req, res, guard);
+      // Public data only (an API's JWKS): a gateway fetches it like any JWKS URL, without a token.
+      if (matchRoute(publicRoutes, req.method ?? 'GET', pathname).kind === 'match') return adapter(req, res, pathname, url.searchParams);
       const result = guard.authenticate(req);
       if (!result.ok) {
         if (result.status === 401) res.setHeader('www-authenticate', 'Bearer realm="gatehouse"');

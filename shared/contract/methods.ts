@@ -50,6 +50,18 @@ import {
 } from './models';
 import { apiMetricsSchema, metricsQuerySchema, trafficEntrySchema, trafficQuerySchema } from './telemetry-models';
 
+import {
+  inspectRequestSchema,
+  jwksSchema,
+  mintedTokenSchema,
+  mintRequestSchema,
+  signingAlgorithmSchema,
+  signingKeyCreatedSchema,
+  signingKeyListSchema,
+  tokenInspectionSchema,
+  useKeyInPolicySchema,
+} from './token-models';
+
 export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface HttpRoute {
@@ -62,6 +74,8 @@ export interface HttpRoute {
   body?: 'yaml';
   /** `yaml`: the output is a string sent as `application/yaml`. */
   response?: 'yaml';
+  /** Served without the admin token (public data only, e.g. a JWKS a gateway fetches). */
+  public?: true;
 }
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, H extends HttpRoute = HttpRoute> {
@@ -173,6 +187,30 @@ export const contractMethods = {
   // Declarative config (YAML, DESIGN.md's format)
   'config.export': method({ summary: 'The whole setup as YAML', input: none, output: z.string(), http: { method: 'GET', path: '/config', response: 'yaml' } }),
   'config.import': method({ summary: 'Import a YAML setup, all or nothing', input: z.strictObject({ yaml: z.string().min(1, 'the document is empty') }), output: configImportResultSchema, http: { method: 'PUT', path: '/config', body: 'yaml' } }),
+
+  // Token workbench (issue 13): signing keys per API, their JWKS, test tokens
+  'tokens.listKeys': method({ summary: "An API's signing keys (public parts) and its JWKS URL", input: z.object({ apiId: id }), output: signingKeyListSchema, http: { method: 'GET', path: '/apis/{apiId}/signing-keys' } }),
+  'tokens.generateKey': method({
+    summary: 'Generate a signing key for an API (an HMAC secret is shown once)',
+    input: z.strictObject({ apiId: id, alg: signingAlgorithmSchema }),
+    output: signingKeyCreatedSchema,
+    http: { method: 'POST', path: '/apis/{apiId}/signing-keys', status: 201 },
+  }),
+  'tokens.removeKey': method({ summary: 'Delete a signing key (gateways refuse its tokens once their cached JWKS expires)', input: z.object({ apiId: id, kid: id }), output: nothing, http: { method: 'DELETE', path: '/apis/{apiId}/signing-keys/{kid}', status: 204 } }),
+  'tokens.jwks': method({ summary: "The API's public signing keys as a JWKS (no token needed)", input: z.object({ apiId: id }), output: jwksSchema, http: { method: 'GET', path: '/apis/{apiId}/jwks.json', public: true } }),
+  'tokens.useKeyInPolicy': method({
+    summary: 'Point a jwt-validation-flex binding at a signing key (its JWKS URL, or the HMAC secret as textKey)',
+    input: useKeyInPolicySchema,
+    output: policyBindingSchema,
+    http: { method: 'POST', path: '/apis/{apiId}/policies/{policyId}/signing-key' },
+  }),
+  'tokens.mint': method({ summary: "Sign a test token with one of the API's keys", input: mintRequestSchema, output: mintedTokenSchema, http: { method: 'POST', path: '/apis/{apiId}/tokens' } }),
+  'tokens.inspect': method({
+    summary: "Decode a token and run every check of the API's jwt-validation-flex policies on it",
+    input: inspectRequestSchema,
+    output: tokenInspectionSchema,
+    http: { method: 'POST', path: '/apis/{apiId}/tokens/inspect' },
+  }),
 
   // Try it
   'try.send': method({ summary: 'Send a request through the gateway and show each policy decision', input: tryRequestSchema, output: tryResultSchema, http: { method: 'POST', path: '/try' } }),

@@ -9,6 +9,7 @@ import type { HandlerContext } from './context';
 import { gatewayHandlers } from './gateways';
 import { identityHandlers } from './identity';
 import { systemHandlers } from './system';
+import { tokenHandlers } from './tokens';
 
 export type { HandlerContext } from './context';
 
@@ -21,5 +22,6 @@ export function createHandlers(ctx: HandlerContext): BaseHandlers {
     ...alertHandlers(ctx),
     ...systemHandlers(ctx),
     ...configHandlers(ctx),
+    ...tokenHandlers(ctx),
   };
 }
