@@ -70,6 +70,18 @@ export class GatewayLogger {
     for (const out of this.runtimeOutputs) out.write(format(out.output, level, 'runtime', message));
   };
 
+  /**
+   * What the runtime logs: message-logging-flex's lines are the user's own messages and go to
+   * stdout (and the runtime outputs) at every log level but debug; DEBUG items only with
+   * `logLevel: debug`. Everything else is a runtime line.
+   */
+  gateway = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void => {
+    if (fields?.policy !== 'message-logging-flex') return this.runtime(level, message);
+    if (message.includes(': [DEBUG]') && this.threshold !== 'debug') return;
+    process.stdout.write(`${message}\n`);
+    for (const out of this.runtimeOutputs) out.write(format(out.output, level, 'runtime', message));
+  };
+
   /** What the command prints on stdout about its state (listening on…, config reloaded…): info lines. */
   notice(message: string): void {
     process.stdout.write(`${message}\n`);

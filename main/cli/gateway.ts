@@ -92,7 +92,7 @@ export const gatewayCommand: CliCommand = {
       counters,
       // Always on: a Configuration's access-log output may ask for lines even with --quiet.
       onRequest: logger.request,
-      log: logger.runtime,
+      log: logger.gateway,
     });
     runtime.setUpstreamTimeout(first.settings?.upstreamTimeoutMs);
     // health-check-flex results, also with --quiet: an upstream going down is what you want to see.

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { PolicyRequest, ResponseHook, UnauthorizedHook } from '../policies/types';
+import type { BodyInspector, PolicyRequest, ResponseHook, UnauthorizedHook } from '../policies/types';
 import type { CompiledApi, CompiledListener, CompiledRoute } from './compile';
 import type { RouteTarget } from './routes';
 import type { ListenerHost } from './listener';
@@ -88,6 +88,10 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare bodyStreaming: boolean;
   declare bodyTimer: NodeJS.Timeout | undefined;
   declare bodySend: ((ctx: GatewayRequest) => void) | undefined;
+  /** Policies reading the body as it arrives (see request-body.ts). */
+  declare bodyInspectors: BodyInspector[] | undefined;
+  /** An inspector refused the body: the upstream request was aborted on purpose. */
+  declare bodyRefused: boolean;
   /** The request was sent again on a fresh upstream connection (see forwarder.ts). */
   declare upstreamRetried: boolean;
   /** Renews a policy's credential after an upstream 401 (see forwarder.ts); cleared once used. */
@@ -159,6 +163,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.bodyStreaming = false;
     this.bodyTimer = undefined;
     this.bodySend = undefined;
+    this.bodyInspectors = undefined;
+    this.bodyRefused = false;
     this.upstreamRetried = false;
     this.unauthorizedHook = undefined;
     this.drainWatched = false;
@@ -208,6 +214,14 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
 
   onUpstreamUnauthorized(hook: UnauthorizedHook): void {
     this.unauthorizedHook = hook;
+  }
+
+  inspectBody(inspector: BodyInspector): void {
+    (this.bodyInspectors ??= []).push(inspector);
+  }
+
+  traceNote(binding: { readonly id: string; readonly name: string }, detail: string): void {
+    this.trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'allow', detail, durationMs: 0 });
   }
 
   /** The client went away or the exchange is over: wake anything waiting on `signal`. */

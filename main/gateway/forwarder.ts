@@ -191,6 +191,8 @@ function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResp
     return;
   }
   deadlines.unwatch(ctx);
+  // A body inspector refused the body and aborted this request; the client has its answer.
+  if (ctx.bodyRefused) return;
   if (retryable(ctx, error)) {
     ctx.upstreamRetried = true;
     ctx.upstreamRequest = undefined;

@@ -15,6 +15,7 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { DEFAULT_BODY_BUFFER_BYTES } from '../../shared/policies/request-handling';
+import { inspectChunk, inspectEnd, inspectStreamedBody } from './body-inspection';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { sendGatewayError } from './responses';
 
@@ -49,6 +50,7 @@ export function clearBodyDeadline(ctx: GatewayRequest): void {
 
 function onBodyData(this: Req, chunk: Buffer): void {
   const ctx = this[CTX]!;
+  if (ctx.bodyInspectors !== undefined && inspectChunk(ctx, chunk)) return;
   ctx.bodyChunks!.push(chunk);
   ctx.bodyBuffered += chunk.length;
   if (ctx.bodyBuffered <= (ctx.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES)) return;
@@ -62,6 +64,7 @@ function onBodyData(this: Req, chunk: Buffer): void {
 
 function onBodyEnd(this: Req): void {
   const ctx = this[CTX]!;
+  if (ctx.bodyInspectors !== undefined && inspectEnd(ctx)) return;
   const chunks = ctx.bodyChunks!;
   ctx.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, ctx.bodyBuffered);
   ctx.bodyChunks = undefined;
@@ -111,6 +114,7 @@ export function sendRequestBody(ctx: GatewayRequest, destination: ClientRequest)
     } else frameWithLength(destination, ctx.bodyLength!);
     for (const chunk of ctx.bodyChunks!) destination.write(chunk);
     ctx.bodyChunks = undefined;
+    if (ctx.bodyInspectors !== undefined) inspectStreamedBody(ctx, destination);
     return ctx.req.pipe(destination);
   }
   // No body: a Content-Length a policy added would make the upstream wait for bytes of the

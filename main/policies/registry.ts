@@ -14,6 +14,8 @@ import { headerRemovalPolicy } from './header-removal';
 import { httpBasicAuthenticationPolicy } from './http-basic-authentication';
 import { ipAllowlistPolicy, ipBlocklistPolicy } from './ip-filter';
 import { oauth2TokenIntrospectionPolicy } from './oauth2-token-introspection';
+import { jsonThreatProtectionPolicy } from './json-threat-protection';
+import { messageLoggingPolicy } from './message-logging';
 import { jwtValidationPolicy } from './jwt-validation';
 import { rateLimitingPolicy } from './rate-limiting';
 import { rateLimitingSlaBasedPolicy } from './rate-limiting-sla-based';
@@ -68,6 +70,8 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(credentialInjectionApiKeyPolicy),
   builtIn(credentialInjectionOAuth2Policy),
   builtIn(oauth2TokenIntrospectionPolicy),
+  builtIn(jsonThreatProtectionPolicy),
+  builtIn(messageLoggingPolicy),
 ];
 
 const builtInNames = new Set(builtInPolicies.map((definition) => definition.name));

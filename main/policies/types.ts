@@ -44,6 +44,18 @@ export interface PolicyRequest {
    * is no upstream (tests' fake requests, dry runs).
    */
   onUpstreamUnauthorized?(hook: UnauthorizedHook): void;
+  /**
+   * Shows `inspector` the request body chunk by chunk as it arrives, before it goes upstream
+   * (json-threat-protection-flex, custom policies). A refusal ends the request with a gateway
+   * error; a body larger than the buffer is checked as it streams, and a refusal then aborts
+   * the upstream request. Absent where no body is read (tests' fake requests, dry runs).
+   */
+  inspectBody?(inspector: BodyInspector): void;
+  /**
+   * Adds a line to this request's policy trace after the policy decided (what it did later,
+   * e.g. on the response: message-logging-flex's second section). Absent without a trace.
+   */
+  traceNote?(binding: { readonly id: string; readonly name: string }, detail: string): void;
 }
 
 export interface RequestAuthentication {
@@ -53,7 +65,23 @@ export interface RequestAuthentication {
   properties: { claims: Readonly<Record<string, unknown>> };
 }
 
-export type ResponseHook = (response: { status: number; headers: OutgoingHttpHeaders }) => void;
+/** Reads a request body as it streams (see PolicyRequest.inspectBody); keeps its own, bounded, state. */
+export interface BodyInspector {
+  /** The binding that registered it: named in the error and the trace. */
+  readonly binding: { readonly id: string; readonly name: string };
+  /** Undefined: keep going. */
+  chunk(data: Buffer): BodyRefusal | undefined;
+  /** The body is complete. */
+  end(): BodyRefusal | undefined;
+}
+
+export interface BodyRefusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+ (response: { status: number; headers: OutgoingHttpHeaders }) => void;
 export type UnauthorizedHook = (request: PolicyRequest) => Promise<boolean>;
 
 export type PolicyDecision =

@@ -12,6 +12,8 @@ import { healthCheckEntry } from './health-check';
 import { httpBasicAuthenticationEntry } from './http-basic-authentication';
 import { ipAllowlistEntry, ipBlocklistEntry } from './ip-filter';
 import { oauth2TokenIntrospectionEntry } from './oauth2-token-introspection';
+import { jsonThreatProtectionEntry } from './json-threat-protection';
+import { messageLoggingEntry } from './message-logging';
 import { jwtValidationEntry } from './jwt-validation';
 import { rateLimitingEntry } from './rate-limiting';
 import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
@@ -41,6 +43,8 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   credentialInjectionApiKeyEntry,
   credentialInjectionOAuth2Entry,
   oauth2TokenIntrospectionEntry,
+  jsonThreatProtectionEntry,
+  messageLoggingEntry,
 ] as PolicyCatalogueEntry[];
 
 const byName = new Map(policyCatalogue.map((entry) => [entry.name, entry]));
