@@ -11,6 +11,7 @@ import type {
   GatewaySnapshot,
   ListenerSnapshot,
   ListenerTlsSnapshot,
+  MockSnapshot,
   PolicyBindingSnapshot,
   RouteSnapshot,
   ServiceSnapshot,
@@ -19,6 +20,7 @@ import type {
 import { UPSTREAM_CREDENTIALS_MESSAGE } from '../../shared/contract/fields';
 import { isEnabled, resolveBindings, UseValidator, type BindingUse, type PolicyLookup } from './compile-bindings';
 import { compileIdentity } from './compile-identity';
+import { compileMocks } from './compile-mocks';
 import { addBoundRoute, normalizePath, orderedRoutes, type ApiRoutes } from './compile-routes';
 import { listenerTls, sameListenerTls, upstreamTls } from './compile-tls';
 import { formatFieldPath, sortConfigErrors, type ConfigError } from './errors';
@@ -117,9 +119,10 @@ export function compileResources(resources: readonly AnyResource[], options: Com
     errors,
   );
 
+  const mocks = compileMocks(resourcesOfKind(resources, 'Mock'), new Set(apis.keys()), errors);
   const drafts: ApiDraft[] = [];
   for (const resource of apis.values()) {
-    const draft = compileApi(resource, targets.apis.get(resource.metadata.name) ?? [], services, validator, nextSeq, errors);
+    const draft = compileApi(resource, targets.apis.get(resource.metadata.name) ?? [], services, validator, nextSeq, errors, mocks.get(resource.metadata.name));
     if (draft) drafts.push(draft);
   }
 
@@ -178,6 +181,7 @@ function compileApi(
   validator: UseValidator,
   nextSeq: () => number,
   errors: ConfigError[],
+  mock?: MockSnapshot,
 ): ApiDraft | undefined {
   const name = resource.metadata.name;
   const at = (path: (string | number)[], message: string) =>
@@ -269,7 +273,8 @@ function compileApi(
     if (tls) for (const service of services) service.tls = tls;
   }
 
-  if (services.length === 0) at(['spec'], 'no upstream: add spec.services, or a PolicyBinding with the `route` (or `route-weighted`) policy to a Service');
+  // A Mock with mode `only` answers everything: no upstream needed.
+  if (services.length === 0 && mock?.mode !== 'only') at(['spec'], 'no upstream: add spec.services, or a PolicyBinding with the `route` (or `route-weighted`) policy to a Service');
   // With other errors the draft still joins listener checks (port/base-path clashes); no snapshot is built.
   if (typeof address === 'string') return undefined;
 
@@ -284,6 +289,7 @@ function compileApi(
     policies: policies.map(({ seq: _seq, ...binding }) => binding),
     source: { file: resource.file, line: resource.line },
   };
+  if (mock) api.mock = mock;
   return { resource, address, api, serviceOrigin, listenerTls: tlsClaim, tlsDeclared };
 }
 

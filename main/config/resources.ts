@@ -65,6 +65,11 @@ function parseResource(document: SourceDocument, errors: ConfigError[], warnings
     return undefined;
   }
   const { apiVersion, kind, metadata, spec, ...rest } = value as Record<string, unknown>;
+  // An OpenAPI file beside the resources (a Mock's `openapi`) is not a resource: read it only when named.
+  if (kind === undefined && apiVersion === undefined && (typeof rest.openapi === 'string' || typeof rest.swagger === 'string')) {
+    warnings.push(located([], 'an OpenAPI document, not a resource: skipped here (a Mock reads it through its spec.openapi)'));
+    return undefined;
+  }
   // Such as `status` in a resource dumped from a cluster: nothing Gatehouse reads.
   for (const key of Object.keys(rest)) warnings.push(located([key], 'unknown field; ignored (a resource has apiVersion, kind, metadata and spec)'));
 
