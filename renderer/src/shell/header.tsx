@@ -21,6 +21,7 @@ export function Header() {
   const openPalette = useAppStore((s) => s.setPaletteOpen);
   const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
 
+  const paused = useAppStore((s) => s.allTraffic.paused);
   const running = gateways.filter((g) => g.status === 'running').length;
   const worst = gateways.find((g) => g.status === 'error') ?? gateways.find((g) => g.status === 'degraded') ?? gateways.find((g) => g.status !== 'running') ?? gateways[0];
   const embedded = gateways.find((g) => g.kind === 'embedded');
@@ -43,9 +44,24 @@ export function Header() {
       </button>
       <div className="topbar-status">
         <a className="status-chip" href={href('/gateways')} title="Gateways">
-          {worst ? <StatusDot tone={gatewayTone(worst.status)} label={`Gateway ${worst.status}`} /> : <StatusDot tone="neutral" label="No gateway" />}
-          <span>
-            {gateways.length === 0 ? 'No gateway' : gateways.length === 1 && embedded ? `Gateway ${embedded.status} · :${embedded.port}` : `${running}/${gateways.length} gateways running`}
+          {/* While traffic is paused every gateway answers 503: "running" in green would be untrue. */}
+          {gateways.length > 0 && paused ? (
+            <StatusDot tone="warning" label="Gateways paused" />
+          ) : worst ? (
+            <StatusDot tone={gatewayTone(worst.status)} label={`Gateway ${worst.status}`} />
+          ) : (
+            <StatusDot tone="neutral" label="No gateway" />
+          )}
+          <span data-testid="gateway-status">
+            {gateways.length === 0
+              ? 'No gateway'
+              : paused
+                ? gateways.length === 1 && embedded
+                  ? `Gateway paused · :${embedded.port}`
+                  : `${gateways.length} gateways paused`
+                : gateways.length === 1 && embedded
+                  ? `Gateway ${embedded.status} · :${embedded.port}`
+                  : `${running}/${gateways.length} gateways running`}
           </span>
         </a>
         <span className={`status-chip status-chip-plain connection-${connection}`} role="status" title="Live updates from Gatehouse">

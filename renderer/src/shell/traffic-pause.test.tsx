@@ -2,7 +2,8 @@
 /**
  * "Pause all traffic" in the window, over the fake control plane: a pause started elsewhere
  * (the tray, the admin API) shows at once as a banner on Overview and as "Traffic paused ·
- * Resume" in the top bar; Resume and the top bar's pause button go through the contract.
+ * Resume" in the top bar, and the gateway pill says "paused" instead of a green "running";
+ * Resume and the top bar's pause button go through the contract.
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,9 +37,16 @@ describe('pause all traffic', () => {
     expect(screen.getByRole('button', { name: 'Traffic is paused — Resume' }).textContent).toContain('Traffic paused · Resume');
     expect(screen.queryByRole('button', { name: 'Pause all traffic' })).toBeNull();
 
+    // The gateway pill says what a client gets: not a green "running" while every call is a 503.
+    expect(screen.getByTestId('gateway-status').textContent).toBe('Gateway paused · :8081');
+    expect(screen.getByLabelText('Gateways paused')).toBeTruthy();
+    expect(screen.queryByLabelText('Gateway running')).toBeNull();
+
     fireEvent.click(screen.getByRole('button', { name: 'Resume traffic' }));
     await waitFor(() => expect(banner()).toBeNull());
     expect(plane.state.trafficState).toEqual({ paused: false });
+    expect(screen.getByTestId('gateway-status').textContent).toBe('Gateway running · :8081');
+    expect(screen.getByLabelText('Gateway running')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Pause all traffic' })).toBeTruthy();
   });
 
