@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { alertRuleCreateSchema } from '../../shared/contract/models';
 import { policyRuleSchema, rateLimitWindowSchema } from '../../shared/policies/common';
+import { mockSpecSchema } from './compile-mocks';
 
 export const FLEX_API_VERSION = 'gateway.mulesoft.com/v1alpha1';
 /** Flex documents v1beta1 for Configuration only (logging, tracing; its Helm chart writes it). */
@@ -219,6 +220,7 @@ export const SPEC_SCHEMAS = {
     Application: applicationSpecSchema,
     Contract: contractSpecSchema,
     AlertRule: alertRuleSpecSchema,
+    Mock: mockSpecSchema,
   },
 } as const;
 

@@ -114,6 +114,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare upstreamResponse: IncomingMessage | undefined;
   /** First bytes after an upgrade request's head. */
   declare head: Buffer | undefined;
+  /** Set by fault-injection's slowBody: the response body goes out at this rate. */
+  declare bodyBytesPerSecond: number | undefined;
 
   declare private _id: string | undefined;
   declare private _query: URLSearchParams | undefined;
@@ -179,6 +181,7 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.upstreamWatchIndex = -1;
     this.upstreamResponse = undefined;
     this.head = undefined;
+    this.bodyBytesPerSecond = undefined;
     this._id = undefined;
     this._query = undefined;
     this._abort = undefined;
@@ -222,6 +225,10 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
 
   traceNote(binding: { readonly id: string; readonly name: string }, detail: string): void {
     this.trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'allow', detail, durationMs: 0 });
+  }
+
+  throttleResponseBody(bytesPerSecond: number): void {
+    this.bodyBytesPerSecond = bytesPerSecond;
   }
 
   /** The client went away or the exchange is over: wake anything waiting on `signal`. */

@@ -13,6 +13,7 @@ import type { GatewayHealth } from './health';
 import { HEALTH_PATH } from './health';
 import { requestEndToEnd, stripRequestHopByHop } from './hop-by-hop';
 import type { GatewayServices, ListenerHost } from './listener';
+import { answerFromMock, type RecordedResponseListener } from './mock';
 import { runPipeline, type PipelineOutcome } from './pipeline';
 import { clearBodyDeadline } from './request-body';
 import { dotSegmentProblem, encodedSeparatorProblem, headProblem } from './request-checks';
@@ -29,6 +30,8 @@ export interface DispatcherOptions {
   health: () => GatewayHealth;
   /** Requests carrying `x-gatehouse-dry-run: <this token>` run the policies but never reach the upstream. */
   dryRunToken?: string;
+  /** Gets the upstream responses of APIs that record (mock.ts). */
+  onRecorded?: RecordedResponseListener;
 }
 
 /** Try it's dry run: the policies decide, the gateway answers instead of the upstream. */
@@ -44,9 +47,11 @@ export class Dispatcher implements GatewayServices {
   private readonly captureHeaders: boolean;
   private readonly health: () => GatewayHealth;
   private readonly dryRunToken: string | undefined;
+  readonly onRecorded: RecordedResponseListener | undefined;
 
   constructor(options: DispatcherOptions) {
     this.dryRunToken = options.dryRunToken;
+    this.onRecorded = options.onRecorded;
     this.log = options.log;
     this.upstreamTimeoutMs = options.upstreamTimeoutMs;
     this.onRequest = options.onRequest;
@@ -123,7 +128,7 @@ export class Dispatcher implements GatewayServices {
     ctx.api = api.info;
     ctx.relativePath = api.basePath === '/' ? path : path.slice(api.basePath.length);
     if (!api.enabled) return sendGatewayError(ctx, 503, GatewayErrorCode.apiDisabled, `API "${api.name}" is disabled; enable it in Gatehouse to serve traffic`);
-    if (!findRoute(api, ctx)) return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no route of API "${api.name}" matches ${ctx.method} ${path}`);
+    if (!findRoute(api, ctx) && api.mock?.mode !== 'only') return sendGatewayError(ctx, 404, GatewayErrorCode.noRoute, `no route of API "${api.name}" matches ${ctx.method} ${path}`);
     // Captures joined from several groups can form a dot segment the request path did not have.
     if (ctx.forwardPath !== ctx.relativePath) {
       const joined = dotSegmentProblem(ctx.forwardPath || '/');
@@ -157,6 +162,7 @@ export class Dispatcher implements GatewayServices {
         sendGatewayError(ctx, decision.status, decision.code, decision.message, binding.name, decision.headers);
         return;
       }
+      if (decision.action === 'reset') return resetConnection(ctx, binding.name);
       const headers: OutgoingHttpHeaders = {};
       if (decision.headers) for (const name in decision.headers) headers[name.toLowerCase()] = decision.headers[name];
       sendGatewayResponse(ctx, decision.status, headers, decision.body);
@@ -173,6 +179,13 @@ export class Dispatcher implements GatewayServices {
       if (separators !== undefined) return refuse(ctx, `${separators} (the request-handling policy can allow it for an API)`);
     }
     if (ctx.headers[TRY_ID_HEADER] !== undefined) delete ctx.headers[TRY_ID_HEADER];
+    const mock = ctx.compiledApi!.mock;
+    // A mock-only API never calls an upstream (there may be none); a dry run still sees its answer.
+    if (mock !== undefined && mock.mode === 'only') {
+      if (ctx.headers[DRY_RUN_HEADER] !== undefined) delete ctx.headers[DRY_RUN_HEADER];
+      answerFromMock(ctx, mock, true);
+      return;
+    }
     const dryRun = ctx.headers[DRY_RUN_HEADER];
     if (dryRun === undefined) return forward(ctx);
     // The marker is never forwarded; a wrong token is an ordinary request.
@@ -269,6 +282,13 @@ function countBytesIn(this: WithContext<IncomingMessage>, chunk: Buffer): void {
 }
 
 function ignore(): void {}
+
+/** fault-injection's reset: the client sees its connection reset (RST), with no response. */
+function resetConnection(ctx: GatewayRequest, policy: string): void {
+  ctx.errorCode = 'FAULT_RESET';
+  ctx.violatedPolicy = policy;
+  ctx.socket.resetAndDestroy();
+}
 
 /** A request whose framing or path cannot be trusted: 400, and the connection is not reused. */
 function refuse(ctx: GatewayRequest, message: string): void {

@@ -13,7 +13,9 @@ import { CTX, type GatewayRequest, type WithContext } from './context';
 import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
 import { readRequestBody, sendRequestBody } from './request-body';
 import { finalizeHead, sendGatewayError } from './responses';
+import { answerFromMock, recordResponse } from './mock';
 import { pickTarget } from './routes';
+import { BodyTrickle } from './slow-body';
 import { UpstreamDeadlines } from './upstream-deadlines';
 
 /** Idle timeouts of every upstream exchange in this process, swept by one timer. */
@@ -141,8 +143,22 @@ function deliver(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, re
   proxyRes[CTX] = ctx;
   proxyRes.on('error', ignore);
   proxyRes.on('close', onUpstreamBodyClose);
+  const recorder = ctx.listener.services.onRecorded;
+  if (recorder !== undefined && ctx.compiledApi?.recording !== undefined) recordResponse(ctx, proxyRes, proxyRes.statusCode ?? 502, recorder);
+  if (ctx.bodyBytesPerSecond !== undefined) return deliverSlowly(ctx, proxyRes, res, ctx.bodyBytesPerSecond);
   proxyRes.on('data', onUpstreamData);
   proxyRes.on('end', onUpstreamEnd);
+}
+
+/** fault-injection's slowBody: the upstream body trickles to the client (rare; closures are fine). */
+function deliverSlowly(ctx: GatewayRequest, proxyRes: IncomingMessage, res: ServerResponse, bytesPerSecond: number): void {
+  const trickle = new BodyTrickle(res, bytesPerSecond, proxyRes);
+  proxyRes.on('data', (chunk: Buffer) => {
+    ctx.bytesOut += chunk.length;
+    trickle.push(chunk);
+  });
+  proxyRes.on('end', () => trickle.end());
+  res.on('close', () => trickle.stop());
 }
 
 /*
@@ -206,6 +222,9 @@ function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResp
     return;
   }
   const mapped = mapUpstreamError(error, ctx);
+  // "Fall back to the mock when the upstream is down": refused, unreachable or timed out.
+  const mock = ctx.compiledApi?.mock;
+  if (mock !== undefined && res !== undefined && mapped.code !== GatewayErrorCode.upstreamTls && answerFromMock(ctx, mock, false)) return;
   sendGatewayError(ctx, mapped.status, mapped.code, mapped.message);
 }
 

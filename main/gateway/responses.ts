@@ -6,12 +6,13 @@
 import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import { errorEnvelope } from '../../shared/errors';
 import type { GatewayRequest } from './context';
+import { trickleBody } from './slow-body';
 
 /**
  * Adds what policies asked for to a response head and runs their response hooks.
  * Returns the status, which a hook may have changed.
  */
-export function finalizeHead(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, source: 'gateway' | 'upstream'): number {
+export function finalizeHead(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, source: 'gateway' | 'upstream' | 'mock'): number {
   const added = ctx.addedResponseHeaders;
   if (added !== undefined) for (const name in added) headers[name] = added[name];
   const hooks = ctx.hooks;
@@ -29,7 +30,8 @@ export function finalizeHead(ctx: GatewayRequest, status: number, headers: Outgo
   headers['x-gatehouse-source'] = source;
   ctx.finalHeaders = headers;
   ctx.status = status;
-  ctx.source = source;
+  // A mock answer is made by the gateway; the header tells clients it is a mock.
+  ctx.source = source === 'mock' ? 'gateway' : source;
   return status;
 }
 
@@ -43,9 +45,9 @@ export function sendGatewayError(ctx: GatewayRequest, status: number, code: stri
   sendGatewayResponse(ctx, status, headers, body);
 }
 
-/** A response the gateway (or a policy) makes itself. */
-export function sendGatewayResponse(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, body: string | Buffer | undefined): void {
-  const finalStatus = finalizeHead(ctx, status, headers, 'gateway');
+/** A response the gateway (or a policy, or the API's mock) makes itself. */
+export function sendGatewayResponse(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, body: string | Buffer | undefined, source: 'gateway' | 'mock' = 'gateway'): void {
+  const finalStatus = finalizeHead(ctx, status, headers, source);
   const payload = body ?? '';
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   headers['content-length'] = length;
@@ -73,7 +75,8 @@ export function sendGatewayResponse(ctx: GatewayRequest, status: number, headers
     res.end(fallback);
     return;
   }
-  res.end(payload);
+  if (ctx.bodyBytesPerSecond !== undefined && ctx.method !== 'HEAD') trickleBody(res, ctx.bodyBytesPerSecond, payload);
+  else res.end(payload);
 }
 
 /** For a rejected WebSocket upgrade: there is no ServerResponse, only the socket. */

@@ -10,6 +10,7 @@ import { compileSnapshot, type CompiledSnapshot, type GatewayLog, type PolicyCat
 import { Dispatcher } from './dispatcher';
 import { buildHealth, type ConfigErrorReport, type GatewayHealth } from './health';
 import { ListenerHost, type ListenerTimeouts } from './listener';
+import type { RecordedResponseListener } from './mock';
 import type { GatewaySnapshot } from './snapshot';
 import { SnapshotError } from './snapshot-error';
 import type { RequestFactListener } from './telemetry';
@@ -35,6 +36,8 @@ export interface GatewayRuntimeOptions {
   reloadGraceMs?: number;
   /** Enables dry runs for callers that send this token in `x-gatehouse-dry-run` (the app's Try it). */
   dryRunToken?: string;
+  /** Gets the upstream responses of APIs whose snapshot asks for a recording. */
+  onRecorded?: RecordedResponseListener;
 }
 
 export interface ListenerAddress {
@@ -81,6 +84,7 @@ export class GatewayRuntime {
       captureHeaders: options.captureHeaders ?? false,
       health: () => this.health(),
       ...(options.dryRunToken ? { dryRunToken: options.dryRunToken } : {}),
+      ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
     });
     this.prober = new UpstreamProber({ log: this.log });
   }

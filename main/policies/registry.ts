@@ -7,6 +7,7 @@
 import { findPolicy } from '../../shared/policies/catalogue';
 import { clientIdEnforcementPolicy } from './client-id-enforcement';
 import { corsPolicy } from './cors';
+import { faultInjectionPolicy } from './fault-injection';
 import { credentialInjectionApiKeyPolicy, credentialInjectionBasicAuthPolicy } from './credential-injection';
 import { credentialInjectionOAuth2Policy } from './credential-injection-oauth2';
 import { headerInjectionPolicy } from './header-injection';
@@ -72,6 +73,7 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(oauth2TokenIntrospectionPolicy),
   builtIn(jsonThreatProtectionPolicy),
   builtIn(messageLoggingPolicy),
+  builtIn(faultInjectionPolicy),
 ];
 
 const builtInNames = new Set(builtInPolicies.map((definition) => definition.name));

@@ -45,6 +45,11 @@ export interface PolicyRequest {
    */
   onUpstreamUnauthorized?(hook: UnauthorizedHook): void;
   /**
+   * Sends whatever response reaches the client at this rate (fault-injection's slowBody);
+   * absent where there is no response body to slow (tests' fake requests, dry runs).
+   */
+  throttleResponseBody?(bytesPerSecond: number): void;
+  /**
    * Shows `inspector` the request body chunk by chunk as it arrives, before it goes upstream
    * (json-threat-protection-flex, custom policies). A refusal ends the request with a gateway
    * error; a body larger than the buffer is checked as it streams, and a refusal then aborts
@@ -81,7 +86,7 @@ export interface BodyRefusal {
   message: string;
 }
 
- (response: { status: number; headers: OutgoingHttpHeaders }) => void;
+export type ResponseHook = (response: { status: number; headers: OutgoingHttpHeaders }) => void;
 export type UnauthorizedHook = (request: PolicyRequest) => Promise<boolean>;
 
 export type PolicyDecision =
@@ -89,7 +94,9 @@ export type PolicyDecision =
   /** A gateway-made error: JSON `{error:{code,message,policy}}`. */
   | { action: 'reject'; status: number; code: string; message: string; headers?: OutgoingHttpHeaders; detail?: string }
   /** The policy answers itself (CORS preflight, a cache hit). */
-  | { action: 'respond'; status: number; headers?: OutgoingHttpHeaders; body?: string | Buffer; detail?: string };
+  | { action: 'respond'; status: number; headers?: OutgoingHttpHeaders; body?: string | Buffer; detail?: string }
+  /** Reset the client connection without any response (fault-injection's reset). */
+  | { action: 'reset'; detail?: string };
 
 export interface PolicyInstance {
   onRequest(request: PolicyRequest): PolicyDecision | Promise<PolicyDecision>;

@@ -5,6 +5,7 @@
 import type { PolicyCatalogueEntry } from './catalogue-entry';
 import { clientIdEnforcementEntry } from './client-id-enforcement';
 import { corsEntry } from './cors';
+import { faultInjectionEntry } from './fault-injection';
 import { credentialInjectionApiKeyEntry, credentialInjectionBasicAuthEntry, credentialInjectionOAuth2Entry } from './credential-injection';
 import { headerInjectionEntry } from './header-injection';
 import { headerRemovalEntry } from './header-removal';
@@ -45,6 +46,7 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   oauth2TokenIntrospectionEntry,
   jsonThreatProtectionEntry,
   messageLoggingEntry,
+  faultInjectionEntry,
 ] as PolicyCatalogueEntry[];
 
 const byName = new Map(policyCatalogue.map((entry) => [entry.name, entry]));
