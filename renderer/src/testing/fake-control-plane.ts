@@ -9,6 +9,7 @@ import type { ResourceKind } from '../../../shared/contract/events';
 import type { AlertEvent, AlertRule, Api, Application, Contract, Gateway, OrphanContainer, PolicyBinding, ReplicaLogLine, Settings, SlaTier, TrafficState, TryResult } from '../../../shared/contract/models';
 import { defaultSettings } from '../../../shared/contract/models';
 import type { ApiMetrics, TrafficEntry } from '../../../shared/contract/telemetry-models';
+import { isHmacAlgorithm, policySettingsFor, type SigningKey, type TokenInspection } from '../../../shared/contract/token-models';
 import { trafficMatcher } from '../../../shared/contract/traffic-match';
 import { findPolicy } from '../../../shared/policies/catalogue';
 import { createMemoryTransport, type MemoryTransport } from '../transport/memory-transport';
@@ -29,6 +30,8 @@ export interface FakeState {
   logs: Record<string, ReplicaLogLine[]>;
   /** "Pause all traffic". */
   trafficState: TrafficState;
+  /** Token workbench: signing keys (public parts). */
+  signingKeys: SigningKey[];
 }
 
 export interface FakeControlPlane {
@@ -37,6 +40,8 @@ export interface FakeControlPlane {
   /** What `try.send` answers (defaults to a 200 from the upstream). */
   tryResult?: (input: { apiId: string; method: string; path: string }) => TryResult;
   metrics?: (apiId: string, window: number) => ApiMetrics;
+  /** What `tokens.inspect` answers (default: the decoded token and no policy). */
+  tokenInspection?: (input: { apiId: string; token: string }) => TokenInspection;
 }
 
 let seq = 0;
@@ -63,6 +68,7 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     orphans: [],
     logs: {},
     trafficState: { paused: false },
+    signingKeys: [],
     ...initial,
   };
   const transport = createMemoryTransport();
@@ -238,6 +244,50 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     'traffic.resume': () => setTraffic(false),
     'demo.start': () => ({ url: 'http://127.0.0.1:3000', started: true }),
     'system.info': () => ({ version: 'test', dataDir: '/tmp/gatehouse', gatewayPort: 8081, platform: 'linux', startedAt: 1, docker: { status: 'unknown' as const }, traffic: state.trafficState }),
+    // Token workbench: no crypto in the renderer's tests; tokens are base64url JSON with a fake signature.
+    'tokens.listKeys': ({ apiId }) => ({ jwksUrl: `http://127.0.0.1:4680/api/v1/apis/${apiId}/jwks.json`, keys: state.signingKeys.filter((key) => key.apiId === apiId).reverse() }),
+    'tokens.generateKey': ({ apiId, alg }) => {
+      find(state.apis, apiId, 'API');
+      const key: SigningKey = { apiId, kid: `${alg.toLowerCase()}-${++seq}`, alg, createdAt: now(), ...(isHmacAlgorithm(alg) ? {} : { publicJwk: { kty: 'EC', alg } }) };
+      state.signingKeys.push(key);
+      return { key, ...(isHmacAlgorithm(alg) ? { secret: `secret-of-${key.kid}` } : {}) };
+    },
+    'tokens.removeKey': ({ apiId, kid }) => {
+      const index = state.signingKeys.findIndex((key) => key.apiId === apiId && key.kid === kid);
+      if (index < 0) throw ContractError.notFound('signing key', kid);
+      state.signingKeys.splice(index, 1);
+    },
+    'tokens.jwks': ({ apiId }) => ({ keys: state.signingKeys.filter((key) => key.apiId === apiId && key.publicJwk).map((key) => key.publicJwk!) }),
+    'tokens.useKeyInPolicy': ({ apiId, policyId, kid }) => {
+      const binding = find(state.policies, policyId, 'policy binding');
+      const key = state.signingKeys.find((k) => k.apiId === apiId && k.kid === kid);
+      if (!key) throw ContractError.validation([{ path: 'kid', message: `the API has no signing key "${kid}"` }]);
+      const source = isHmacAlgorithm(key.alg) ? { jwtKeyOrigin: 'text', textKey: `secret-of-${kid}` } : { jwtKeyOrigin: 'jwks', jwksUrl: `http://127.0.0.1:4680/api/v1/apis/${apiId}/jwks.json` };
+      binding.config = checkConfig(binding.policyRef, { ...binding.config, ...policySettingsFor(key.alg), ...source });
+      changed('policy', policyId, 'updated', apiId);
+      return binding;
+    },
+    'tokens.mint': ({ apiId, kid, claims, expiresInSeconds }) => {
+      const keys = state.signingKeys.filter((key) => key.apiId === apiId);
+      const key = kid ? keys.find((k) => k.kid === kid) : keys[keys.length - 1];
+      if (!key) throw ContractError.validation([{ path: 'kid', message: 'the API has no signing key yet; generate one first' }]);
+      const iat = Math.floor(now() / 1000);
+      const header = { alg: key.alg, typ: 'JWT', kid: key.kid };
+      const payload = { ...claims, iat, ...(expiresInSeconds ? { exp: iat + expiresInSeconds } : {}) };
+      const part = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+      return { token: `${part(header)}.${part(payload)}.fake-signature`, kid: key.kid, alg: key.alg, header, claims: payload };
+    },
+    'tokens.inspect': (input) => {
+      if (plane.tokenInspection) return plane.tokenInspection(input);
+      const [header, payload] = input.token.split('.').map((part) => {
+        try {
+          return JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      });
+      return header && payload ? { header, payload, policies: [] } : { reason: 'the token is not a JWT (expected header.payload.signature)', policies: [] };
+    },
     'try.send': (input) => {
       const api = find(state.apis, input.apiId, 'API');
       return (

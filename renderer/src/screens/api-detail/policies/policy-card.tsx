@@ -11,6 +11,7 @@ import { Button, IconButton } from '../../../ui/button';
 import { Badge } from '../../../ui/status-badge';
 import { PolicyForm, usePolicyForm } from './policy-form';
 import { policySummary } from './policy-summary';
+import { SigningKeys } from './signing-keys';
 
 export interface PolicyCardProps {
   binding: PolicyBinding;
@@ -88,6 +89,7 @@ export function PolicyCard({ binding, index, count, onMove, onToggle, onRemove, 
           <IconButton icon="trash" label={`Remove ${title}`} onClick={onRemove} />
         </div>
       </div>
+      {binding.policyRef === 'jwt-validation-flex' ? <SigningKeys apiId={binding.apiId} policyId={binding.id} /> : null}
       {editing && entry ? <PolicyEditor binding={binding} onCancel={() => setEditing(false)} onSave={async (patch) => (await onSave(patch), setEditing(false))} /> : null}
       {editing && !entry ? <Banner kind="warning">{binding.policyRef} is not in this version&apos;s catalogue; it cannot be edited here.</Banner> : null}
     </li>

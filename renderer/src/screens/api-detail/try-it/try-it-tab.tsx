@@ -16,6 +16,7 @@ import { CopyButton } from '../../../ui/copy-button';
 import { EmptyState } from '../../../ui/empty-state';
 import { Field } from '../../../ui/field';
 import { headersFromRows, HeaderRows, type HeaderRow } from './header-rows';
+import { TokenPanel } from './token-panel';
 import { TryResultView } from './try-result';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -116,6 +117,11 @@ export function TryItTab({ api }: { api: Api }) {
             <legend className="fieldset-legend">Headers</legend>
             <HeaderRows rows={rows} onChange={setRows} />
           </fieldset>
+          <TokenPanel
+            api={api}
+            currentToken={/^Bearer\s+(\S+)/i.exec(Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '')?.[1]}
+            onUseToken={(token) => setRows((current) => [...current.filter((row) => row.name.trim().toLowerCase() !== 'authorization'), { name: 'Authorization', value: `Bearer ${token}` }])}
+          />
           {hasBody ? (
             <Field label="Body" error={fieldErrors.body}>
               <textarea className="textarea mono" rows={6} value={body} spellCheck={false} onChange={(e) => setBody(e.target.value)} placeholder='{"title": "hello"}' />
