@@ -19,6 +19,13 @@ interface Serve {
   exited: Promise<number | null>;
 }
 
+/** Every child started, killed after the tests: a test that fails midway must not leave a serve holding the ports. */
+const children: ChildProcess[] = [];
+
+/**
+ * Resolves once serve says it is ready, rejects if it exits first. No deadline of its own: on a
+ * loaded machine a cold start can take many seconds, and the test's timeout is the bound.
+ */
 function startServe(args: string[]): Promise<Serve> {
   const child = spawn(process.execPath, [path.join(root, 'bin', 'gatehouse.cjs'), 'serve', ...args], {
     cwd: root,
@@ -29,20 +36,16 @@ function startServe(args: string[]): Promise<Serve> {
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  children.push(child);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
     const check = () => {
       if (/Press Ctrl\+C to stop/.test(output)) {
-        clearTimeout(timer);
         child.stdout!.off('data', check);
         resolve({ child, output: () => output, exited });
       }
     };
     child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before starting:\n${output}`));
-    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code} before starting:\n${output}`)));
   });
 }
 
@@ -77,8 +80,9 @@ describe('gatehouse serve', () => {
     gatewayPort = await freePort();
   }, 60_000);
   afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await upstream?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is configured through the admin API, rate-limits live traffic, and stops on SIGTERM', async () => {
@@ -144,7 +148,7 @@ describe('gatehouse serve', () => {
     }
     expect(await serve.exited).toBe(0);
     expect(serve.output()).toContain('stopped');
-  });
+  }, 90_000); // a child's cold start and shutdown take many seconds on a loaded 2-core machine
 
   it('keeps everything across a restart', async () => {
     const serve = await startServe(['--data-dir', dataDir, '--port', String(adminPort), '--gateway-port', String(gatewayPort)]);
@@ -159,7 +163,7 @@ describe('gatehouse serve', () => {
       serve.child.kill('SIGTERM');
     }
     expect(await serve.exited).toBe(0);
-  });
+  }, 90_000);
 
   it('refuses a taken port with a clear message', async () => {
     const blocker = await startEchoUpstream();
@@ -177,5 +181,5 @@ describe('gatehouse serve', () => {
     } finally {
       await blocker.close();
     }
-  });
+   }, 90_000);
 });
