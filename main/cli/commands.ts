@@ -1,6 +1,8 @@
 /** The command table. Add a command: write main/cli/<name>.ts exporting a CliCommand, list it here. */
 import type { CliCommand } from './command';
+import { applyCommand } from './apply';
 import { demoUpstreamCommand } from './demo-upstream';
+import { diffCommand } from './diff';
 import { exportCommand } from './export';
 import { gatewayCommand } from './gateway';
 import { importCommand } from './import';
@@ -8,4 +10,4 @@ import { serveCommand } from './serve';
 import { tokenCommand } from './token';
 import { validateCommand } from './validate';
 
-export const commands: CliCommand[] = [serveCommand, gatewayCommand, validateCommand, exportCommand, importCommand, tokenCommand, demoUpstreamCommand];
+export const commands: CliCommand[] = [serveCommand, gatewayCommand, validateCommand, exportCommand, importCommand, diffCommand, applyCommand, tokenCommand, demoUpstreamCommand];

@@ -39,7 +39,7 @@ export const exportCommand: CliCommand = {
       return 1;
     }
     try {
-      process.stdout.write(exportConfig(store));
+      process.stdout.write(exportConfig(store, { dataDir }));
       return 0;
     } finally {
       store.close();

@@ -3,7 +3,7 @@
  * exit 0. Warnings (accepted, not acted on) are printed as `warning: file:line: field: message`
  * and never change the exit code.
  */
-import { formatConfigError } from '../config/errors';
+import { formatConfigError, sortConfigErrors } from '../config/errors';
 import { loadConfig } from '../config/load';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliCommand } from './command';
@@ -11,8 +11,10 @@ import { UsageError, type CliCommand } from './command';
 const usage = `Usage: gatehouse validate PATH
 
 Checks a config file or conf.d directory (Flex Gateway local-mode YAML and gatehouse.dev
-resources) without starting anything. Prints every error as file:line: field: message, and
-every field accepted but not acted on as warning: file:line: field: message.
+resources) without starting anything, with the same checks as \`gatehouse import\`. Prints every
+error as file:line: field: message, every field accepted but not acted on as
+warning: file:line: field: message, and what only local mode runs (the app's import refuses it)
+as note: file:line: field: message.
 Exit codes: 0 valid (warnings or not), 2 invalid.`;
 
 export const validateCommand: CliCommand = {
@@ -28,10 +30,15 @@ export const validateCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one PATH' : 'PATH is required');
     const target = positionals[0]!;
     const result = loadConfig(target);
+    // The import's own checks too (ids, names, ports): validate and import agree on what is valid.
+    const { checkImport } = await import('../control/config-apply');
+    const imported = result.errors.length === 0 ? checkImport(result.resources) : { errors: [], localModeOnly: [] };
+    const errors = sortConfigErrors([...result.errors, ...imported.errors]);
     for (const warning of result.warnings) process.stdout.write(`warning: ${formatConfigError(warning)}\n`);
-    if (result.errors.length > 0 || !result.snapshot) {
-      for (const error of result.errors) process.stdout.write(`${formatConfigError(error)}\n`);
-      const count = result.errors.length;
+    for (const note of imported.localModeOnly) process.stdout.write(`note: ${formatConfigError(note)} (\`gatehouse gateway --config\` runs this; \`gatehouse import\` refuses it)\n`);
+    if (errors.length > 0 || !result.snapshot) {
+      for (const error of errors) process.stdout.write(`${formatConfigError(error)}\n`);
+      const count = errors.length;
       process.stdout.write(`${target}: invalid, ${count} error${count === 1 ? '' : 's'}\n`);
       return 2;
     }

@@ -2,10 +2,12 @@
  * `$ENV_NAME` / `${ENV_NAME}` substitution in string values. `$$` is a literal `$`.
  * `$NAME` takes conventional upper-case names only, so regexes such as `^/users/(.*)$` and
  * lower-case text after a dollar stay untouched; `${name}` takes any identifier.
+ * `${NAME:-default}` (as in shells and Docker Compose) gives `default` when NAME is unset or
+ * empty: portable exports write the exporting instance's port and data dir that way.
  */
 import { isSecretHash } from '../policies/secret-hash';
 
-const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Z_][A-Z0-9_]*)/g;
+const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Z_][A-Z0-9_]*)/g;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,10 +17,11 @@ export function substituteEnv(text: string, env: Env): SubstitutionResult {
   // A stored scrypt hash (`scrypt$<salt>$<hash>`) contains dollars by design.
   if (!text.includes('$') || isSecretHash(text)) return { ok: true, value: text };
   const missing: string[] = [];
-  const value = text.replace(REFERENCE, (match, braced: string | undefined, bare: string | undefined) => {
+  const value = text.replace(REFERENCE, (match, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
     if (match === '$$') return '$';
     const name = (braced ?? bare)!;
     const found = env[name];
+    if (fallback !== undefined && (found === undefined || found === '')) return fallback;
     if (found === undefined) {
       missing.push(name);
       return match;
@@ -32,4 +35,9 @@ export function substituteEnv(text: string, env: Env): SubstitutionResult {
 export function escapeEnv(text: string): string {
   if (!text.includes('$') || isSecretHash(text)) return text;
   return text.replace(/\$(?=[$A-Z_{])/g, '$$$$');
+}
+
+/** `${NAME:-default}`: a reference the loader resolves to `default` when NAME is not set. */
+export function referenceWithDefault(name: string, fallback: string): string {
+  return `\${${name}:-${fallback}}`;
 }

@@ -155,7 +155,8 @@ export const configurationSpecSchema = z
 export const gatewaySpecSchema = z
   .object({
     mode: z.enum(['embedded', 'docker']).default('embedded'),
-    port: z.number().int().min(1).max(65535).optional(),
+    // A string of digits too: what `${GATEHOUSE_GATEWAY_PORT:-8081}` in a portable export becomes.
+    port: z.preprocess((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value), z.number().int().min(1).max(65535)).optional(),
     replicas: z.number().int().min(0).optional(),
   })
   .passthrough();

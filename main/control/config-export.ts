@@ -9,16 +9,23 @@ import { GATEHOUSE_API_VERSION, FLEX_API_VERSION } from '../config/schemas';
 import { formatResources } from '../config/export';
 import type { DeclarativeResource } from '../config/resources';
 import type { ApiRecord } from '../store/apis';
-import type { GatewayRecord } from '../store/gateways';
+import { EMBEDDED_GATEWAY_ID, type GatewayRecord } from '../store/gateways';
 import type { PolicyBindingRecord } from '../store/policy-bindings';
 import type { Store } from '../store/store';
 import { ANNOTATION, identityAnnotations, NameAllocator } from './config-names';
+import { PortableValues } from './config-portable';
 import { exportHeader, exportPolicyConfig, SecretReferences } from './config-secrets';
 
-export function exportConfig(store: Store): string {
+export interface ExportOptions {
+  /** The store's data dir: paths inside it are written as `${GATEHOUSE_DATA_DIR:-…}/…`. */
+  dataDir?: string;
+}
+
+export function exportConfig(store: Store, options: ExportOptions = {}): string {
   const references = new SecretReferences();
-  const resources = exportResources(store, references);
-  return formatResources(resources, { header: exportHeader(references), envReferences: references.texts() });
+  const portable = new PortableValues(options.dataDir);
+  const resources = exportResources(store, references, portable);
+  return formatResources(resources, { header: exportHeader(references, true), envReferences: new Set([...references.texts(), ...portable.texts]) });
 }
 
 /**
@@ -31,7 +38,7 @@ export function exportedSecretEnv(store: Store): Record<string, string> {
   return references.env();
 }
 
-export function exportResources(store: Store, references = new SecretReferences()): DeclarativeResource[] {
+export function exportResources(store: Store, references = new SecretReferences(), portable = new PortableValues(undefined)): DeclarativeResource[] {
   const resources: DeclarativeResource[] = [];
   const gatewayNames = new Map<string, string>();
   const gateways = new Map<string, GatewayRecord>();
@@ -47,7 +54,8 @@ export function exportResources(store: Store, references = new SecretReferences(
       spec: {
         mode: gateway.kind,
         host: gateway.host,
-        port: gateway.port,
+        // The built-in gateway's port belongs to the instance, not to the setup (see config-portable.ts).
+        port: gateway.id === EMBEDDED_GATEWAY_ID ? portable.gatewayPort(gateway.port) : gateway.port,
         ...(gateway.kind === 'docker' || gateway.desiredReplicas !== 1 ? { replicas: gateway.desiredReplicas } : {}),
       },
     });
@@ -61,8 +69,8 @@ export function exportResources(store: Store, references = new SecretReferences(
     apiNames.set(api.id, name);
     const bindings = store.policies.listByApi(api.id);
     const enabled = bindings.filter((binding) => binding.enabled);
-    const policySpec = (binding: PolicyBindingRecord) => exportedPolicySpec(binding, name, references);
-    resources.push(apiInstance(api, name, gateways.get(api.gatewayId)!, enabled, policySpec));
+    const policySpec = (binding: PolicyBindingRecord) => portable.paths(exportedPolicySpec(binding, name, references));
+    resources.push(apiInstance(api, name, gateways.get(api.gatewayId)!, enabled, policySpec, portable));
     for (const binding of bindings.filter((b) => !b.enabled)) {
       const bindingName = bindingAllocator.take(`${name}-${binding.policyRef}`);
       resources.push({
@@ -157,6 +165,7 @@ function apiInstance(
   gateway: GatewayRecord,
   enabled: PolicyBindingRecord[],
   policySpec: (binding: PolicyBindingRecord) => Record<string, unknown>,
+  portable: PortableValues,
 ): DeclarativeResource {
   const annotations: Record<string, string> = { ...identityAnnotations(api.id, api.name, name), [ANNOTATION.version]: api.version };
   if (api.description !== undefined) annotations[ANNOTATION.description] = api.description;
@@ -169,7 +178,8 @@ function apiInstance(
     kind: 'ApiInstance',
     metadata: { name, annotations },
     spec: {
-      address: `${scheme}://${hostForUrl(gateway.host)}:${gateway.port}${path}`,
+      address:
+        gateway.id === EMBEDDED_GATEWAY_ID ? portable.address(`${scheme}://${hostForUrl(gateway.host)}:`, gateway.port, path) : `${scheme}://${hostForUrl(gateway.host)}:${gateway.port}${path}`,
       services: { upstream: { address: api.implementationUrl, routes: [{ config: { destinationPath: '/' } }] } },
       ...(enabled.length > 0 ? { policies: enabled.map(policySpec) } : {}),
     },

@@ -57,8 +57,8 @@ export function importApis(ctx: ImportContext, resources: readonly AnyResource[]
     const upstream = upstreamOf(ctx, resource, bound, services);
     if (!upstream) continue;
     const gateway = gateways.forPort(address.port, resource, address.host);
-    const id = ctx.idFor(resource, 'api');
     const name = ctx.displayName(resource);
+    const id = ctx.idFor(resource, 'api', name);
     const annotations = resource.metadata.annotations ?? {};
 
     const other = displayNames.get(name);
@@ -116,7 +116,7 @@ export function importApis(ctx: ImportContext, resources: readonly AnyResource[]
         return;
       }
       plan.bindings.push({
-        id: ctx.idFor(use.resource, 'pol', givenId),
+        id: ctx.idFrom(use.resource, 'pol', givenId, `${id} ${use.policyName}`),
         apiId: id,
         policyRef: use.policyName,
         config: checked.config,
@@ -142,14 +142,14 @@ function upstreamOf(
   for (const [serviceName, service] of Object.entries(resource.spec.services ?? {})) {
     const routes = service.routes ?? [];
     if (routes.length > 1 || routes.some((route) => route.rules && route.rules.length > 0)) {
-      ctx.error(resource, ['spec', 'services', serviceName, 'routes'], 'routes with rules (several routes per upstream) run in local mode only; the app sends all of an API to one upstream');
+      ctx.error(resource, ['spec', 'services', serviceName, 'routes'], 'routes with rules (several routes per upstream) run in local mode only; the app sends all of an API to one upstream', true);
       return undefined;
     }
     candidates.push({ serviceName, url: service.address.trim(), destinationPath: routes[0]?.config?.destinationPath ?? '/' });
   }
   for (const use of bound) {
     if (use.policyName === 'route-weighted') {
-      ctx.error(use.resource, [...use.base, 'policyRef', 'name'], 'route-weighted (several upstreams by weight) runs in local mode only; the app sends all of an API to one upstream');
+      ctx.error(use.resource, [...use.base, 'policyRef', 'name'], 'route-weighted (several upstreams by weight) runs in local mode only; the app sends all of an API to one upstream', true);
       return undefined;
     }
     if (use.policyName !== 'route') continue;
@@ -157,14 +157,14 @@ function upstreamOf(
     const target = config.destinationRef?.name ? services.get(config.destinationRef.name) : undefined;
     if (!target) continue;
     if (use.rules && use.rules.length > 0) {
-      ctx.error(use.resource, [...use.base, 'rules'], 'routes with rules run in local mode only; the app sends all of an API to one upstream');
+      ctx.error(use.resource, [...use.base, 'rules'], 'routes with rules run in local mode only; the app sends all of an API to one upstream', true);
       return undefined;
     }
     candidates.push({ serviceName: target.metadata.name, url: target.spec.address.trim(), destinationPath: config.destinationPath ?? '/' });
   }
   if (candidates.length !== 1) {
     if (candidates.length > 1)
-      ctx.error(resource, ['spec', 'services'], `the app gives each API one upstream; ${resource.metadata.name} has ${candidates.length} (split it into one ApiInstance per upstream, or run it in local mode)`);
+      ctx.error(resource, ['spec', 'services'], `the app gives each API one upstream; ${resource.metadata.name} has ${candidates.length} (split it into one ApiInstance per upstream, or run it in local mode)`, true);
     return undefined; // none: the loader reported it
   }
   const { serviceName, url, destinationPath } = candidates[0]!;

@@ -33,8 +33,8 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
   for (const tier of resourcesOfKind(resources, 'SlaTier')) {
     const apiId = apis.idsByName.get(tier.spec.apiRef.name);
     if (!apiId) continue; // a missing API was reported by the loader
-    const id = ctx.idFor(tier, 'tier');
     const name = ctx.displayName(tier);
+    const id = ctx.idFor(tier, 'tier', `${apiId} ${name}`);
     if (clashes(tierNames, `${apiId} ${name}`, tier)) ctx.error(tier, ['metadata', 'name'], `API ${tier.spec.apiRef.name} has two tiers named "${name}"`);
     tierIds.set(tier.metadata.name, { id, apiId });
     plan.tiers.push({
@@ -52,8 +52,8 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
   const appIds = new Map<string, string>();
   const appNames = new Map<string, string>();
   for (const app of resourcesOfKind(resources, 'Application')) {
-    const id = ctx.idFor(app, 'app');
     const name = ctx.displayName(app);
+    const id = ctx.idFor(app, 'app', name);
     if (clashes(appNames, name, app)) ctx.error(app, ['metadata', 'name'], `two applications named "${name}"`);
     appIds.set(app.metadata.name, id);
     appIds.set(app.spec.clientId, id);
@@ -81,7 +81,7 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
     }
     pairs.set(pair, contract.metadata.name);
     plan.contracts.push({
-      id: ctx.idFor(contract, 'con'),
+      id: ctx.idFor(contract, 'con', pair),
       applicationId,
       apiId,
       ...(tier ? { tierId: tier.id } : {}),
@@ -118,7 +118,7 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
     for (const detail of checkAlertScopeOnPlan(value, apis, gateways))
       ctx.error(rule, ['spec', detail.path === 'apiId' ? 'api' : detail.path === 'gatewayId' ? 'gateway' : detail.path], detail.message);
     plan.alertRules.push({
-      id: ctx.idFor(rule, 'rule'),
+      id: ctx.idFor(rule, 'rule', value.name),
       name: value.name,
       kind: value.kind,
       ...(value.apiId !== undefined ? { apiId: value.apiId } : {}),

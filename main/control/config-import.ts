@@ -10,14 +10,10 @@ import type { ErrorDetail } from '../../shared/errors';
 import { formatConfigError, formatFieldPath, sortConfigErrors, type ConfigError } from '../config/errors';
 import { loadConfigText } from '../config/load';
 import type { AnyResource, LoadedResource } from '../config/resources';
-import { resourcesOfKind } from '../config/resources';
 import type { Env } from '../config/env';
-import type { AlertEventRecord } from '../store/alert-events';
 import { EMBEDDED_GATEWAY_ID, type GatewayRecord } from '../store/gateways';
 import { newId } from '../store/rows';
 import type { Store } from '../store/store';
-import { importApis } from './config-import-apis';
-import { importIdentity } from './config-import-identity';
 import { ANNOTATION } from './config-names';
 
 export interface ImportOutcome {
@@ -58,29 +54,71 @@ export function importErrors(errors: readonly ConfigError[], file: string): Cont
 /** Shared by the import steps: error collection, ids from annotations, the result. */
 export class ImportContext {
   readonly errors: ConfigError[] = [];
+  /** Errors that are about the app's model, not the file: local mode (`gatehouse gateway --config`) runs such a file. */
+  readonly localModeOnly = new Set<ConfigError>();
   readonly warnings: string[] = [];
   private readonly usedIds = new Set<string>();
+  /** Every id the file annotates: never handed to another resource by name matching. */
+  private readonly annotatedIds: ReadonlySet<string>;
 
-  constructor(readonly store: Store) {}
-
-  error(resource: AnyResource, path: (string | number)[], message: string): void {
-    this.errors.push({ file: resource.file, line: resource.lineOf(path), field: formatFieldPath(path), message });
+  constructor(
+    readonly store: Store | undefined,
+    resources: readonly AnyResource[] = [],
+    private readonly existing: ExistingIds = new ExistingIds(),
+  ) {
+    const annotated = new Set<string>();
+    for (const resource of resources) {
+      const annotations = resource.metadata.annotations ?? {};
+      if (annotations[ANNOTATION.id] !== undefined) annotated.add(annotations[ANNOTATION.id]);
+      for (const id of (annotations[ANNOTATION.policyIds] ?? '').split(',')) if (id) annotated.add(id);
+    }
+    this.annotatedIds = annotated;
   }
 
-  /** The id in `gatehouse.dev/id` (kept, so references from telemetry survive), else a new one. */
-  idFor(resource: AnyResource, prefix: string, given = resource.metadata.annotations?.[ANNOTATION.id]): string {
+  error(resource: AnyResource, path: (string | number)[], message: string, localModeOnly = false): void {
+    const error = { file: resource.file, line: resource.lineOf(path), field: formatFieldPath(path), message };
+    this.errors.push(error);
+    if (localModeOnly) this.localModeOnly.add(error);
+  }
+
+  /**
+   * The record id for a resource: its `gatehouse.dev/id` when this instance has that record (or
+   * nothing claims it), else the id of this instance's record with the same name (`matchKey`),
+   * else the annotated id, else a new one. Ids are kept so telemetry and alert history survive.
+   */
+  idFor(resource: AnyResource, prefix: string, matchKey?: string): string {
+    return this.idFrom(resource, prefix, resource.metadata.annotations?.[ANNOTATION.id], matchKey);
+  }
+
+  /** As idFor, with the annotated id given explicitly (`undefined`: the resource has none). */
+  idFrom(resource: AnyResource, prefix: string, given: string | undefined, matchKey?: string): string {
+    let usable: string | undefined;
     if (given !== undefined) {
       if (!/^[A-Za-z0-9_.-]{1,100}$/.test(given)) {
         this.error(resource, ['metadata', 'annotations', ANNOTATION.id], `"${given}" is not a usable id (letters, digits, "_", "-", ".")`);
       } else if (this.usedIds.has(given)) {
         this.error(resource, ['metadata', 'annotations', ANNOTATION.id], `id "${given}" is used twice in this file`);
+      } else if (this.existing.has(prefix, given)) {
+        return this.claim(given);
       } else {
-        this.usedIds.add(given);
-        return given;
+        usable = given;
       }
     }
+    if (matchKey !== undefined) {
+      const same = this.existing.byKey(prefix, matchKey).find((id) => !this.usedIds.has(id) && !this.annotatedIds.has(id));
+      if (same !== undefined) return this.claim(same);
+    }
+    return usable !== undefined ? this.claim(usable) : this.freshId(prefix);
+  }
+
+  /** A new id, for a record the file does not describe (a gateway created for a port). */
+  freshId(prefix: string): string {
     let id = newId(prefix);
-    while (this.usedIds.has(id)) id = newId(prefix);
+    while (this.usedIds.has(id) || this.existing.has(prefix, id)) id = newId(prefix);
+    return this.claim(id);
+  }
+
+  private claim(id: string): string {
     this.usedIds.add(id);
     return id;
   }
@@ -97,42 +135,6 @@ export class ImportContext {
   }
 }
 
-/**
- * Replaces everything in the store with the document's resources. Call inside one
- * transaction: throws (and the caller rolls back) on any error.
- */
-export function replaceWithImport(store: Store, parsed: ParsedImport, file: string): ImportOutcome {
-  const ctx = new ImportContext(store);
-  ctx.warnings.push(...parsed.warnings);
-  const resources = parsed.resources;
-  const keptDefault = store.gateways.get(EMBEDDED_GATEWAY_ID);
-  // Alert history is not configuration: keep the events of rules that survive the import.
-  const history = store.alertEvents.list({ limit: 1_000_000 });
-
-  const gateways = planGateways(ctx, resourcesOfKind(resources, 'Gateway'), keptDefault);
-  const apis = importApis(ctx, resources, gateways);
-  const identity = importIdentity(ctx, resources, apis, gateways);
-  if (ctx.errors.length > 0) throw importErrors(ctx.errors, file);
-
-  store.clearResources();
-  for (const gateway of gateways.list) store.gateways.insert(gateway);
-  for (const api of apis.records) store.apis.insert(api);
-  for (const binding of apis.bindings) store.policies.insert(binding);
-  for (const tier of identity.tiers) store.tiers.insert(tier);
-  for (const app of identity.applications) store.applications.insert(app);
-  for (const contract of identity.contracts) store.contracts.insert(contract);
-  for (const rule of identity.alertRules) store.alertRules.insert(rule);
-  restoreHistory(store, history, new Set(identity.alertRules.map((rule) => rule.id!)));
-
-  const imported: Record<string, number> = {};
-  for (const resource of resources) imported[resource.kind] = (imported[resource.kind] ?? 0) + 1;
-  return { imported, warnings: ctx.warnings };
-}
-
-function restoreHistory(store: Store, history: AlertEventRecord[], ruleIds: ReadonlySet<string>): void {
-  for (const event of [...history].reverse()) if (ruleIds.has(event.ruleId)) store.alertEvents.insert(event);
-}
-
 export interface GatewayPlan {
   list: GatewayRecord[];
   byName: Map<string, GatewayRecord>;
@@ -140,7 +142,7 @@ export interface GatewayPlan {
   forPort(port: number, resource: AnyResource, host: string): GatewayRecord;
 }
 
-function planGateways(ctx: ImportContext, resources: LoadedResource<'Gateway'>[], keptDefault: GatewayRecord | undefined): GatewayPlan {
+export function planGateways(ctx: ImportContext, resources: LoadedResource<'Gateway'>[], keptDefault: GatewayRecord | undefined, kept: readonly GatewayRecord[] = []): GatewayPlan {
   const list: GatewayRecord[] = [];
   const byName = new Map<string, GatewayRecord>();
   const names = new Set<string>();
@@ -159,9 +161,9 @@ function planGateways(ctx: ImportContext, resources: LoadedResource<'Gateway'>[]
     // A gateway on the built-in gateway's port (and no id of its own) is the built-in one.
     const annotated = resource.metadata.annotations?.[ANNOTATION.id];
     const claimsDefault = annotated === undefined && spec.mode === 'embedded' && keptDefault?.port === spec.port && !list.some((g) => g.id === EMBEDDED_GATEWAY_ID);
-    const id = ctx.idFor(resource, 'gw', claimsDefault ? EMBEDDED_GATEWAY_ID : annotated);
-    if (id === EMBEDDED_GATEWAY_ID && spec.mode !== 'embedded') ctx.error(resource, ['spec', 'mode'], 'the built-in gateway is embedded');
     const name = ctx.displayName(resource);
+    const id = ctx.idFrom(resource, 'gw', claimsDefault ? EMBEDDED_GATEWAY_ID : annotated, name);
+    if (id === EMBEDDED_GATEWAY_ID && spec.mode !== 'embedded') ctx.error(resource, ['spec', 'mode'], 'the built-in gateway is embedded');
     if (names.has(name) || byName.has(resource.metadata.name)) ctx.error(resource, ['metadata', 'name'], `two gateways named "${resource.metadata.name}"`);
     names.add(name);
     if (spec.host !== undefined && typeof spec.host !== 'string') ctx.error(resource, ['spec', 'host'], 'must be a host such as 127.0.0.1');
@@ -180,6 +182,12 @@ function planGateways(ctx: ImportContext, resources: LoadedResource<'Gateway'>[]
     for (let n = 2; names.has(name); n++) name = `${keptDefault.name}-${n}`;
     list.unshift({ ...keptDefault, name });
   }
+  // A merge keeps this instance's other gateways: APIs in the file may land on them by port.
+  for (const gateway of kept) {
+    if (list.some((planned) => planned.id === gateway.id || planned.port === gateway.port || planned.name === gateway.name)) continue;
+    list.push(gateway);
+    byName.set(gateway.name, gateway);
+  }
 
   return {
     list,
@@ -196,7 +204,7 @@ function planGateways(ctx: ImportContext, resources: LoadedResource<'Gateway'>[]
       let name = `gateway-${port}`;
       for (let n = 2; list.some((gateway) => gateway.name === name); n++) name = `gateway-${port}-${n}`;
       const created: GatewayRecord = {
-        id: ctx.idFor(resource, 'gw', undefined),
+        id: ctx.freshId('gw'),
         name,
         kind: 'embedded',
         host: '127.0.0.1',
@@ -210,4 +218,41 @@ function planGateways(ctx: ImportContext, resources: LoadedResource<'Gateway'>[]
       return created;
     },
   };
+}
+
+/**
+ * This instance's record ids, by kind (id prefix) and by a natural key (name; API and name for
+ * tiers; …): how a resource in a file finds the record it describes when ids differ.
+ */
+export class ExistingIds {
+  private readonly ids = new Map<string, Set<string>>();
+  private readonly keys = new Map<string, string[]>();
+
+  add(prefix: string, id: string, key: string): void {
+    let set = this.ids.get(prefix);
+    if (!set) this.ids.set(prefix, (set = new Set()));
+    set.add(id);
+    const full = `${prefix}\u0000${key}`;
+    this.keys.set(full, [...(this.keys.get(full) ?? []), id]);
+  }
+
+  has(prefix: string, id: string): boolean {
+    return this.ids.get(prefix)?.has(id) ?? false;
+  }
+
+  byKey(prefix: string, key: string): string[] {
+    return this.keys.get(`${prefix}\u0000${key}`) ?? [];
+  }
+
+  static of(store: Store): ExistingIds {
+    const existing = new ExistingIds();
+    for (const gateway of store.gateways.list()) existing.add('gw', gateway.id, gateway.name);
+    for (const api of store.apis.list()) existing.add('api', api.id, api.name);
+    for (const binding of store.policies.list()) existing.add('pol', binding.id, `${binding.apiId} ${binding.policyRef}`);
+    for (const tier of store.tiers.list()) existing.add('tier', tier.id, `${tier.apiId} ${tier.name}`);
+    for (const app of store.applications.list()) existing.add('app', app.id, app.name);
+    for (const contract of store.contracts.list()) existing.add('con', contract.id, `${contract.applicationId} ${contract.apiId}`);
+    for (const rule of store.alertRules.list()) existing.add('rule', rule.id, rule.name);
+    return existing;
+  }
 }

@@ -9,7 +9,8 @@ import { exportCommand } from '../cli/export';
 import { importCommand } from '../cli/import';
 import { Store } from '../store/store';
 import { exportConfig } from './config-export';
-import { parseImport, replaceWithImport } from './config-import';
+import { replaceWithImport } from './config-apply';
+import { parseImport } from './config-import';
 import { rejection, startControlFixture, type ControlFixture } from './testing/control-fixture';
 
 let fx: ControlFixture;
@@ -79,7 +80,8 @@ describe('export', () => {
     ]);
     const users = documents.find((doc) => doc.kind === 'ApiInstance' && doc.metadata.name === 'Users-API');
     expect(users.metadata.annotations).toMatchObject({ 'gatehouse.dev/name': 'Users API', 'gatehouse.dev/description': 'people', 'gatehouse.dev/version': 'v1' });
-    expect(users.spec.address).toBe(`http://127.0.0.1:${fx.gatewayPort}/users/`);
+    // Portable: the built-in gateway's port is a variable with this instance's port as default.
+    expect(users.spec.address).toBe(`http://127.0.0.1:\${GATEHOUSE_GATEWAY_PORT:-${fx.gatewayPort}}/users/`);
     expect(users.spec.services.upstream.address).toBe(`${fx.upstream.url}/users/`);
     expect(users.spec.policies.map((p: { policyRef: { name: string } }) => p.policyRef.name)).toEqual([
       'client-id-enforcement-flex',
@@ -289,7 +291,7 @@ spec:
     const before = await fx.call('config.export', {});
     const { startServer } = await import('../testing/net');
     const busy = await startServer((_req, res) => res.end());
-    const moved = before.replace(`port: ${fx.gatewayPort}`, `port: ${busy.port}`).replaceAll(`127.0.0.1:${fx.gatewayPort}/`, `127.0.0.1:${busy.port}/`);
+    const moved = before.replaceAll(`\${GATEHOUSE_GATEWAY_PORT:-${fx.gatewayPort}}`, String(busy.port));
     const error = await rejection(fx.call('config.import', { yaml: moved }));
     expect(error).toMatchObject({ code: 'CONFLICT', status: 409 });
     expect(await fx.call('config.export', {})).toBe(before);
@@ -336,7 +338,8 @@ describe('gatehouse export / import commands', () => {
 
     io = capture();
     await exportCommand.run(['--data-dir', target]).finally(() => io.restore());
-    expect(io.out.join('')).toBe(text);
+    // By design the only difference: the new instance's own gateway port (8081 at first start) as the default.
+    expect(io.out.join('')).toBe(text.replaceAll(`\${GATEHOUSE_GATEWAY_PORT:-${fx.gatewayPort}}`, '${GATEHOUSE_GATEWAY_PORT:-8081}'));
   });
 
   it('import exits 2 listing every error as file:line: field: message, and changes nothing', async () => {

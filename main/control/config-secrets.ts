@@ -106,9 +106,15 @@ export function exportPolicyConfig(policyRef: string, config: Record<string, unk
 }
 
 /** The header of an export: what is true of the secrets in it. */
-export function exportHeader(references: SecretReferences): string {
+export function exportHeader(references: SecretReferences, portable = false): string {
   const lines = [
     'Gatehouse configuration (gatehouse export).',
+    ...(portable
+      ? [
+          "Portable: the built-in gateway's port is ${GATEHOUSE_GATEWAY_PORT:-…} and paths in the data",
+          "dir ${GATEHOUSE_DATA_DIR:-…}; an import fills them with the receiving instance's own.",
+        ]
+      : []),
     'Secrets: basic-auth passwords and application secrets appear only as salted hashes',
     '(scrypt$…); import accepts the hashes back and the same credentials keep working.',
   ];

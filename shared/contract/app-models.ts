@@ -1,5 +1,6 @@
 /** App-level shapes: config import results, Try it, settings, system info. */
 import { z } from 'zod';
+import { configChangeSchema, configImportModeSchema } from './config-models';
 import { dockerInfoSchema } from './docker-models';
 import { idSchema, timeSchema } from './fields';
 import { policyTraceEntrySchema } from './telemetry-models';
@@ -10,6 +11,11 @@ export const configImportResultSchema = z.object({
   /** Resources in the imported document, by kind (`ApiInstance`, `PolicyBinding`, …). */
   imported: z.record(z.string(), z.number().int()),
   warnings: z.array(z.string()),
+  mode: configImportModeSchema,
+  /** Resource by resource, what changed (or, in a dry run, would change). */
+  changes: z.array(configChangeSchema),
+  /** False for a dry run, or when nothing differed. */
+  applied: z.boolean(),
 });
 export type ConfigImportResult = z.infer<typeof configImportResultSchema>;
 
@@ -78,7 +84,11 @@ export const settingsSchema = z.object({
     secondBucketsMinutes: z.number().int().min(1).max(24 * 60),
     /** 1-minute buckets. */
     minuteBucketsDays: z.number().int().min(1).max(365),
+    /** Captured request and response bodies, all together; the oldest go first. */
+    bodyStorageMiB: z.number().int().min(1).max(10_240),
   }),
+  /** Bytes of each request and response body kept in the traffic log (0: bodies are not captured). */
+  captureBodyLimitKiB: z.number().int().min(0).max(16_384),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -87,7 +97,8 @@ export const defaultSettings: Settings = {
   closeToTray: true,
   desktopNotifications: true,
   onQuit: 'keep-running',
-  retention: { requestLogEntries: 10_000, secondBucketsMinutes: 60, minuteBucketsDays: 30 },
+  retention: { requestLogEntries: 10_000, secondBucketsMinutes: 60, minuteBucketsDays: 30, bodyStorageMiB: 256 },
+  captureBodyLimitKiB: 256,
 };
 
 export const settingsPatchSchema = z
@@ -97,6 +108,7 @@ export const settingsPatchSchema = z
     desktopNotifications: z.boolean(),
     onQuit: onQuitSchema,
     retention: z.strictObject(settingsSchema.shape.retention.shape).partial(),
+    captureBodyLimitKiB: settingsSchema.shape.captureBodyLimitKiB,
   })
   .partial();
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;

@@ -8,3 +8,4 @@ export * from './routes';
 export * from './client';
 export * from './dispatch';
 export * from './traffic-match';
+export * from './config-models';

@@ -48,8 +48,10 @@ import {
   tryRequestSchema,
   tryResultSchema,
 } from './models';
+import { trafficBodiesSchema } from './capture-models';
+import { mockSettingsPatchSchema, mockSettingsSchema, recordingFileSchema, recordingSummarySchema } from '../mocks/mock-models';
 import { apiMetricsSchema, metricsQuerySchema, trafficEntrySchema, trafficQuerySchema } from './telemetry-models';
-
+import { configImportModeSchema, environmentInputSchema, environmentNameSchema, environmentSchema } from './config-models';
 import {
   inspectRequestSchema,
   jwksSchema,
@@ -176,6 +178,7 @@ export const contractMethods = {
   // Telemetry
   'metrics.get': method({ summary: "An API's metrics over the last `window` seconds", input: metricsQuerySchema, output: apiMetricsSchema, http: { method: 'GET', path: '/apis/{apiId}/metrics' } }),
   'traffic.list': method({ summary: 'Requests in the request log matching the filters (API, status, method, path, client, source, time, text), newest first', input: trafficQuerySchema, output: z.array(trafficEntrySchema), http: { method: 'GET', path: '/traffic' } }),
+  'traffic.bodies': method({ summary: "A traffic entry's captured request and response bodies (base64, decoded when content-encoded)", input: byId, output: trafficBodiesSchema, http: { method: 'GET', path: '/traffic/{id}/bodies' } }),
   'traffic.pause': method({
     summary: 'Pause all traffic: every gateway, replicas included, answers 503 TRAFFIC_PAUSED until resumed',
     input: none,
@@ -186,7 +189,21 @@ export const contractMethods = {
 
   // Declarative config (YAML, DESIGN.md's format)
   'config.export': method({ summary: 'The whole setup as YAML', input: none, output: z.string(), http: { method: 'GET', path: '/config', response: 'yaml' } }),
-  'config.import': method({ summary: 'Import a YAML setup, all or nothing', input: z.strictObject({ yaml: z.string().min(1, 'the document is empty') }), output: configImportResultSchema, http: { method: 'PUT', path: '/config', body: 'yaml' } }),
+  'config.import': method({
+    summary: 'Import a YAML setup, all or nothing: merge (add/update) or sync (also remove what the file lacks); dryRun only previews the changes',
+    input: z.strictObject({
+      yaml: z.string().min(1, 'the document is empty'),
+      mode: configImportModeSchema.default('sync'),
+      dryRun: z.boolean().default(false),
+      /** A stored environment whose variables fill the file's ${VARIABLE}s. */
+      environment: environmentNameSchema.optional(),
+    }),
+    output: configImportResultSchema,
+    http: { method: 'PUT', path: '/config', body: 'yaml' },
+  }),
+  'environments.list': method({ summary: 'Named variable sets for imports (secret values never shown)', input: none, output: z.array(environmentSchema), http: { method: 'GET', path: '/environments' } }),
+  'environments.put': method({ summary: 'Create or replace an environment', input: environmentInputSchema, output: environmentSchema, http: { method: 'PUT', path: '/environments/{name}' } }),
+  'environments.remove': method({ summary: 'Delete an environment', input: z.object({ name: environmentNameSchema }), output: nothing, http: { method: 'DELETE', path: '/environments/{name}', status: 204 } }),
 
   // Token workbench (issue 13): signing keys per API, their JWKS, test tokens
   'tokens.listKeys': method({ summary: "An API's signing keys (public parts) and its JWKS URL", input: z.object({ apiId: id }), output: signingKeyListSchema, http: { method: 'GET', path: '/apis/{apiId}/signing-keys' } }),
@@ -211,6 +228,30 @@ export const contractMethods = {
     output: tokenInspectionSchema,
     http: { method: 'POST', path: '/apis/{apiId}/tokens/inspect' },
   }),
+
+  // Mocks and recordings (issue 15)
+  'mocks.get': method({ summary: "An API's mock: mode, source, hand-written routes, record switch", input: z.object({ apiId: id }), output: mockSettingsSchema, http: { method: 'GET', path: '/apis/{apiId}/mock' } }),
+  'mocks.update': method({
+    summary: "Change an API's mock (mode off/only/fallback, source, routes) or its record switch",
+    input: mockSettingsPatchSchema.extend({ apiId: id }),
+    output: mockSettingsSchema,
+    http: { method: 'PATCH', path: '/apis/{apiId}/mock' },
+  }),
+  'mocks.putOpenApi': method({
+    summary: 'Keep an OpenAPI 3 document (JSON or YAML text) with the API; its examples can answer as the mock',
+    input: z.object({ apiId: id, document: z.string().min(1).max(10 * 1024 * 1024) }),
+    output: mockSettingsSchema,
+    http: { method: 'PUT', path: '/apis/{apiId}/openapi' },
+  }),
+  'recordings.list': method({ summary: "An API's recordings, newest first", input: z.object({ apiId: id }), output: z.array(recordingSummarySchema), http: { method: 'GET', path: '/apis/{apiId}/recordings' } }),
+  'recordings.export': method({ summary: 'A recording as a file (gatehouse-recording/v1 JSON)', input: z.object({ apiId: id, recordingId: id }), output: recordingFileSchema, http: { method: 'GET', path: '/apis/{apiId}/recordings/{recordingId}' } }),
+  'recordings.import': method({
+    summary: 'Add a recording from a file; a recording of the same name is replaced',
+    input: z.object({ apiId: id, file: recordingFileSchema }),
+    output: recordingSummarySchema,
+    http: { method: 'POST', path: '/apis/{apiId}/recordings', status: 201 },
+  }),
+  'recordings.remove': method({ summary: 'Delete a recording', input: z.object({ apiId: id, recordingId: id }), output: nothing, http: { method: 'DELETE', path: '/apis/{apiId}/recordings/{recordingId}', status: 204 } }),
 
   // Try it
   'try.send': method({ summary: 'Send a request through the gateway and show each policy decision', input: tryRequestSchema, output: tryResultSchema, http: { method: 'POST', path: '/try' } }),

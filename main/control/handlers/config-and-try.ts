@@ -4,11 +4,14 @@
 import { ContractError, ContractErrorCode } from '../../../shared/contract/errors';
 import type { ContractHandlers } from '../../../shared/contract/methods';
 import { exportConfig, exportedSecretEnv } from '../config-export';
-import { parseImport, replaceWithImport } from '../config-import';
+import { applyImport } from '../config-apply';
+import { parseImport } from '../config-import';
+import { importEnv } from '../config-portable';
+import { environmentVariables, listEnvironments, putEnvironment, removeEnvironment } from '../environments';
 import { trySend } from '../try-send';
 import { missingReference, type HandlerContext } from './context';
 
-type ConfigHandlers = Pick<ContractHandlers, 'config.export' | 'config.import' | 'try.send'>;
+type ConfigHandlers = Pick<ContractHandlers, 'config.export' | 'config.import' | 'environments.list' | 'environments.put' | 'environments.remove' | 'try.send'>;
 
 /** Name used for the uploaded document in error locations. */
 const UPLOAD_FILE = 'config.yaml';
@@ -16,19 +19,27 @@ const UPLOAD_FILE = 'config.yaml';
 export function configHandlers(ctx: HandlerContext): ConfigHandlers {
   const { store, live } = ctx;
   return {
-    'config.export': async () => exportConfig(store),
+    'config.export': async () => exportConfig(store, { dataDir: ctx.dataDir }),
 
-    'config.import': async ({ yaml }) => {
-      // An export's ${VARIABLE}s (webhook URLs, keys) come from the environment, else from what this store holds.
-      const parsed = parseImport(yaml, UPLOAD_FILE, { ...exportedSecretEnv(store), ...process.env });
+    'config.import': async ({ yaml, mode, dryRun, environment }) => {
+      // ${VARIABLE}s: this instance's port and data dir, the stored values an export references, the chosen environment.
+      const variables = environment !== undefined ? environmentVariables(store, environment) : {};
+      const parsed = parseImport(yaml, UPLOAD_FILE, importEnv(store, ctx.dataDir, exportedSecretEnv(store), variables));
+      if (dryRun) return store.transaction(() => applyImport(store, parsed, UPLOAD_FILE, { mode, dryRun: true }));
       const outcome = await live.write((tx, changes) => {
-        const result = replaceWithImport(tx, parsed, UPLOAD_FILE);
-        changes.push({ kind: 'config', id: '*', action: 'updated' });
+        const result = applyImport(tx, parsed, UPLOAD_FILE, { mode });
+        if (result.applied) changes.push({ kind: 'config', id: '*', action: 'updated' });
         return result;
       });
       // Secrets typed in this session may belong to applications that were just replaced.
-      ctx.sessionSecrets.clear();
+      if (outcome.applied) ctx.sessionSecrets.clear();
       return outcome;
+    },
+
+    'environments.list': async () => listEnvironments(store),
+    'environments.put': async (input) => store.transaction(() => putEnvironment(store, input)),
+    'environments.remove': async ({ name }) => {
+      if (!store.transaction(() => removeEnvironment(store, name))) throw new ContractError(ContractErrorCode.notFound, `no environment named "${name}"`);
     },
 
     'try.send': async (input) => {

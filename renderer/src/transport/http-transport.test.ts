@@ -24,7 +24,7 @@ const handlers: Partial<ContractHandlers> = {
   },
   'policies.remove': async (input) => void seen.push({ method: 'policies.remove', input }),
   'config.export': async () => 'apiVersion: gatehouse.dev/v1\nkind: Gateway\n',
-  'config.import': async (input) => (seen.push({ method: 'config.import', input }), { imported: { Gateway: 1 }, warnings: [] }),
+  'config.import': async (input) => (seen.push({ method: 'config.import', input }), { imported: { Gateway: 1 }, warnings: [], mode: input.mode, changes: [], applied: true }),
   'metrics.get': async (input) => {
     seen.push({ method: 'metrics.get', input });
     return { requests: 0, status: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, latencyMs: { p50: 0, p95: 0, p99: 0 }, policyViolations: 0, violationsByPolicy: {}, topClients: [], series: [] };
@@ -101,8 +101,8 @@ describe('http transport: calls', () => {
     const { transport, client } = signedInClient();
     await transport.login!(admin.server.token);
     expect(await client.config.export()).toBe('apiVersion: gatehouse.dev/v1\nkind: Gateway\n');
-    expect(await client.config.import({ yaml: 'kind: Gateway\n' })).toEqual({ imported: { Gateway: 1 }, warnings: [] });
-    expect(seen.at(-1)).toEqual({ method: 'config.import', input: { yaml: 'kind: Gateway\n' } });
+    expect(await client.config.import({ yaml: 'kind: Gateway\n' })).toEqual({ imported: { Gateway: 1 }, warnings: [], mode: 'sync', changes: [], applied: true });
+    expect(seen.at(-1)).toEqual({ method: 'config.import', input: { yaml: 'kind: Gateway\n', mode: 'sync', dryRun: false } });
   });
 
   it('reports a server that is not there as UNAVAILABLE', async () => {
