@@ -334,6 +334,12 @@ function startPlaneAlerting(deps: {
     log(t.healthy ? 'info' : 'warn', `upstream of ${t.apiName} is ${t.healthy ? 'healthy' : 'DOWN'} (${t.url}: ${t.detail})`);
     bus.emit('resource.changed', { kind: 'api', id: t.apiId, action: 'updated', apiId: t.apiId });
   });
+  // circuit-breaker-flex: the API shows "circuit open"; alert listeners get the change as an event.
+  const offCircuit = runtime.onBindingState((change) => {
+    log(change.tripped ? 'warn' : 'info', `${change.apiName}: ${change.policy}: ${change.detail}`);
+    bus.emit('api.circuit', { apiId: change.apiId, apiName: change.apiName, state: change.tripped ? 'open' : 'closed', detail: change.detail, at: change.at });
+    bus.emit('resource.changed', { kind: 'api', id: change.apiId, action: 'updated', apiId: change.apiId });
+  });
   const alerting = startAlerting({
     rules: { list: () => reader.alertRules.list() },
     events: {
@@ -355,6 +361,7 @@ function startPlaneAlerting(deps: {
     ...alerting,
     stop: async (options) => {
       offHealth();
+      offCircuit();
       await alerting.stop(options);
     },
   };

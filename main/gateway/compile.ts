@@ -10,7 +10,8 @@ import type { ZodType } from 'zod';
 import { findPolicy } from '../../shared/policies/catalogue';
 import type { CounterStore } from '../policies/counters';
 import { policyDefinition } from '../policies/registry';
-import type { IdentityIndex, PolicyInstance } from '../policies/types';
+import type { IdentityIndex, PolicyInstance, PolicyState } from '../policies/types';
+import type { BindingStates } from './binding-states';
 import { createIdentityIndex } from './identity';
 import { compileMock, type CompiledMock } from './mock';
 import { compileRoutes, type CompiledRoute, type HealthLookup } from './routes';
@@ -37,6 +38,8 @@ export interface CompileDeps {
   catalogue?: PolicyCatalogueLookup;
   /** Health-check state per API and service, for weighted routes (default: never probed). */
   health?: HealthLookup;
+  /** Where bindings report their own state (see binding-states.ts). */
+  states?: BindingStates;
 }
 
 export interface CompiledBinding {
@@ -264,6 +267,7 @@ function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field:
       counters: deps.counters,
       env: deps.env,
       log: (level, message) => deps.log(level, `${apiName}: ${binding.name}: ${message}`, { api: api.id, policy: binding.name }),
+      ...(deps.states === undefined ? {} : { reportState: reportStateTo(deps.states, { id: api.id, name: apiName }, { id: binding.id, name: binding.name }) }),
     });
   } catch (error) {
     if (error instanceof SnapshotError) throw error;
@@ -271,4 +275,8 @@ function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field:
   }
   owner.instances.push(instance);
   return { id: binding.id ?? `${api.id}/${binding.name}`, name: binding.name, matcher, instance };
+}
+
+function reportStateTo(states: BindingStates, api: { id: string; name: string }, binding: { id: string; name: string }) {
+  return (state: PolicyState) => states.report(api, binding, state);
 }

@@ -6,6 +6,7 @@
  */
 import type { CounterStore } from '../policies/counters';
 import { MemoryCounterStore } from '../policies/counters';
+import { BindingStates, type BindingStateChange } from './binding-states';
 import { compileSnapshot, type CompiledSnapshot, type GatewayLog, type PolicyCatalogueLookup } from './compile';
 import { Dispatcher } from './dispatcher';
 import { buildHealth, type ConfigErrorReport, type GatewayHealth } from './health';
@@ -20,6 +21,7 @@ import { UpstreamProber, type UpstreamStatus, type UpstreamTransition } from './
 export { SnapshotError } from './snapshot-error';
 export type { GatewayHealth } from './health';
 export type { UpstreamStatus, UpstreamTransition } from './upstream-probes';
+export type { BindingStateChange } from './binding-states';
 
 export interface GatewayRuntimeOptions {
   counters?: CounterStore;
@@ -62,6 +64,8 @@ export class GatewayRuntime {
   private readonly dispatcher: Dispatcher;
   /** health-check-flex probes of the serving snapshot's upstreams. */
   private readonly prober: UpstreamProber;
+  /** States bindings report (an open circuit). */
+  private readonly states: BindingStates;
   private readonly counters: CounterStore;
   private readonly log: GatewayLog;
   private readonly timeouts: ListenerTimeouts;
@@ -87,6 +91,7 @@ export class GatewayRuntime {
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
     });
     this.prober = new UpstreamProber({ log: this.log });
+    this.states = new BindingStates((error) => this.log('error', `binding state listener failed: ${error.message}`));
   }
 
   /** The token Try it sends for a dry run (undefined: dry runs are off). */
@@ -124,6 +129,7 @@ export class GatewayRuntime {
         agents: this.agents,
         catalogue: this.options.catalogue,
         health: (apiId, service) => this.prober.cell(apiId, service),
+        states: this.states,
       });
     } catch (error) {
       this.releaseAgents();
@@ -178,6 +184,7 @@ export class GatewayRuntime {
     }
     previous?.retire();
     this.prober.update(snapshot);
+    this.states.retain(new Set(snapshot.listeners.flatMap((listener) => listener.apis.flatMap((api) => api.policies.map((binding) => `${api.id}\u0000${binding.id}`)))));
     this.log('info', `config ${compiled.version} applied: ${[...compiled.listeners.values()].reduce((n, l) => n + l.apis.length, 0)} API(s) on ${compiled.listeners.size} listener(s)`);
   }
 
@@ -242,6 +249,16 @@ export class GatewayRuntime {
   /** Called once per change of an upstream's health; returns the unsubscribe function. */
   onUpstreamTransition(listener: (transition: UpstreamTransition) => void): () => void {
     return this.prober.onTransition(listener);
+  }
+
+  /** Bindings tripped right now (open circuits), for the API view. */
+  trippedBindings(): BindingStateChange[] {
+    return this.states.tripped();
+  }
+
+  /** Called once per change of a binding's state (a circuit opening or closing); returns the unsubscribe function. */
+  onBindingState(listener: (change: BindingStateChange) => void): () => void {
+    return this.states.onChange(listener);
   }
 
   listenerAddresses(): ListenerAddress[] {

@@ -17,6 +17,7 @@ import { ipAllowlistPolicy, ipBlocklistPolicy } from './ip-filter';
 import { oauth2TokenIntrospectionPolicy } from './oauth2-token-introspection';
 import { jsonThreatProtectionPolicy } from './json-threat-protection';
 import { messageLoggingPolicy } from './message-logging';
+import { circuitBreakerPolicy } from './circuit-breaker';
 import { jwtValidationPolicy } from './jwt-validation';
 import { rateLimitingPolicy } from './rate-limiting';
 import { rateLimitingSlaBasedPolicy } from './rate-limiting-sla-based';
@@ -73,6 +74,7 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(oauth2TokenIntrospectionPolicy),
   builtIn(jsonThreatProtectionPolicy),
   builtIn(messageLoggingPolicy),
+  builtIn(circuitBreakerPolicy),
   builtIn(faultInjectionPolicy),
 ];
 

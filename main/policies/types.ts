@@ -113,6 +113,18 @@ export interface PolicyCompileContext {
   counters: CounterStore;
   env: Readonly<Record<string, string | undefined>>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /**
+   * Reports a change of the binding's own state (a circuit breaker opening or closing): shown
+   * on the API in the UI and published as an event. Absent where nobody listens (tests).
+   */
+  reportState?(state: PolicyState): void;
+}
+
+/** A binding that refuses traffic by itself while `tripped` (circuit-breaker-flex's open circuit). */
+export interface PolicyState {
+  tripped: boolean;
+  /** Why, for the UI and the log: the threshold reached. */
+  detail: string;
 }
 
 /** Lookups over the snapshot's applications, tiers and contracts. */

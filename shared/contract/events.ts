@@ -33,6 +33,8 @@ export const contractEvents = {
   'traffic.state': trafficStateSchema,
   'alert.fired': alertNotificationSchema,
   'alert.resolved': alertNotificationSchema,
+  /** circuit-breaker-flex opened or closed an API's circuit on the embedded gateway. */
+  'api.circuit': z.object({ apiId: z.string(), apiName: z.string(), state: z.enum(['open', 'closed']), detail: z.string(), at: z.number() }),
   /** A gateway's status, replicas or config version changed. */
   'gateway.status': gatewaySchema,
   /** The Docker engine appeared, went away, or the gateway image changed state. */

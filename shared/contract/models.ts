@@ -31,6 +31,8 @@ export const apiSchema = z.object({
   description: z.string().optional(),
   /** From health-check-flex, when the API has one. */
   upstreamHealth: z.enum(['healthy', 'unhealthy', 'unknown']).optional(),
+  /** From circuit-breaker-flex, while its circuit is open on the embedded gateway (the threshold reached). */
+  circuit: z.object({ state: z.literal('open'), detail: z.string(), since: timeSchema }).optional(),
   createdAt: timeSchema,
   updatedAt: timeSchema,
 });

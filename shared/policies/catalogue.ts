@@ -15,6 +15,7 @@ import { ipAllowlistEntry, ipBlocklistEntry } from './ip-filter';
 import { oauth2TokenIntrospectionEntry } from './oauth2-token-introspection';
 import { jsonThreatProtectionEntry } from './json-threat-protection';
 import { messageLoggingEntry } from './message-logging';
+import { circuitBreakerEntry } from './circuit-breaker';
 import { jwtValidationEntry } from './jwt-validation';
 import { rateLimitingEntry } from './rate-limiting';
 import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
@@ -46,6 +47,7 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   oauth2TokenIntrospectionEntry,
   jsonThreatProtectionEntry,
   messageLoggingEntry,
+  circuitBreakerEntry,
   faultInjectionEntry,
 ] as PolicyCatalogueEntry[];
 

@@ -36,8 +36,10 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
   /** With the health-check result of the embedded gateway (green/red in the UI and the tray). */
   const view = (record: ApiRecord) => {
     const health = ctx.runtime.upstreamHealth()[record.id];
-    if (!health) return toApi(record);
-    return { ...toApi(record), upstreamHealth: health.healthy === null ? ('unknown' as const) : health.healthy ? ('healthy' as const) : ('unhealthy' as const) };
+    const tripped = ctx.runtime.trippedBindings().find((state) => state.apiId === record.id);
+    const circuit = tripped ? { circuit: { state: 'open' as const, detail: tripped.detail, since: tripped.at } } : {};
+    if (!health) return { ...toApi(record), ...circuit };
+    return { ...toApi(record), upstreamHealth: health.healthy === null ? ('unknown' as const) : health.healthy ? ('healthy' as const) : ('unhealthy' as const), ...circuit };
   };
 
   /** TLS bindings must name readable, matching certificates before they reach the gateway. */

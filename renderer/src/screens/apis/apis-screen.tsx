@@ -16,6 +16,7 @@ import { Badge } from '../../ui/status-badge';
 export function apiStatus(api: Api, gateway: Gateway | undefined): { tone: 'success' | 'warning' | 'danger' | 'neutral'; label: string } {
   if (!api.enabled) return { tone: 'neutral', label: 'Disabled' };
   if (api.upstreamHealth === 'unhealthy') return { tone: 'danger', label: 'Upstream down' };
+  if (api.circuit?.state === 'open') return { tone: 'warning', label: 'Circuit open' };
   if (gateway && gateway.status !== 'running') return { tone: 'warning', label: `Gateway ${gateway.status}` };
   return { tone: 'success', label: 'Active' };
 }
