@@ -54,6 +54,8 @@ export function TryItTab({ api }: { api: Api }) {
     headers: app ? { ...headers, client_id: app.clientId, client_secret: '$CLIENT_SECRET' } : headers,
     body: hasBody && body ? body : undefined,
     basicAuth: app ? `${app.clientId}:$CLIENT_SECRET` : undefined,
+    // The secret is never shown: the command reads it from the environment when it runs.
+    variables: ['CLIENT_SECRET'],
   });
 
   async function send(event?: FormEvent) {
