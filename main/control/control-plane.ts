@@ -125,6 +125,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       file: telemetryFile,
       retention: { secondBucketsSeconds: settings.retention.secondBucketsMinutes * 60, minuteBucketsDays: settings.retention.minuteBucketsDays },
       requestLogSize: settings.retention.requestLogEntries,
+      bodyStoreBytes: settings.retention.bodyStorageMiB * 1024 * 1024,
       ...(options.telemetryFlushIntervalMs ? { flushIntervalMs: options.telemetryFlushIntervalMs } : {}),
       onError: (error) => log('error', `telemetry: ${error.message}`),
     });
@@ -135,7 +136,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     writer.close();
     throw error;
   }
-  return assemble(options, dataDir, log, writer, reader, telemetry);
+  return assemble(options, dataDir, log, writer, reader, telemetry, readSettings(reader).captureBodyLimitKiB * 1024);
 }
 
 /**
@@ -153,7 +154,7 @@ function sealPlainSecrets(store: Store, log: ControlLog): void {
   for (const problem of store.unreadableSecrets()) log('error', problem);
 }
 
-function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog, writer: Store, reader: Store, telemetry: Telemetry): ControlPlane {
+function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog, writer: Store, reader: Store, telemetry: Telemetry, captureBodyBytes: number): ControlPlane {
   const bus = new EventBus((error, event) => log('error', `${event} listener failed: ${error.message}`));
   const tryTraces = new TryTraces();
   const withTelemetry = options.telemetry !== false;
@@ -165,6 +166,8 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     log: (level, message) => log(level, message),
     // Headers feed the traffic view and Try it's trace lookup; credentials are redacted first.
     captureHeaders: withTelemetry,
+    // The first bytes of every body, for the traffic view (the captureBodyLimitKiB setting).
+    captureBodyBytes: withTelemetry ? captureBodyBytes : 0,
     catalogue: (name) => findPolicy(name),
     onRequest: withTelemetry
       ? (fact) => {

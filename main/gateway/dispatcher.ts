@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { GatewayErrorCode } from '../../shared/errors';
+import { joinCapture } from './body-capture';
 import type { CompiledApi, GatewayLog } from './compile';
 import { CTX, GatewayRequest, type WithContext } from './context';
 import { abortUpstream, forward } from './forwarder';
@@ -27,6 +28,8 @@ export interface DispatcherOptions {
   upstreamTimeoutMs: number;
   onRequest: RequestFactListener | undefined;
   captureHeaders: boolean;
+  /** Bytes of each request and response body kept in its RequestFact (0: none). */
+  captureBodyBytes?: number;
   health: () => GatewayHealth;
   /** Requests carrying `x-gatehouse-dry-run: <this token>` run the policies but never reach the upstream. */
   dryRunToken?: string;
@@ -45,6 +48,8 @@ export class Dispatcher implements GatewayServices {
   readonly upstreamTimeoutMs: number;
   private readonly onRequest: RequestFactListener | undefined;
   private readonly captureHeaders: boolean;
+  /** Changed by the app's settings while running; requests already in flight keep theirs. */
+  captureBodyBytes: number;
   private readonly health: () => GatewayHealth;
   private readonly dryRunToken: string | undefined;
   readonly onRecorded: RecordedResponseListener | undefined;
@@ -56,6 +61,7 @@ export class Dispatcher implements GatewayServices {
     this.upstreamTimeoutMs = options.upstreamTimeoutMs;
     this.onRequest = options.onRequest;
     this.captureHeaders = options.captureHeaders;
+    this.captureBodyBytes = options.onRequest === undefined ? 0 : (options.captureBodyBytes ?? 0);
     this.health = options.health;
   }
 
@@ -111,6 +117,7 @@ export class Dispatcher implements GatewayServices {
     (req as WithContext<IncomingMessage>)[CTX] = ctx;
     // Flattened once, as received (before hop-by-hop stripping and policies change them).
     if (this.captureHeaders) ctx.receivedHeaders = flatten(req.headers);
+    ctx.captureBytes = this.captureBodyBytes;
     return ctx;
   }
 
@@ -257,6 +264,9 @@ export class Dispatcher implements GatewayServices {
       violatedPolicy: ctx.violatedPolicy,
       trace: ctx.trace ?? EMPTY_TRACE,
     };
+    if (ctx.search.length > 1) fact.query = ctx.search.slice(1);
+    if (ctx.requestCaptured > 0) fact.requestBody = joinCapture(ctx.requestCapture, ctx.requestCaptured);
+    if (ctx.responseCaptured > 0) fact.responseBody = joinCapture(ctx.responseCapture, ctx.responseCaptured);
     if (this.captureHeaders) {
       fact.requestHeaders = ctx.receivedHeaders;
       // After an upgrade, http-proxy may still write this head: only a written one is reused.

@@ -15,6 +15,7 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { DEFAULT_BODY_BUFFER_BYTES } from '../../shared/policies/request-handling';
+import { captureRequestChunk, teeStreamedRequestBody } from './body-capture';
 import { inspectChunk, inspectEnd, inspectStreamedBody } from './body-inspection';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { sendGatewayError } from './responses';
@@ -53,6 +54,7 @@ function onBodyData(this: Req, chunk: Buffer): void {
   if (ctx.bodyInspectors !== undefined && inspectChunk(ctx, chunk)) return;
   ctx.bodyChunks!.push(chunk);
   ctx.bodyBuffered += chunk.length;
+  if (ctx.captureBytes > ctx.requestCaptured) captureRequestChunk(ctx, chunk);
   if (ctx.bodyBuffered <= (ctx.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES)) return;
   // Too large to hold: stream it, starting with what was read (the deadline keeps running).
   this.pause();
@@ -115,6 +117,7 @@ export function sendRequestBody(ctx: GatewayRequest, destination: ClientRequest)
     for (const chunk of ctx.bodyChunks!) destination.write(chunk);
     ctx.bodyChunks = undefined;
     if (ctx.bodyInspectors !== undefined) inspectStreamedBody(ctx, destination);
+    teeStreamedRequestBody(ctx.req);
     return ctx.req.pipe(destination);
   }
   // No body: a Content-Length a policy added would make the upstream wait for bytes of the

@@ -32,6 +32,8 @@ export interface GatewayRuntimeOptions {
   name?: string;
   /** Copy request and response headers into every RequestFact (costs an object per request). */
   captureHeaders?: boolean;
+  /** Keep the first N bytes of each request and response body in its RequestFact (default 0: none). */
+  captureBodyBytes?: number;
   /** Catalogue schemas: policy configs are parsed (and defaults filled in) when a snapshot is applied. */
   catalogue?: PolicyCatalogueLookup;
   /** How long removed listeners may take to drain on reload (default 10 s). */
@@ -86,12 +88,19 @@ export class GatewayRuntime {
       upstreamTimeoutMs: timeouts.upstreamMs,
       onRequest: options.onRequest,
       captureHeaders: options.captureHeaders ?? false,
+      captureBodyBytes: options.captureBodyBytes ?? 0,
       health: () => this.health(),
       ...(options.dryRunToken ? { dryRunToken: options.dryRunToken } : {}),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
     });
     this.prober = new UpstreamProber({ log: this.log });
     this.states = new BindingStates((error) => this.log('error', `binding state listener failed: ${error.message}`));
+  }
+
+  /** Bytes of each body captured from now on (the app's setting; 0 turns capture off). */
+  setCaptureBodyBytes(bytes: number): void {
+    if (!(Number.isInteger(bytes) && bytes >= 0)) throw new RangeError(`captureBodyBytes must be an integer ≥ 0, got ${bytes}`);
+    this.dispatcher.captureBodyBytes = this.options.onRequest === undefined ? 0 : bytes;
   }
 
   /** The token Try it sends for a dry run (undefined: dry runs are off). */

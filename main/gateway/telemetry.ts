@@ -26,6 +26,8 @@ export interface RequestFact {
   listener: string;
   method: string;
   path: string;
+  /** The query string as received, without its `?`; absent when there was none. */
+  query?: string;
   status: number;
   latencyMs: number;
   /** Time spent waiting for the upstream's response head, when it was called. */
@@ -45,6 +47,14 @@ export interface RequestFact {
   trace: PolicyTraceEntry[];
   requestHeaders?: Record<string, string>;
   responseHeaders?: Record<string, string>;
+  /**
+   * The first bytes of the request and response bodies, raw (still content-encoded), when the
+   * runtime captures bodies; `bytesIn` / `bytesOut` say how long the whole bodies were.
+   */
+  requestBody?: Buffer;
+  responseBody?: Buffer;
+  /** Set by the control plane when it moves the bodies to its body store: bytes kept of each. */
+  captured?: { request: number; response: number };
 }
 
 export type RequestFactListener = (fact: RequestFact) => void;

@@ -3,19 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractHandlers } from '../../shared/contract/methods';
+import { defaultSettings } from '../../shared/contract/models';
 import { request } from '../testing/net';
 import { loadAdminToken } from './auth';
 import { startTestAdmin, type TestAdmin } from './test-support';
 
 const handlers: Partial<ContractHandlers> = {
   'apis.list': async () => [],
-  'settings.update': async (patch) => ({
-    theme: patch.theme ?? 'system',
-    closeToTray: true,
-    desktopNotifications: true,
-    onQuit: 'keep-running',
-    retention: { requestLogEntries: 10_000, secondBucketsMinutes: 60, minuteBucketsDays: 30 },
-  }),
+  'settings.update': async (patch) => ({ ...defaultSettings, theme: patch.theme ?? 'system' }),
 };
 
 /** `gatehouse_session_PORT=value` from a Set-Cookie header. */

@@ -49,6 +49,8 @@ export const trafficEntrySchema = z.object({
   apiName: z.string().optional(),
   method: z.string(),
   path: z.string(),
+  /** The query string as received, without its `?`; absent when the request had none. */
+  query: z.string().optional(),
   status: z.number().int(),
   latencyMs: z.number(),
   clientId: z.string().nullable(),
@@ -62,6 +64,13 @@ export const trafficEntrySchema = z.object({
   replica: z.string().optional(),
   /** The upstream service it was forwarded to (one of a weighted route's); absent when it was not. */
   upstream: z.string().optional(),
+  /** `host:port` of the gateway listener that served it. */
+  listener: z.string().optional(),
+  /** Body sizes as they went through (request as announced or read, response as sent). */
+  bytesIn: z.number().int().optional(),
+  bytesOut: z.number().int().optional(),
+  /** Bytes of each body kept (see 'traffic.bodies'); absent when none were. */
+  captured: z.object({ request: z.number().int(), response: z.number().int() }).optional(),
 });
 export type TrafficEntry = z.infer<typeof trafficEntrySchema>;
 

@@ -25,6 +25,8 @@ export interface MatchableRequest {
   apiId?: string | null | undefined;
   method: string;
   path: string;
+  /** The query string without its `?` (searched with the path). */
+  query?: string | undefined;
   status: number;
   clientId?: string | null | undefined;
   source: 'gateway' | 'upstream';
@@ -36,7 +38,12 @@ type Check = (request: MatchableRequest) => boolean;
 
 /** The text the free search looks in, as the Traffic screen shows it on a row. */
 export function searchText(request: MatchableRequest): string {
-  return `${request.method} ${request.path} ${request.status} ${request.violatedPolicy ?? ''} ${request.errorCode ?? ''}`;
+  return `${request.method} ${target(request)} ${request.status} ${request.violatedPolicy ?? ''} ${request.errorCode ?? ''}`;
+}
+
+/** The request target as received: path and query. */
+function target(request: MatchableRequest): string {
+  return request.query ? `${request.path}?${request.query}` : request.path;
 }
 
 /**
@@ -63,7 +70,7 @@ export function trafficMatcher(criteria: TrafficCriteria): Check | undefined {
   }
   if (criteria.path) {
     const path = containing(criteria.path);
-    checks.push((r) => path.test(r.path));
+    checks.push((r) => path.test(r.path) || (r.query !== undefined && path.test(target(r))));
   }
   if (criteria.q) checks.push(textCheck(criteria.q));
   if (checks.length === 0) return undefined;
@@ -91,6 +98,7 @@ function textCheck(text: string): Check {
   const digits = /^\d+$/.test(longest);
   const inFields: Check = (r) =>
     word.test(r.path) ||
+    (r.query !== undefined && word.test(target(r))) ||
     word.test(r.method) ||
     (digits && String(r.status).includes(longest)) ||
     (r.violatedPolicy !== undefined && word.test(r.violatedPolicy)) ||

@@ -85,6 +85,12 @@ export class RequestRing {
     }
   }
 
+  /** The held entry `seq`, if still held. */
+  factAt(seq: number): RequestFact | undefined {
+    if (seq < this.oldestSeq || seq > this.newest) return undefined;
+    return this.facts[seq % this.size];
+  }
+
   /** Sequence number of the held entry with this id, newest match. */
   findSeq(id: string): number | undefined {
     for (let seq = this.newest; seq >= this.oldestSeq; seq--) if (this.facts[seq % this.size]?.id === id) return seq;
@@ -131,5 +137,10 @@ export function toTrafficEntry(fact: RequestFact, replica: string | undefined): 
   if (fact.responseHeaders !== undefined) entry.responseHeaders = { ...fact.responseHeaders };
   if (replica !== undefined) entry.replica = replica;
   if (fact.upstream !== undefined) entry.upstream = fact.upstream;
+  if (fact.query !== undefined) entry.query = fact.query;
+  if (fact.listener !== undefined) entry.listener = fact.listener;
+  entry.bytesIn = fact.bytesIn;
+  entry.bytesOut = fact.bytesOut;
+  if (fact.captured !== undefined) entry.captured = { ...fact.captured };
   return entry;
 }

@@ -30,6 +30,10 @@ const MIGRATIONS: string[] = [
    CREATE TABLE request_batches (
      first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, count INTEGER NOT NULL, entries TEXT NOT NULL);
    CREATE INDEX request_batches_last ON request_batches(last_seq);`,
+  // Captured bodies, one row per request that had any (by the request log's sequence number),
+  // raw as they went through; bounded by total bytes (see body-store.ts).
+  `CREATE TABLE request_bodies (
+     seq INTEGER PRIMARY KEY, request BLOB, response BLOB, bytes INTEGER NOT NULL);`,
 ];
 export const TELEMETRY_SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -178,6 +182,33 @@ export class TelemetryDb {
   /** Batches holding entries with seq > `seq`, oldest first. */
   requestBatchesAfter(seq: number): RequestBatchRow[] {
     return this.statement('SELECT * FROM request_batches WHERE last_seq > ? ORDER BY first_seq').all(seq) as RequestBatchRow[];
+  }
+
+  insertRequestBodies(seq: number, request: Buffer | undefined, response: Buffer | undefined): void {
+    const bytes = (request?.length ?? 0) + (response?.length ?? 0);
+    this.statement('INSERT OR REPLACE INTO request_bodies (seq, request, response, bytes) VALUES (?, ?, ?, ?)').run(seq, request ?? null, response ?? null, bytes);
+  }
+
+  readRequestBodies(seq: number): { request: Buffer | null; response: Buffer | null } | undefined {
+    return this.statement('SELECT request, response FROM request_bodies WHERE seq = ?').get(seq) as { request: Buffer | null; response: Buffer | null } | undefined;
+  }
+
+  /** Total bytes of stored bodies. */
+  requestBodyBytes(): number {
+    return (this.statement('SELECT COALESCE(SUM(bytes), 0) AS n FROM request_bodies').get() as { n: number }).n;
+  }
+
+  /** Deletes the bodies of entries with seq ≤ `seq`; returns the bytes freed. */
+  deleteRequestBodiesUpTo(seq: number): number {
+    const freed = (this.statement('SELECT COALESCE(SUM(bytes), 0) AS n FROM request_bodies WHERE seq <= ?').get(seq) as { n: number }).n;
+    if (freed > 0 || this.statement('SELECT 1 FROM request_bodies WHERE seq <= ? LIMIT 1').get(seq) !== undefined)
+      this.statement('DELETE FROM request_bodies WHERE seq <= ?').run(seq);
+    return freed;
+  }
+
+  /** Stored bodies oldest first, as (seq, bytes): for deleting the oldest down to a byte budget. */
+  *requestBodySizes(): IterableIterator<{ seq: number; bytes: number }> {
+    yield* this.statement('SELECT seq, bytes FROM request_bodies ORDER BY seq').iterate() as IterableIterator<{ seq: number; bytes: number }>;
   }
 
   maxRequestSeq(): number {

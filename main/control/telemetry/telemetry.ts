@@ -13,7 +13,10 @@ import {
 } from '../../../shared/contract/telemetry-models';
 import { trafficMatcher } from '../../../shared/contract/traffic-match';
 import type { RequestFact } from '../../gateway/telemetry';
+import type { TrafficBodies } from '../../../shared/contract/capture-models';
 import { Aggregate, type BucketData, BucketMap } from './aggregator';
+import { BodyStore } from './body-store';
+import { capturedBodyView } from './body-view';
 import { type MemoryFilter, RequestRing, toTrafficEntry } from './request-log';
 import { applyRetention, type Retention, type RetentionOptions, resolveRetention, retentionCutoffs } from './retention';
 import { addSource, type BucketSource, planWindow, summarizeMetrics, summarizeWindow, type WindowStats } from './summarize';
@@ -29,6 +32,8 @@ export interface TelemetryOptions {
   retention?: RetentionOptions;
   /** Requests kept in the request log (default 10,000). */
   requestLogSize?: number;
+  /** Total bytes of captured bodies kept (default 256 MiB); the oldest go first. */
+  bodyStoreBytes?: number;
   /** How often pending buckets and log entries are written (default 1000 ms). */
   flushIntervalMs?: number;
   /** Clock, epoch ms; injectable so tests can move time instead of sleeping. */
@@ -66,6 +71,7 @@ export class Telemetry {
   private readonly now: () => number;
   private readonly onError: (error: Error) => void;
   private readonly ring: RequestRing;
+  private readonly bodies: BodyStore;
   private pending = new BucketMap();
   private flushedSeq: number;
   private deliveredSeq: number;
@@ -95,6 +101,7 @@ export class Telemetry {
     this.deliveredSeq = this.flushedSeq;
     this.ring = new RequestRing(this.retention.requestLogSize, this.flushedSeq);
     this.ring.restore(this.db.requestBatchesAfter(this.flushedSeq - this.retention.requestLogSize));
+    this.bodies = new BodyStore(this.db, options.bodyStoreBytes);
     this.flushTimer = setInterval(() => this.flushInBackground(), flushIntervalMs);
     this.flushTimer.unref();
   }
@@ -109,7 +116,15 @@ export class Telemetry {
     let end = fact.at + fact.latencyMs;
     if (!Number.isFinite(end)) end = this.now();
     this.pending.get(fact.apiId ?? '', end - (end % 1000)).add(fact.status, fact.latencyMs, fact.clientId, fact.violatedPolicy);
+    const { requestBody, responseBody } = fact;
+    if (requestBody !== undefined || responseBody !== undefined) {
+      // The ring (and its JSON batches) keep the sizes; the bytes go to the body store.
+      fact.captured = { request: requestBody?.length ?? 0, response: responseBody?.length ?? 0 };
+      fact.requestBody = undefined;
+      fact.responseBody = undefined;
+    }
     const seq = this.ring.push(fact, replica);
+    if (requestBody !== undefined || responseBody !== undefined) this.bodies.put(seq, requestBody, responseBody);
     if (this.requestListeners.size > 0 && this.deliveryTimer === undefined) {
       // Nobody is watching live traffic right now: skip these instead of copying them later.
       if (!this.requestsWanted()) this.deliveredSeq = seq;
@@ -146,7 +161,9 @@ export class Telemetry {
     for (const [apiId, t, bucket] of this.pending.entries()) minutes.get(apiId, t - (t % 60_000)).merge(bucket);
     const cutoffs = retentionCutoffs(this.retention, now);
     const started = performance.now();
+    let commitBodies: (() => void) | undefined;
     this.db.transaction(() => {
+      commitBodies = this.bodies.write(this.ring.oldestSeq);
       for (const [apiId, t, bucket] of this.pending.entries()) if (t >= cutoffs.second) this.writeMerged('second', apiId, t, bucket);
       for (const [apiId, t, bucket] of minutes.entries()) if (t >= cutoffs.minute) this.writeMerged('minute', apiId, t, bucket);
       if (writeLog) {
@@ -157,6 +174,7 @@ export class Telemetry {
     });
     // Only after the commit: a failed transaction leaves everything pending for the next try.
     this.pending.clear();
+    commitBodies?.();
     this.lastRetentionAt = now;
     if (!writeLog) return;
     this.flushedSeq = logTo;
@@ -239,6 +257,26 @@ export class Telemetry {
       else return []; // an id no longer kept: everything older is gone too
     }
     return this.ring.query(filter, limit);
+  }
+
+  /**
+   * The captured bodies of the request-log entry `id` (decoded for display when
+   * content-encoded); undefined when the log no longer holds the entry.
+   */
+  async requestBodies(id: string): Promise<TrafficBodies | undefined> {
+    const seq = this.ring.findSeq(id);
+    const fact = seq === undefined ? undefined : this.ring.factAt(seq);
+    if (seq === undefined || fact === undefined) return undefined;
+    const stored = fact.captured === undefined ? undefined : this.bodies.get(seq);
+    return {
+      request: await capturedBodyView(stored?.request, fact.bytesIn, fact.requestHeaders),
+      response: await capturedBodyView(stored?.response, fact.bytesOut, fact.responseHeaders),
+    };
+  }
+
+  /** Bytes of captured bodies kept (stored and not yet flushed). */
+  get bodyBytes(): number {
+    return this.bodies.totalBytes;
   }
 
   /** Per-API numbers of the last full second, once a second while subscribed. */
