@@ -15,7 +15,7 @@ function setup() {
   const plane = createFakeControlPlane({ apis: [api] });
   const sent: Record<string, string>[] = [];
   plane.tryResult = (input) => {
-    sent.push((input as { headers: Record<string, string> }).headers);
+    sent.push((input as unknown as { headers: Record<string, string> }).headers);
     return { url: 'http://127.0.0.1:8081/orders/', status: 200, headers: {}, body: '{}', bodyEncoding: 'utf8', timing: { totalMs: 1 }, source: 'upstream', trace: [] };
   };
   const view = renderWithApp(<TryItTab api={api} />, plane);
