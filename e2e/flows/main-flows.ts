@@ -39,11 +39,13 @@ export async function newcomerFlow(page: Page, target: NewcomerTarget): Promise<
   await page.getByRole('button', { name: 'Add policy' }).first().click();
   const picker = page.getByRole('dialog', { name: 'Add policy' });
   await picker.getByRole('option', { name: /Rate limiting\s*rate-limiting-flex/ }).click();
-  const maximum = picker.getByLabel('Maximum requests');
+  const maximum = picker.getByRole('spinbutton', { name: 'Requests' });
   await maximum.fill('0');
   await expect(picker.getByText(/Too small|expected number to be >0/i)).toBeVisible();
   await maximum.fill('3');
-  await picker.getByLabel('Time period in milliseconds').fill('60000');
+  // The window is entered as value + unit; the config keeps milliseconds.
+  await picker.getByRole('combobox', { name: 'Per unit' }).selectOption({ label: 'minutes' });
+  await picker.getByRole('spinbutton', { name: 'Per' }).fill('1');
   await picker.getByRole('button', { name: 'Add policy' }).click();
   await expect(picker).toBeHidden();
   await expect(page.getByTestId('policy-rate-limiting-flex')).toContainText('3 requests / 1 min');

@@ -4,6 +4,28 @@ import { SUPPORTED_EXPRESSIONS } from '../expressions';
 import { findPolicy, policyCatalogue } from './catalogue';
 import { credentialsOriginOf } from './client-id-enforcement';
 
+interface FormSchema {
+  type?: string;
+  properties?: Record<string, FormSchema>;
+  items?: FormSchema;
+  enum?: unknown[];
+  anyOf?: FormSchema[];
+  const?: unknown;
+}
+
+/** Every field the form shows: properties, nested objects and the fields of object-list items. */
+function formFieldPaths(schema: FormSchema, prefix = ''): { path: string; values?: unknown[] }[] {
+  const out: { path: string; values?: unknown[] }[] = [];
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const values = child.enum ?? (child.anyOf?.every((option) => option.const !== undefined) ? child.anyOf.map((option) => option.const) : undefined);
+    out.push({ path, ...(values ? { values } : {}) });
+    if (child.type === 'object' && child.properties) out.push(...formFieldPaths(child, path));
+    if (child.type === 'array' && child.items?.type === 'object' && child.items.properties) out.push(...formFieldPaths(child.items, path));
+  }
+  return out;
+}
+
 function issues(name: string, config: unknown) {
   const result = findPolicy(name)!.schema.safeParse(config);
   if (result.success) throw new Error(`expected ${name} to reject ${JSON.stringify(config)}`);
@@ -25,13 +47,32 @@ describe('policy catalogue', () => {
   });
 
   it.each(policyCatalogue.map((entry) => [entry.name, entry] as const))('%s: defaults pass, has texts, and has a JSON Schema for the form', (_name, entry) => {
-    expect(entry.schema.safeParse(entry.defaults).success).toBe(true);
+    // Only what the user alone knows (credentials, their server's URL) may be missing.
+    const parsed = entry.schema.safeParse(entry.defaults);
+    for (const issue of parsed.error?.issues ?? []) expect(entry.fields?.[String(issue.path[0])]?.userSupplied, `${entry.name}: ${issue.path.join('.')} ${issue.message}`).toBe(true);
     expect(entry.title.length).toBeGreaterThan(2);
     expect(entry.description.length).toBeGreaterThan(20);
     const json = z.toJSONSchema(entry.schema, { io: 'input' }) as { type?: string; properties?: Record<string, { description?: string }>; additionalProperties?: unknown };
     expect(json.type).toBe('object');
     expect(json.additionalProperties).toBe(false);
     for (const [key, property] of Object.entries(json.properties ?? {})) expect(property.description, `${entry.name}.${key} has no description`).toBeTruthy();
+  });
+
+  it.each(policyCatalogue.map((entry) => [entry.name, entry] as const))('%s: every form field has a human label; enum values have option labels', (_name, entry) => {
+    const paths = formFieldPaths(z.toJSONSchema(entry.schema, { io: 'input', unrepresentable: 'any' }) as FormSchema);
+    for (const { path, values } of paths) {
+      const ui = entry.fields?.[path];
+      expect(ui?.label, `${entry.name}: field ${path} has no label in the catalogue entry's fields`).toBeTruthy();
+      expect(ui!.label).not.toMatch(/[a-z][A-Z]/);
+      if (values && !ui!.hidden && values.some((value) => /[a-z][A-Z]/.test(String(value))))
+        for (const value of values) expect(ui!.options?.[String(value)], `${entry.name}: ${path} option ${String(value)} has no label`).toBeTruthy();
+    }
+    // No stale labels for fields that no longer exist.
+    expect(Object.keys(entry.fields ?? {}).sort()).toEqual(paths.map((p) => p.path).sort());
+  });
+
+  it.each(policyCatalogue.map((entry) => [entry.name, entry] as const))('%s: nothing only the user knows is pre-filled', (_name, entry) => {
+    for (const [path, ui] of Object.entries(entry.fields ?? {})) if (ui.userSupplied) expect((entry.defaults as Record<string, unknown>)[path], `${entry.name}.${path}`).toBeUndefined();
   });
 
   it.each(policyCatalogue.map((entry) => [entry.name, entry] as const))('%s: an unknown key is an error naming it', (_name, entry) => {

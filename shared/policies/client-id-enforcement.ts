@@ -38,4 +38,14 @@ export const clientIdEnforcementEntry: PolicyCatalogueEntry<typeof clientIdEnfor
   scope: 'request',
   schema: clientIdEnforcementSchema,
   defaults: { credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader' },
+  fields: {
+    credentialsOriginHasHttpBasicAuthenticationHeader: {
+      label: 'Credentials from',
+      help: 'Where callers put their client ID and secret',
+      options: { httpBasicAuthenticationHeader: 'Authorization: Basic header', customExpression: 'Custom expressions (headers, query)' },
+    },
+    credentialsOrigin: { label: 'Credentials from (alias)', hidden: true },
+    clientIdExpression: { label: 'Client ID from', showWhen: { credentialsOriginHasHttpBasicAuthenticationHeader: ['customExpression'] } },
+    clientSecretExpression: { label: 'Client secret from', showWhen: { credentialsOriginHasHttpBasicAuthenticationHeader: ['customExpression'] } },
+  },
 };

@@ -48,4 +48,14 @@ export const corsEntry: PolicyCatalogueEntry<typeof corsSchema> = {
   scope: 'request',
   schema: corsSchema,
   defaults: { publicResource: true, supportCredentials: false, originGroups: [] },
+  fields: {
+    originGroups: { label: 'Origin groups', itemLabel: 'Origin group', help: 'Which origins may call the API, and with which methods and headers' },
+    'originGroups.origins': { label: 'Origins', chips: {}, placeholder: 'https://app.example.com', help: 'scheme://host[:port], * for any, or a regular expression' },
+    'originGroups.accessControlMaxAge': { label: 'Cache preflight for', unit: 'seconds', help: 'How long a browser may reuse a preflight answer' },
+    'originGroups.allowedMethods': { label: 'Allowed methods', chips: { suggestions: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] }, help: 'Empty: the method the browser asks for' },
+    'originGroups.headers': { label: 'Allowed request headers', chips: {}, placeholder: 'content-type', help: 'Empty: the headers the browser asks for' },
+    'originGroups.exposedHeaders': { label: 'Response headers the page may read', chips: {}, placeholder: 'x-request-id' },
+    publicResource: { label: 'Any origin may call', help: 'Origin groups still set methods and headers' },
+    supportCredentials: { label: 'Allow cookies and Authorization', help: 'Cross-origin requests may carry credentials (needs named origins, not *)' },
+  },
 };

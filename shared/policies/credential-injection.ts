@@ -85,7 +85,13 @@ export const credentialInjectionBasicAuthEntry: PolicyCatalogueEntry<typeof cred
   category: 'security',
   scope: 'request',
   schema: credentialInjectionBasicAuthSchema,
-  defaults: { username: 'service-user', password: 'change-me', overwrite: true },
+  defaults: { overwrite: true },
+  fields: {
+    username: { label: 'User name', help: 'Sent to the upstream', userSupplied: true },
+    password: { label: 'Password', help: 'Sent to the upstream; stored encrypted', userSupplied: true },
+    overwrite: { label: "Replace the client's header", help: 'When the client sent its own Authorization (or custom) header' },
+    customHeader: { label: 'Header', placeholder: 'Authorization', help: 'Optional: send the credentials in this header instead of Authorization' },
+  },
 };
 
 export const credentialInjectionApiKeyEntry: PolicyCatalogueEntry<typeof credentialInjectionApiKeySchema> = {
@@ -95,7 +101,17 @@ export const credentialInjectionApiKeyEntry: PolicyCatalogueEntry<typeof credent
   category: 'security',
   scope: 'request',
   schema: credentialInjectionApiKeySchema,
-  defaults: { authType: 'apiKey', overwrite: true, apiKey: 'change-me' },
+  defaults: { authType: 'apiKey', overwrite: true },
+  fields: {
+    authType: { label: 'Send', help: 'What the upstream expects', options: { apiKey: 'An API key', clientCredentials: 'A client ID and secret' } },
+    overwrite: { label: "Replace the client's headers", help: 'When the client sent the same headers itself' },
+    apiKey: { label: 'API key', help: 'Sent to the upstream; stored encrypted', userSupplied: true, showWhen: { authType: ['apiKey'] } },
+    customHeader: { label: 'API key header', placeholder: 'Authorization', showWhen: { authType: ['apiKey'] } },
+    clientId: { label: 'Client ID', userSupplied: true, showWhen: { authType: ['clientCredentials'] } },
+    clientSecret: { label: 'Client secret', help: 'Stored encrypted', userSupplied: true, showWhen: { authType: ['clientCredentials'] } },
+    customClientIdHeader: { label: 'Client ID header', placeholder: 'client_id', showWhen: { authType: ['clientCredentials'] } },
+    customClientSecretHeader: { label: 'Client secret header', placeholder: 'client_secret', showWhen: { authType: ['clientCredentials'] } },
+  },
 };
 
 export const credentialInjectionOAuth2Entry: PolicyCatalogueEntry<typeof credentialInjectionOAuth2Schema> = {
@@ -105,5 +121,25 @@ export const credentialInjectionOAuth2Entry: PolicyCatalogueEntry<typeof credent
   category: 'security',
   scope: 'request',
   schema: credentialInjectionOAuth2Schema,
-  defaults: { oauthService: 'http://127.0.0.1:9000/oauth/token', grantType: 'clientCredentials', clientId: 'gateway', clientSecret: 'change-me' },
+  defaults: { grantType: 'clientCredentials' },
+  fields: {
+    oauthService: { label: 'Token endpoint', userSupplied: true, placeholder: 'https://auth.example.com/oauth/token', help: 'URL of the OAuth 2.0 token endpoint' },
+    grantType: { label: 'Grant', options: { clientCredentials: 'Client credentials', password: 'Password (resource owner)' } },
+    credentialLocation: { label: 'Send client credentials', options: { header: 'As HTTP Basic (header)', body: 'In the request body' } },
+    clientId: { label: 'Client ID', userSupplied: true },
+    clientSecret: { label: 'Client secret', help: 'Stored encrypted', userSupplied: true },
+    username: { label: 'User name', userSupplied: true, showWhen: { grantType: ['password'] } },
+    password: { label: 'Password', help: 'Stored encrypted', userSupplied: true, showWhen: { grantType: ['password'] } },
+    scope: { label: 'Scopes', chips: {}, placeholder: 'read:orders' },
+    overwrite: { label: "Replace the client's header", help: 'When the client sent its own token header' },
+    tokenFetchTimeout: { label: 'Token request timeout', unit: 'seconds' },
+    allowRequestWithoutCredential: { label: 'Forward without a token on failure', help: 'When no token can be fetched; off: answer 502' },
+    tokenRequestBodyFormat: { label: 'Token request body', options: { urlEncoded: 'Form (application/x-www-form-urlencoded)', json: 'JSON' } },
+    upstreamTokenHeaderName: { label: 'Token header', help: 'Header that carries the token upstream' },
+    upstreamTokenPrefixName: { label: 'Token prefix', help: 'Text before the token in that header' },
+    cachingTtl: { label: 'Reuse a token for at most', unit: 'seconds', help: 'Also bounded by the token’s expires_in' },
+    customRequestHeaders: { label: 'Extra token request headers', itemLabel: 'Header' },
+    'customRequestHeaders.name': { label: 'Header name' },
+    'customRequestHeaders.value': { label: 'Value' },
+  },
 };

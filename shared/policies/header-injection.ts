@@ -27,4 +27,12 @@ export const headerInjectionEntry: PolicyCatalogueEntry<typeof headerInjectionSc
   scope: 'request',
   schema: headerInjectionSchema,
   defaults: { inboundHeaders: [{ key: 'x-gateway', value: 'gatehouse' }], outboundHeaders: [] },
+  fields: {
+    inboundHeaders: { label: 'Add to the request', itemLabel: 'Request header', help: 'Headers added to the request sent upstream' },
+    'inboundHeaders.key': { label: 'Header name', placeholder: 'x-request-source' },
+    'inboundHeaders.value': { label: 'Value', help: "Text, or an expression such as #[attributes.headers['x-id']]" },
+    outboundHeaders: { label: 'Add to the response', itemLabel: 'Response header', help: 'Headers added to the response sent to the client' },
+    'outboundHeaders.key': { label: 'Header name', placeholder: 'x-served-by' },
+    'outboundHeaders.value': { label: 'Value', help: "Text, or an expression such as #[attributes.headers['x-id']]" },
+  },
 };

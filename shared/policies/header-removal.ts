@@ -30,4 +30,8 @@ export const headerRemovalEntry: PolicyCatalogueEntry<typeof headerRemovalSchema
   scope: 'request',
   schema: headerRemovalSchema,
   defaults: { inboundHeaders: [], outboundHeaders: ['server'] },
+  fields: {
+    inboundHeaders: { label: 'Remove from the request', chips: {}, placeholder: 'x-debug', help: 'Header names or regular expressions (e.g. Access-Control.*) removed before the request goes upstream' },
+    outboundHeaders: { label: 'Remove from the response', chips: {}, placeholder: 'server', help: 'Header names or regular expressions removed before the response reaches the client' },
+  },
 };

@@ -27,4 +27,12 @@ export const healthCheckEntry: PolicyCatalogueEntry<typeof healthCheckSchema> = 
   scope: 'probe',
   schema: healthCheckSchema,
   defaults: { path: '/', expectedStatus: 200, intervalSeconds: 10, timeoutSeconds: 2, healthyThreshold: 1, unhealthyThreshold: 2 },
+  fields: {
+    path: { label: 'Path', placeholder: '/health', help: 'Path probed on the upstream' },
+    expectedStatus: { label: 'Healthy statuses', chips: { numeric: true }, placeholder: '200', help: 'Status codes that mean healthy' },
+    intervalSeconds: { label: 'Probe every', unit: 'seconds' },
+    timeoutSeconds: { label: 'Probe timeout', unit: 'seconds', help: 'A probe slower than this counts as failed' },
+    healthyThreshold: { label: 'Successes to turn healthy', help: 'Successful probes in a row' },
+    unhealthyThreshold: { label: 'Failures to turn unhealthy', help: 'Failed probes in a row' },
+  },
 };

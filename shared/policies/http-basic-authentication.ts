@@ -21,5 +21,9 @@ export const httpBasicAuthenticationEntry: PolicyCatalogueEntry<typeof httpBasic
   category: 'security',
   scope: 'request',
   schema: httpBasicAuthenticationSchema,
-  defaults: { username: 'user', password: 'change-me' },
+  defaults: {},
+  fields: {
+    username: { label: 'User name', help: 'The user name callers must send', userSupplied: true },
+    password: { label: 'Password', help: 'The password callers must send; stored only as a salted hash, so copy it before saving', userSupplied: true, generate: true },
+  },
 };

@@ -22,6 +22,15 @@ export const ipFilterSchema = z
   .strict();
 export type IpFilterConfig = z.infer<typeof ipFilterSchema>;
 
+const ipFilterFields = {
+  ips: { label: 'Addresses', chips: {}, placeholder: '192.168.0.0/16', help: 'IPv4/IPv6 addresses, CIDR ranges (192.168.0.0/16, 2001:db8::/32) or IPv4 prefixes (192.168.2 is 192.168.2.0/24)' },
+  ipExpression: {
+    label: 'Client address from',
+    placeholder: "#[attributes.headers['x-forwarded-for']]",
+    help: "Optional; empty: the connection's address. A header such as X-Forwarded-For can be forged by any client",
+  },
+};
+
 export const ipAllowlistEntry: PolicyCatalogueEntry<typeof ipFilterSchema> = {
   name: 'ip-allowlist-flex',
   title: 'IP allowlist',
@@ -30,6 +39,7 @@ export const ipAllowlistEntry: PolicyCatalogueEntry<typeof ipFilterSchema> = {
   scope: 'request',
   schema: ipFilterSchema,
   defaults: { ips: ['127.0.0.1', '::1'] },
+  fields: ipFilterFields,
 };
 
 export const ipBlocklistEntry: PolicyCatalogueEntry<typeof ipFilterSchema> = {
@@ -40,4 +50,5 @@ export const ipBlocklistEntry: PolicyCatalogueEntry<typeof ipFilterSchema> = {
   scope: 'request',
   schema: ipFilterSchema,
   defaults: { ips: ['192.0.2.0/24'] },
+  fields: ipFilterFields,
 };

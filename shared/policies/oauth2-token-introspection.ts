@@ -37,5 +37,22 @@ export const oauth2TokenIntrospectionEntry: PolicyCatalogueEntry<typeof oauth2To
   category: 'security',
   scope: 'request',
   schema: oauth2TokenIntrospectionSchema,
-  defaults: { introspectionURL: 'http://127.0.0.1:9000/oauth/introspect', authorizationValue: 'Basic Z2F0ZXdheTpjaGFuZ2UtbWU=' },
+  defaults: {},
+  fields: {
+    introspectionURL: { label: 'Introspection endpoint', userSupplied: true, placeholder: 'https://auth.example.com/oauth/introspect', help: 'RFC 7662 endpoint that says whether a token is active' },
+    authorizationValue: {
+      label: 'Authorization for the endpoint',
+      placeholder: 'Basic <base64 of client_id:client_secret>',
+      help: 'The Authorization header Gatehouse sends to the endpoint: "Basic …" or "Bearer …"; stored encrypted',
+      userSupplied: true,
+    },
+    validatedTokenTTL: { label: 'Remember a valid token for', unit: 'seconds', help: 'Also bounded by the token’s exp' },
+    authenticationTimeout: { label: 'Endpoint timeout', unit: 'milliseconds' },
+    skipClientIdValidation: { label: 'Skip the client ID check', help: "Off: the token's client must be an application with an approved contract for this API" },
+    consumerBy: { label: 'Client ID field', help: 'Field of the introspection answer that names the client', showWhen: { skipClientIdValidation: [false] } },
+    exposeHeaders: { label: 'Expose headers (Flex only)', hidden: true },
+    scopes: { label: 'Required scopes', separator: ' ', placeholder: 'read:orders' },
+    scopeValidationCriteria: { label: 'Scopes needed', options: { AND: 'All of them', OR: 'Any one of them' } },
+    maxCacheEntries: { label: 'Tokens remembered at most' },
+  },
 };

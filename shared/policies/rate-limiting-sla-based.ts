@@ -33,4 +33,10 @@ export const rateLimitingSlaBasedEntry: PolicyCatalogueEntry<typeof rateLimiting
     clientSecretExpression: DEFAULT_CLIENT_SECRET_EXPRESSION,
     exposeHeaders: true,
   },
+  fields: {
+    clientIdExpression: { label: 'Client ID from', help: 'Expression giving the client ID of the calling application' },
+    clientSecretExpression: { label: 'Client secret from', help: 'Expression giving the client secret of the calling application' },
+    exposeHeaders: { label: 'Send rate-limit headers', help: 'X-Ratelimit-Limit, X-Ratelimit-Remaining and X-Ratelimit-Reset on every response' },
+    clusterizable: { label: 'Share counters across replicas', help: 'Through the control plane, or Redis when the gateway has shared storage' },
+  },
 };

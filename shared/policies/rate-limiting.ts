@@ -35,4 +35,12 @@ export const rateLimitingEntry: PolicyCatalogueEntry<typeof rateLimitingSchema> 
   scope: 'request',
   schema: rateLimitingSchema,
   defaults: { rateLimits: [{ maximumRequests: 100, timePeriodInMilliseconds: 60_000 }], exposeHeaders: true },
+  fields: {
+    rateLimits: { label: 'Limits', itemLabel: 'Limit', help: 'Every limit must have quota left; each window starts at its first request' },
+    'rateLimits.maximumRequests': { label: 'Requests', help: 'Requests allowed in one window' },
+    'rateLimits.timePeriodInMilliseconds': { label: 'Per', unit: 'milliseconds', help: 'Length of the window' },
+    keySelector: { label: 'Count separately by', placeholder: "#[attributes.headers['x-api-key']]", help: 'Optional expression: one counter per value (per API key, per client address…); empty: one counter for everyone' },
+    exposeHeaders: { label: 'Send rate-limit headers', help: 'X-Ratelimit-Limit, X-Ratelimit-Remaining and X-Ratelimit-Reset on every response' },
+    clusterizable: { label: 'Share counters across replicas', help: 'Through the control plane, or Redis when the gateway has shared storage' },
+  },
 };

@@ -30,4 +30,12 @@ export const requestHandlingEntry: PolicyCatalogueEntry<typeof requestHandlingSc
   scope: 'request',
   schema: requestHandlingSchema,
   defaults: { bodyBufferBytes: DEFAULT_BODY_BUFFER_BYTES, allowEncodedPathSeparators: false },
+  fields: {
+    bodyBufferBytes: {
+      label: 'Buffer request bodies up to',
+      unit: 'bytes',
+      help: 'Smaller bodies are read whole before the upstream is called (a slow client then holds no upstream connection); larger ones are streamed. 0 streams every body',
+    },
+    allowEncodedPathSeparators: { label: 'Forward encoded slashes', help: 'Forward paths containing %2F, %5C or a backslash instead of refusing them with 400 (dot segments stay refused)' },
+  },
 };

@@ -16,4 +16,7 @@ export const responseTimeoutEntry: PolicyCatalogueEntry<typeof responseTimeoutSc
   scope: 'request',
   schema: responseTimeoutSchema,
   defaults: { timeout: 15 },
+  fields: {
+    timeout: { label: 'Timeout', unit: 'seconds', help: 'How long to wait for the upstream before answering 504' },
+  },
 };

@@ -21,4 +21,12 @@ export const spikeControlEntry: PolicyCatalogueEntry<typeof spikeControlSchema> 
   scope: 'request',
   schema: spikeControlSchema,
   defaults: { maximumRequests: 10, timePeriodInMilliseconds: 1000, delayTimeInMillis: 500, delayAttempts: 1, queuingLimit: 5, exposeHeaders: false },
+  fields: {
+    maximumRequests: { label: 'Requests', help: 'Requests allowed in any sliding window' },
+    timePeriodInMilliseconds: { label: 'Per', unit: 'milliseconds', help: 'Length of the sliding window' },
+    delayTimeInMillis: { label: 'Retry after', unit: 'milliseconds', help: 'How long an excess request waits before it tries again' },
+    delayAttempts: { label: 'Retries', help: 'How many times an excess request waits before it gets 429' },
+    queuingLimit: { label: 'Waiting requests at most', help: 'Requests that may wait at once; beyond that they get 429 at once' },
+    exposeHeaders: { label: 'Send rate-limit headers', help: 'X-Ratelimit-Limit, X-Ratelimit-Remaining and X-Ratelimit-Reset on responses' },
+  },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PolicyCatalogueEntry } from './catalogue-entry';
+import type { PolicyCatalogueEntry, PolicyFieldUi } from './catalogue-entry';
 
 /** PEM text, or a path to a PEM file when it does not start with `-----BEGIN` (the config loader reads it). */
 export const pemOrPath = z.string().min(1, 'a PEM text or a file path is required');
@@ -44,6 +44,19 @@ export const tlsSchema = z
   });
 export type TlsConfig = z.infer<typeof tlsSchema>;
 
+const certificateFields: Record<string, PolicyFieldUi> = {
+  'certificate.key': { label: 'Private key', help: 'PEM text or a file path' },
+  'certificate.crt': { label: 'Certificate (chain)', help: 'PEM text or a file path' },
+};
+
+const tlsVersionOptions = { '1.1': 'TLS 1.1', '1.2': 'TLS 1.2', '1.3': 'TLS 1.3' };
+const tlsVersionFields: Record<string, PolicyFieldUi> = {
+  minversion: { label: 'Lowest TLS version', options: tlsVersionOptions },
+  maxversion: { label: 'Highest TLS version', options: tlsVersionOptions },
+  alpn: { label: 'ALPN protocols', chips: { suggestions: ['h2', 'http/1.1'] } },
+  ciphers: { label: 'Cipher suites', chips: {}, help: 'OpenSSL names' },
+};
+
 export const tlsEntry: PolicyCatalogueEntry<typeof tlsSchema> = {
   name: 'tls',
   title: 'TLS (HTTPS listener)',
@@ -52,6 +65,13 @@ export const tlsEntry: PolicyCatalogueEntry<typeof tlsSchema> = {
   scope: 'listener',
   schema: tlsSchema,
   defaults: { certificate: { key: 'certs/server.key', crt: 'certs/server.crt' }, requireClientCertificate: false, minversion: '1.2' },
+  fields: {
+    certificate: { label: 'Certificate', help: "The listener's certificate and private key" },
+    ...certificateFields,
+    requireClientCertificate: { label: 'Require client certificates (mutual TLS)', help: 'Clients must present a certificate signed by the trusted CA' },
+    trustedCA: { label: 'Trusted CA for clients', help: 'CA bundle for client certificates: PEM text or a file path' },
+    ...tlsVersionFields,
+  },
 };
 
 export const tlsOutboundSchema = z
@@ -73,4 +93,11 @@ export const tlsOutboundEntry: PolicyCatalogueEntry<typeof tlsOutboundSchema> = 
   scope: 'upstream',
   schema: tlsOutboundSchema,
   defaults: { skipValidation: false, minversion: '1.2' },
+  fields: {
+    skipValidation: { label: "Don't verify the upstream's certificate", help: 'Unsafe; logged loudly' },
+    trustedCA: { label: 'Trusted CA', help: "CA bundle for the upstream's certificate instead of the system CAs" },
+    certificate: { label: 'Client certificate', help: 'For mutual TLS to the upstream' },
+    ...certificateFields,
+    ...tlsVersionFields,
+  },
 };

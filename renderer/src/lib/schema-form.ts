@@ -4,7 +4,7 @@
  * zod schema validates them, so the form's errors are the server's errors.
  */
 import { z } from 'zod';
-import type { PolicyCatalogueEntry } from '../../../shared/policies/catalogue-entry';
+import type { FieldUnit, PolicyCatalogueEntry, PolicyFieldUi } from '../../../shared/policies/catalogue-entry';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -13,6 +13,7 @@ export interface JsonSchema {
   items?: JsonSchema;
   enum?: unknown[];
   anyOf?: JsonSchema[];
+  const?: unknown;
   oneOf?: JsonSchema[];
   default?: unknown;
   description?: string;
@@ -34,10 +35,61 @@ const cache = new Map<string, JsonSchema>();
 export function jsonSchemaOf(entry: Pick<PolicyCatalogueEntry, 'name' | 'schema'>): JsonSchema {
   let schema = cache.get(entry.name);
   if (!schema) {
-    schema = z.toJSONSchema(entry.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    schema = literalUnionsAsEnums(z.toJSONSchema(entry.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
     cache.set(entry.name, schema);
   }
   return schema;
+}
+
+/** `256 | 384 | 512` arrives as anyOf of consts; the form shows it as a select. */
+function literalUnionsAsEnums(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (schema.anyOf?.every((option) => option.const !== undefined)) {
+    out.enum = schema.anyOf.map((option) => option.const);
+    delete out.anyOf;
+  }
+  if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([key, child]) => [key, literalUnionsAsEnums(child)]));
+  if (schema.items) out.items = literalUnionsAsEnums(schema.items);
+  return out;
+}
+
+/** The catalogue's form description of a field: `rateLimits[0].timePeriodInMilliseconds` → `rateLimits.timePeriodInMilliseconds`. */
+export function fieldUiOf(fields: Record<string, PolicyFieldUi> | undefined, path: Path): PolicyFieldUi | undefined {
+  return fields?.[path.filter((part) => typeof part === 'string').join('.')];
+}
+
+export interface UnitChoice {
+  label: string;
+  /** How many of the config's unit one of this is. */
+  factor: number;
+}
+
+const DURATIONS_MS: UnitChoice[] = [
+  { label: 'milliseconds', factor: 1 },
+  { label: 'seconds', factor: 1000 },
+  { label: 'minutes', factor: 60_000 },
+  { label: 'hours', factor: 3_600_000 },
+  { label: 'days', factor: 86_400_000 },
+];
+const BASE_MS: Record<Exclude<FieldUnit, 'bytes'>, number> = { milliseconds: 1, seconds: 1000, minutes: 60_000 };
+const SIZES: UnitChoice[] = [
+  { label: 'bytes', factor: 1 },
+  { label: 'KiB', factor: 1024 },
+  { label: 'MiB', factor: 1024 * 1024 },
+];
+
+/** The units a field can be entered in: its own and the larger ones. */
+export function unitChoices(unit: FieldUnit): UnitChoice[] {
+  if (unit === 'bytes') return SIZES;
+  const base = BASE_MS[unit];
+  return DURATIONS_MS.filter((choice) => choice.factor >= base).map((choice) => ({ label: choice.label, factor: choice.factor / base }));
+}
+
+/** The largest unit that shows `value` as a whole number (60000 ms → 1 minutes). */
+export function bestUnit(value: unknown, unit: FieldUnit): UnitChoice {
+  const choices = unitChoices(unit);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return choices[0]!;
+  return choices.filter((choice) => value % choice.factor === 0).at(-1) ?? choices[0]!;
 }
 
 export function fieldKind(schema: JsonSchema): FieldKind {
@@ -72,7 +124,6 @@ const LABELS: Record<string, string> = {
   ipExpression: 'IP expression',
   alpn: 'ALPN protocols',
   crt: 'Certificate',
-  key: 'Private key',
   trustedCA: 'Trusted CA',
   minversion: 'Minimum TLS version',
   maxversion: 'Maximum TLS version',
@@ -148,7 +199,3 @@ export function removeAt(root: unknown, path: Path, index: number): unknown {
   return setAt(root, path, list.filter((_, i) => i !== index));
 }
 
-/** A hint for millisecond fields: `60000` → `= 1 min`. */
-export function isMillisecondsKey(key: string): boolean {
-  return /(Milliseconds|Millis|InMs)$/.test(key);
-}

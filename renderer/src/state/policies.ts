@@ -12,7 +12,8 @@ export interface PoliciesSlice {
   policies: Record<string, PolicyBinding[]>;
   policiesLoad: Record<string, LoadState>;
   loadPolicies(apiId: string): Promise<void>;
-  addPolicy(apiId: string, input: PolicyCreate): Promise<PolicyBinding>;
+  /** Adds a binding; at `position` in the run order when given, else last. */
+  addPolicy(apiId: string, input: PolicyCreate, position?: number): Promise<PolicyBinding>;
   updatePolicy(apiId: string, policyId: string, patch: PolicyPatch): Promise<PolicyBinding>;
   removePolicy(apiId: string, policyId: string): Promise<PolicyBinding | undefined>;
   /** Re-adds a removed binding at its old position. */
@@ -44,10 +45,16 @@ export const createPoliciesSlice =
           set({ policiesLoad: { ...get().policiesLoad, [apiId]: { status: 'error', error: errorMessage(error) } } });
         }
       },
-      async addPolicy(apiId, input) {
+      async addPolicy(apiId, input, position) {
         const binding = await client.policies.add({ ...input, apiId });
-        put(apiId, [...listOf(apiId).filter((b) => b.id !== binding.id), binding]);
-        return binding;
+        const others = listOf(apiId).filter((b) => b.id !== binding.id);
+        put(apiId, [...others, binding]);
+        if (position !== undefined && position < others.length) {
+          const ids = others.map((b) => b.id);
+          ids.splice(Math.max(0, position), 0, binding.id);
+          put(apiId, await client.policies.reorder({ apiId, order: ids }));
+        }
+        return listOf(apiId).find((b) => b.id === binding.id) ?? binding;
       },
       async updatePolicy(apiId, policyId, patch) {
         const binding = await client.policies.update({ ...patch, apiId, policyId });

@@ -222,6 +222,11 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
       changed('alertRule', rule.id, 'created', input.apiId);
       return rule;
     },
+    'alertRules.update': ({ id, ...patch }) => {
+      const rule = Object.assign(find(state.alertRules, id, 'alert rule'), patch, { updatedAt: now() });
+      changed('alertRule', id, 'updated', rule.apiId);
+      return rule;
+    },
     'alertEvents.list': () => state.alertEvents,
     'traffic.list': ({ limit, before, ...criteria }) => {
       // state.traffic is the whole stored log, newest first; filters match as the real one's do.

@@ -1,4 +1,4 @@
-/** Alert rules (state, condition, enable switch, delete) and the fired/resolved history. */
+/** Alert rules (state, condition, enable switch, edit, delete) and the fired/resolved history. */
 import { useEffect, useRef, useState } from 'react';
 import type { AlertEvent, AlertRule } from '../../../../shared/contract/models';
 import { errorMessage } from '../../lib/errors';
@@ -9,6 +9,7 @@ import { Banner } from '../../ui/banner';
 import { IconButton } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/confirm-dialog';
 import { Badge, severityTone } from '../../ui/status-badge';
+import { AlertRuleDialog } from './alert-rule-dialog';
 import { describeRule } from './alert-rule-text';
 
 export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; showScope?: boolean }) {
@@ -17,6 +18,7 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
   const { updateAlertRule, removeAlertRule, pushToast } = useActions();
   const [error, setError] = useState<string>();
   const [removing, setRemoving] = useState<AlertRule>();
+  const [editing, setEditing] = useState<AlertRule>();
 
   async function change(rule: AlertRule, patch: { enabled?: boolean; muted?: boolean }) {
     setError(undefined);
@@ -83,6 +85,7 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
                     <input type="checkbox" role="switch" checked={rule.enabled} onChange={(e) => void change(rule, { enabled: e.target.checked })} aria-label={`${rule.name} enabled`} />
                     <span className="switch-track" aria-hidden="true" />
                   </label>
+                  <IconButton icon="edit" label={`Edit ${rule.name}`} onClick={() => setEditing(rule)} />
                   <IconButton icon="trash" label={`Delete ${rule.name}`} onClick={() => setRemoving(rule)} />
                 </td>
               </tr>
@@ -90,6 +93,7 @@ export function AlertRulesTable({ rules, showScope }: { rules: AlertRule[]; show
           })}
         </tbody>
       </table>
+      {editing ? <AlertRuleDialog rule={editing} onClose={() => setEditing(undefined)} /> : null}
       {removing ? (
         <ConfirmDialog
           title={`Delete ${removing.name}?`}

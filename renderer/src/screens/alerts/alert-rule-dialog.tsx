@@ -1,6 +1,9 @@
-/** Create an alert rule: what to watch, the threshold, the window, severity and an optional webhook. */
+/**
+ * Create or edit an alert rule: what to watch, the threshold, the window, severity and an
+ * optional webhook. Editing keeps the rule (its history, its state) instead of re-creating it.
+ */
 import { useState, type FormEvent } from 'react';
-import { alertRuleCreateSchema, type AlertKind, type Comparator, type Severity } from '../../../../shared/contract/models';
+import { alertRuleCreateSchema, alertRulePatchSchema, type AlertKind, type AlertRule, type Comparator, type Severity } from '../../../../shared/contract/models';
 import { policyCatalogue } from '../../../../shared/policies/catalogue';
 import { useSubmit } from '../../lib/use-submit';
 import { useActions, useAppStore } from '../../state/store';
@@ -10,24 +13,24 @@ import { Dialog } from '../../ui/dialog';
 import { Field } from '../../ui/field';
 import { COMPARATORS, describeRule, KIND_LABELS, parseCodes } from './alert-rule-text';
 
-export function AlertRuleDialog({ apiId: fixedApiId, onClose }: { apiId?: string; onClose(): void }) {
+export function AlertRuleDialog({ apiId: fixedApiId, rule, onClose }: { apiId?: string; rule?: AlertRule; onClose(): void }) {
   const apis = useAppStore((s) => s.apis);
   const gateways = useAppStore((s) => s.gateways);
-  const { createAlertRule, pushToast } = useActions();
+  const { createAlertRule, updateAlertRule, pushToast } = useActions();
   const submit = useSubmit();
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<AlertKind>('response-codes');
-  const [apiId, setApiId] = useState(fixedApiId ?? apis[0]?.id ?? '');
-  const [gatewayId, setGatewayId] = useState(gateways[0]?.id ?? '');
-  const [codes, setCodes] = useState('5xx');
-  const [statistic, setStatistic] = useState<'average' | 'p95'>('p95');
-  const [policy, setPolicy] = useState('');
-  const [comparator, setComparator] = useState<Comparator>('gt');
-  const [threshold, setThreshold] = useState('10');
-  const [windowSeconds, setWindowSeconds] = useState('60');
-  const [periods, setPeriods] = useState('1');
-  const [severity, setSeverity] = useState<Severity>('warning');
-  const [webhookUrl, setWebhookUrl] = useState('');
+  const [name, setName] = useState(rule?.name ?? '');
+  const [kind, setKind] = useState<AlertKind>(rule?.kind ?? 'response-codes');
+  const [apiId, setApiId] = useState(rule?.apiId ?? fixedApiId ?? apis[0]?.id ?? '');
+  const [gatewayId, setGatewayId] = useState(rule?.gatewayId ?? gateways[0]?.id ?? '');
+  const [codes, setCodes] = useState(rule?.codes ? rule.codes.join(', ') : '5xx');
+  const [statistic, setStatistic] = useState<'average' | 'p95'>(rule?.statistic ?? 'p95');
+  const [policy, setPolicy] = useState(rule?.policy ?? '');
+  const [comparator, setComparator] = useState<Comparator>(rule?.comparator ?? 'gt');
+  const [threshold, setThreshold] = useState(rule ? String(rule.threshold) : '10');
+  const [windowSeconds, setWindowSeconds] = useState(rule ? String(rule.windowSeconds) : '60');
+  const [periods, setPeriods] = useState(rule ? String(rule.periods) : '1');
+  const [severity, setSeverity] = useState<Severity>(rule?.severity ?? 'warning');
+  const [webhookUrl, setWebhookUrl] = useState(rule?.webhookUrl ?? '');
 
   const gatewayKind = kind === 'gateway-down';
   const hasThreshold = kind !== 'upstream-down' && kind !== 'gateway-down';
@@ -47,15 +50,22 @@ export function AlertRuleDialog({ apiId: fixedApiId, onClose }: { apiId?: string
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const rule = await submit.run(() => createAlertRule(input as Parameters<typeof createAlertRule>[0]), { schema: alertRuleCreateSchema, input });
-    if (!rule) return;
-    pushToast({ kind: 'success', title: `Alert rule ${rule.name} created` });
+    if (rule) {
+      const saved = await submit.run(() => updateAlertRule(rule.id, input as Parameters<typeof updateAlertRule>[1]), { schema: alertRulePatchSchema, input });
+      if (!saved) return;
+      pushToast({ kind: 'success', title: `Alert rule ${saved.name} saved` });
+      onClose();
+      return;
+    }
+    const created = await submit.run(() => createAlertRule(input as Parameters<typeof createAlertRule>[0]), { schema: alertRuleCreateSchema, input });
+    if (!created) return;
+    pushToast({ kind: 'success', title: `Alert rule ${created.name} created` });
     onClose();
   }
 
   const unit = KIND_LABELS[kind].unit;
   return (
-    <Dialog title="New alert rule" description="Fires when the condition holds, resolves when it stops; shown here, in the header and sent to the webhook." onClose={onClose}>
+    <Dialog title={rule ? `Edit alert rule ${rule.name}` : 'New alert rule'} description="Fires when the condition holds, resolves when it stops; shown here, in the header and sent to the webhook." onClose={onClose}>
       <form className="form" onSubmit={onSubmit} noValidate>
         <div className="form-row">
           <Field label="Name" error={submit.fields.name} required className="grow">
@@ -150,7 +160,11 @@ export function AlertRuleDialog({ apiId: fixedApiId, onClose }: { apiId?: string
             <input className="input" type="number" min={1} value={periods} onChange={(e) => setPeriods(e.target.value)} />
           </Field>
         </div>
-        <Field label="Webhook URL" hint="Optional: receives a JSON POST when the alert fires or resolves." error={submit.fields.webhookUrl}>
+        <Field
+          label="Webhook URL"
+          hint={rule?.webhookUrl ? 'Receives a JSON POST when the alert fires or resolves; to stop it, mute the rule.' : 'Optional: receives a JSON POST when the alert fires or resolves.'}
+          error={submit.fields.webhookUrl}
+        >
           <input className="input mono" value={webhookUrl} onChange={(e) => setWebhookUrl(e.target.value)} placeholder="https://hooks.example.com/…" />
         </Field>
         <p className="muted small">
@@ -162,7 +176,7 @@ export function AlertRuleDialog({ apiId: fixedApiId, onClose }: { apiId?: string
             Cancel
           </Button>
           <Button type="submit" variant="primary" pending={submit.pending}>
-            Create rule
+            {rule ? 'Save rule' : 'Create rule'}
           </Button>
         </div>
       </form>

@@ -1,11 +1,14 @@
 /**
  * "Add policy": the catalogue on the left (search, categories, what each does), the selected
- * policy's generated form on the right, prefilled with its defaults.
+ * policy's generated form on the right, prefilled with its defaults (never with credentials).
+ * The new policy goes where it belongs in the chain (CORS first, rate limiting after the
+ * policies that identify the caller), and the form says where.
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import type { PolicyBinding } from '../../../../../shared/contract/models';
-import { policyCatalogue } from '../../../../../shared/policies/catalogue';
+import { findPolicy, policyCatalogue } from '../../../../../shared/policies/catalogue';
 import type { PolicyCatalogueEntry } from '../../../../../shared/policies/catalogue-entry';
+import { insertionIndex } from '../../../../../shared/policies/policy-order';
 import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
 import { useAppStore } from '../../../state/store';
 import { Banner } from '../../../ui/banner';
@@ -57,13 +60,26 @@ export function AddPolicyDialog({ apiId, existing, onClose }: { apiId: string; e
             {filtered.length === 0 ? <p className="muted small">No policy matches “{query}”.</p> : null}
           </div>
         </div>
-        <PolicyConfigPane key={selected.name} apiId={apiId} entry={selected} onClose={onClose} />
+        <PolicyConfigPane key={selected.name} apiId={apiId} entry={selected} existing={existing} onClose={onClose} />
       </div>
     </Dialog>
   );
 }
 
-function PolicyConfigPane({ apiId, entry, onClose }: { apiId: string; entry: PolicyCatalogueEntry; onClose(): void }) {
+/** "Runs first", "Runs after JWT validation, before Rate limiting", … */
+function placementText(existing: PolicyBinding[], position: number): string | undefined {
+  if (existing.length === 0) return undefined;
+  const title = (binding: PolicyBinding | undefined) => (binding ? (findPolicy(binding.policyRef)?.title ?? binding.policyRef) : undefined);
+  const before = title(existing[position - 1]);
+  const after = title(existing[position]);
+  if (!before) return `Runs first, before ${after}.`;
+  if (!after) return `Runs last, after ${before}.`;
+  return `Runs after ${before}, before ${after}.`;
+}
+
+function PolicyConfigPane({ apiId, entry, existing, onClose }: { apiId: string; entry: PolicyCatalogueEntry; existing: PolicyBinding[]; onClose(): void }) {
+  const position = entry.scope === 'request' ? insertionIndex(existing, entry.name) : existing.length;
+  const placement = entry.scope === 'request' ? placementText(existing, position) : undefined;
   const addPolicy = useAppStore((s) => s.addPolicy);
   const pushToast = useAppStore((s) => s.pushToast);
   const form = usePolicyForm(entry, initialConfig(entry));
@@ -80,7 +96,7 @@ function PolicyConfigPane({ apiId, entry, onClose }: { apiId: string; entry: Pol
     setPending(true);
     setError(undefined);
     try {
-      await addPolicy(apiId, { policyRef: entry.name, config: valid.config, ...(valid.rules ? { rules: valid.rules } : {}) });
+      await addPolicy(apiId, { policyRef: entry.name, config: valid.config, ...(valid.rules ? { rules: valid.rules } : {}) }, position);
       pushToast({ kind: 'success', title: `${entry.title} added`, message: 'Live on the gateway within a second.' });
       onClose();
     } catch (caught) {
@@ -97,6 +113,7 @@ function PolicyConfigPane({ apiId, entry, onClose }: { apiId: string; entry: Pol
         <h3 className="policy-config-title">{entry.title}</h3>
         <code className="small muted">{entry.name}</code>
         <p className="muted">{entry.description}</p>
+        {placement ? <p className="small muted" data-testid="policy-placement">{placement}</p> : null}
         {entry.scope !== 'request' ? (
           <Banner kind="info">{entry.scope === 'probe' ? 'Runs on a timer, not on each request.' : entry.scope === 'listener' ? "Configures the API's listener (HTTPS)." : 'Configures the connection to the upstream.'}</Banner>
         ) : null}

@@ -38,7 +38,7 @@ describe('the basic-auth password field', () => {
     expect(form.getByText(/Set — enter a new one to change it\./)).toBeTruthy();
     expect(document.body.innerHTML).not.toContain(HASH);
 
-    fireEvent.change(form.getByLabelText(/^Username/), { target: { value: 'bob' } });
+    fireEvent.change(form.getByLabelText(/^User name/), { target: { value: 'bob' } });
     fireEvent.click(form.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(plane.state.policies[0]!.config).toEqual({ username: 'bob', password: HASH }));
   });

@@ -1,7 +1,11 @@
-/** The API's policy chain in run order, with add, reorder, enable/disable, edit and remove + undo. */
+/**
+ * The API's policy chain in run order, with add, reorder, enable/disable, edit and remove + undo,
+ * and a warning (with its one-click fix) when CORS runs after a policy that asks for credentials.
+ */
 import { useEffect, useState } from 'react';
 import type { Api, PolicyBinding } from '../../../../../shared/contract/models';
 import { findPolicy } from '../../../../../shared/policies/catalogue';
+import { corsOrderProblem } from '../../../../../shared/policies/policy-order';
 import { errorMessage } from '../../../lib/errors';
 import { useActions, useAppStore } from '../../../state/store';
 import { Banner } from '../../../ui/banner';
@@ -31,6 +35,8 @@ export function PoliciesTab({ api }: { api: Api }) {
       setActionError(`${what}: ${errorMessage(error)}`);
     }
   }
+
+  const corsProblem = corsOrderProblem(bindings);
 
   async function remove(binding: PolicyBinding, position: number) {
     const title = findPolicy(binding.policyRef)?.title ?? binding.policyRef;
@@ -69,6 +75,20 @@ export function PoliciesTab({ api }: { api: Api }) {
         </Banner>
       ) : null}
       {actionError ? <Banner kind="error">{actionError}</Banner> : null}
+      {corsProblem ? (
+        <Banner
+          kind="warning"
+          title="Browsers cannot call this API"
+          action={
+            <Button size="sm" onClick={() => void attempt('Could not reorder', () => movePolicy(api.id, bindings[corsProblem.corsIndex]!.id, -corsProblem.corsIndex))}>
+              Move CORS first
+            </Button>
+          }
+        >
+          CORS runs after {findPolicy(bindings[corsProblem.blockerIndex]!.policyRef)?.title ?? bindings[corsProblem.blockerIndex]!.policyRef}: a browser&apos;s preflight request is sent without
+          credentials, so it gets 401 before CORS can answer it, and the page&apos;s call fails.
+        </Banner>
+      ) : null}
       {load?.status === 'loading' && bindings.length === 0 ? <Spinner label="Loading policies" /> : null}
       {load?.status === 'ready' && bindings.length === 0 ? (
         <EmptyState

@@ -1,58 +1,145 @@
 /**
- * The generated policy form: one control per JSON Schema property (checkbox, number, select,
- * text, lists, nested objects; a JSON box for unions), each with its description as hint and
- * its validation error right under it.
+ * The generated policy form: one control per JSON Schema property, labelled, explained and
+ * widgeted by the catalogue entry's `fields` (labels, help, units, option labels, chips,
+ * conditions); a property the entry does not describe (a custom policy) gets a label from its
+ * key. Each control has its validation error right under it.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatIssuePath } from '../../../../../shared/contract/errors';
+import type { PolicyFieldUi } from '../../../../../shared/policies/catalogue-entry';
 import type { FieldErrors } from '../../../lib/errors';
-import { formatPeriod } from '../../../lib/format';
-import { fieldKind, getAt, initialValue, isMillisecondsKey, labelFor, removeAt, type JsonSchema, type Path } from '../../../lib/schema-form';
+import { fieldKind, fieldUiOf, getAt, initialValue, labelFor, removeAt, type JsonSchema, type Path } from '../../../lib/schema-form';
 import { Button, IconButton } from '../../../ui/button';
 import { Field } from '../../../ui/field';
+import { ChipsField } from './chips-field';
+import { SecretField } from './secret-field';
+import { UnitField } from './unit-field';
 
 export interface SchemaFormContext {
   value: unknown;
+  /** The errors to show now (touched fields, or all after a submit). */
   errors: FieldErrors;
+  /** The catalogue entry's field descriptions. */
+  fields?: Record<string, PolicyFieldUi>;
   onChange(path: Path, value: unknown): void;
-  /** Replace the whole value (list removals). */
-  onReplace(value: unknown): void;
+  /** Replace the whole value after a change of the list at `path` (removals). */
+  onReplace(value: unknown, path: Path): void;
+}
+
+/** A field whose `showWhen` siblings hold other values is not shown (its value is kept). */
+function isShown(ui: PolicyFieldUi | undefined, parent: JsonSchema, parentPath: Path, value: unknown): boolean {
+  if (!ui?.showWhen) return !ui?.hidden;
+  if (ui.hidden) return false;
+  return Object.entries(ui.showWhen).every(([sibling, allowed]) => {
+    const current = getAt(value, [...parentPath, sibling]) ?? parent.properties?.[sibling]?.default;
+    return allowed.includes(current);
+  });
 }
 
 export function SchemaFields({ schema, path = [], ctx }: { schema: JsonSchema; path?: Path; ctx: SchemaFormContext }) {
   const required = new Set(schema.required ?? []);
   return (
     <div className="schema-fields">
-      {Object.entries(schema.properties ?? {}).map(([key, child]) => (
-        <SchemaField key={key} name={key} schema={child} path={[...path, key]} required={required.has(key)} ctx={ctx} />
-      ))}
+      {Object.entries(schema.properties ?? {}).map(([key, child]) => {
+        const ui = fieldUiOf(ctx.fields, [...path, key]);
+        if (!isShown(ui, schema, path, ctx.value)) return null;
+        // data-path: leaving a control marks its field touched (see PolicyForm).
+        return (
+          <div key={key} className="schema-field" data-path={JSON.stringify([...path, key])}>
+            <SchemaField name={key} schema={child} path={[...path, key]} required={required.has(key)} ui={ui} ctx={ctx} />
+          </div>
+        );
+      })}
     </div>
   );
 }
 
-function hintFor(name: string, schema: JsonSchema, value: unknown): string | undefined {
-  const parts = [schema.description];
-  if (isMillisecondsKey(name) && typeof value === 'number' && value > 0) parts.push(`= ${formatPeriod(value)}`);
-  return parts.filter(Boolean).join(' ') || undefined;
+/** The list's own error and its items' errors, as one message naming the bad items. */
+function listErrors(ctx: SchemaFormContext, path: Path, items: string[]): { error?: string; invalid: Set<number> } {
+  const invalid = new Set<number>();
+  const messages: string[] = [];
+  const own = ctx.errors[formatIssuePath(path)];
+  if (own) messages.push(own);
+  items.forEach((item, index) => {
+    const prefix = formatIssuePath([...path, index]);
+    const found = Object.entries(ctx.errors).find(([key]) => key === prefix || key.startsWith(`${prefix}.`) || key.startsWith(`${prefix}[`));
+    if (!found) return;
+    invalid.add(index);
+    messages.push(found[1].includes(item) ? found[1] : `${item}: ${found[1]}`);
+  });
+  return { error: messages.join('; ') || undefined, invalid };
 }
 
-function SchemaField({ name, schema, path, required, ctx }: { name: string; schema: JsonSchema; path: Path; required: boolean; ctx: SchemaFormContext }) {
+/** A chip's text: plain values, or Flex's `{methodName, isAllowed}` objects. */
+function chipText(item: unknown): string {
+  if (item && typeof item === 'object' && 'methodName' in item) {
+    const method = item as { methodName: unknown; isAllowed?: unknown };
+    return `${String(method.methodName)}${method.isAllowed === false ? ' (not allowed)' : ''}`;
+  }
+  return String(item);
+}
+
+function SchemaField({ name, schema, path, required, ui, ctx }: { name: string; schema: JsonSchema; path: Path; required: boolean; ui?: PolicyFieldUi; ctx: SchemaFormContext }) {
   const kind = fieldKind(schema);
   const value = getAt(ctx.value, path);
   const error = ctx.errors[formatIssuePath(path)];
-  const label = labelFor(name);
-  const hint = hintFor(name, schema, value);
+  const label = ui?.label ?? labelFor(name);
+  const hint = ui?.help ?? schema.description;
   const set = (next: unknown) => ctx.onChange(path, next);
+
+  if (ui?.separator && kind === 'string') {
+    const separator = ui.separator;
+    const items = typeof value === 'string' ? value.split(separator === ',' ? ',' : /\s+/).map((item) => item.trim()).filter(Boolean) : [];
+    const store = (next: string[]) => set(next.length === 0 && !required ? undefined : next.join(separator === ',' ? ',' : ' '));
+    return (
+      <ChipsField
+        label={label}
+        hint={hint}
+        error={error}
+        invalidItems={new Set()}
+        items={items}
+        placeholder={ui.placeholder}
+        required={required}
+        onAdd={(values) => store([...items, ...values])}
+        onRemove={(index) => store(items.filter((_, i) => i !== index))}
+      />
+    );
+  }
+  if (ui?.chips || kind === 'string-list') {
+    const raw = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
+    const items = raw.map(chipText);
+    const { error: shown, invalid } = listErrors(ctx, path, items);
+    // A field that also takes one value (health check's expectedStatus: 200) keeps one as a scalar.
+    const scalarAllowed = Boolean(schema.anyOf?.some((option) => option.type !== 'array'));
+    const store = (next: unknown[]) => set(scalarAllowed && next.length === 1 ? next[0] : next);
+    const parse = (text: string) => (ui?.chips?.numeric && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+    return (
+      <ChipsField
+        label={label}
+        hint={hint}
+        error={shown}
+        invalidItems={invalid}
+        items={items}
+        suggestions={ui?.chips?.suggestions}
+        placeholder={ui?.placeholder}
+        required={required}
+        onAdd={(values) => store([...raw, ...values.map(parse)])}
+        onRemove={(index) => ctx.onReplace(raw.length === 1 && scalarAllowed ? undefined : removeAt(ctx.value, path, index), path)}
+      />
+    );
+  }
 
   switch (kind) {
     case 'boolean':
       return (
-        <Field label={label} hint={schema.description} error={error} inline>
+        <Field label={label} hint={hint} error={error} inline>
           <input type="checkbox" className="checkbox" checked={Boolean(value ?? schema.default)} onChange={(e) => set(e.target.checked)} />
         </Field>
       );
     case 'number':
     case 'integer':
+      if (ui?.unit)
+        return <UnitField label={label} help={hint} error={error} required={required} unit={ui.unit} value={value} integer={kind === 'integer'} placeholder={schema.default} onChange={set} />;
       return (
         <Field label={label} hint={hint} error={error} required={required}>
           <input
@@ -66,36 +153,36 @@ function SchemaField({ name, schema, path, required, ctx }: { name: string; sche
           />
         </Field>
       );
-    case 'enum':
+    case 'enum': {
+      const optionLabel = (option: unknown) => ui?.options?.[String(option)] ?? String(option);
       return (
         <Field label={label} hint={hint} error={error} required={required}>
           <select className="select" value={value === undefined ? '' : String(value)} onChange={(e) => set(e.target.value === '' ? undefined : schema.enum?.find((option) => String(option) === e.target.value))}>
-            {!required ? <option value="">{schema.default !== undefined ? `Default (${String(schema.default)})` : 'Not set'}</option> : null}
+            {!required ? <option value="">{schema.default !== undefined ? `Default (${optionLabel(schema.default)})` : 'Not set'}</option> : null}
             {(schema.enum ?? []).map((option) => (
               <option key={String(option)} value={String(option)}>
-                {String(option)}
+                {optionLabel(option)}
               </option>
             ))}
           </select>
         </Field>
       );
+    }
     case 'string':
-      if (schema.writeOnly) return <WriteOnlyField label={label} hint={hint} error={error} required={required} value={value} onChange={set} />;
+      if (schema.writeOnly) return <SecretField label={label} hint={hint} error={error} required={required} value={value} generate={ui?.generate} onChange={set} />;
       return (
-        <Field label={label} hint={hint} error={error} required={required}>
+        <Field label={label} hint={hint} error={error} required={required || Boolean(ui?.userSupplied)}>
           <input
             className="input mono"
             value={typeof value === 'string' ? value : ''}
-            placeholder={schema.default !== undefined ? String(schema.default) : undefined}
+            placeholder={ui?.placeholder ?? (schema.default !== undefined && schema.default !== '' ? String(schema.default) : undefined)}
             spellCheck={false}
             onChange={(e) => set(e.target.value === '' && !required ? undefined : e.target.value)}
           />
         </Field>
       );
-    case 'string-list':
-      return <StringList label={label} hint={hint} error={error} path={path} values={Array.isArray(value) ? (value as unknown[]) : []} ctx={ctx} itemSchema={schema.items ?? {}} />;
     case 'object-list':
-      return <ObjectList label={label} hint={hint} error={error} path={path} values={Array.isArray(value) ? (value as unknown[]) : []} ctx={ctx} itemSchema={schema.items ?? {}} />;
+      return <ObjectList label={label} itemLabel={ui?.itemLabel} hint={hint} error={error} path={path} values={Array.isArray(value) ? (value as unknown[]) : []} ctx={ctx} itemSchema={schema.items ?? {}} />;
     case 'object':
       if (!required && value === undefined)
         return (
@@ -125,34 +212,8 @@ function SchemaField({ name, schema, path, required, ctx }: { name: string; sche
   }
 }
 
-function StringList({ label, hint, error, path, values, ctx, itemSchema }: { label: string; hint?: string; error?: string; path: Path; values: unknown[]; ctx: SchemaFormContext; itemSchema: JsonSchema }) {
-  const legendId = useId();
-  return (
-    <fieldset className="fieldset fieldset-list" aria-labelledby={legendId}>
-      <legend id={legendId} className="fieldset-legend">
-        {label}
-      </legend>
-      {hint ? <div className="field-hint">{hint}</div> : null}
-      {values.map((item, index) => {
-        const itemError = ctx.errors[formatIssuePath([...path, index])];
-        return (
-          <div key={index} className="list-item-row">
-            <Field label={`${label} ${index + 1}`} error={itemError} className="grow label-hidden">
-              <input className="input mono" value={typeof item === 'string' ? item : ''} spellCheck={false} onChange={(e) => ctx.onChange([...path, index], e.target.value)} />
-            </Field>
-            <IconButton icon="x" label={`Remove ${label} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index))} />
-          </div>
-        );
-      })}
-      {error ? <div className="field-error" role="alert">{error}</div> : null}
-      <Button size="sm" icon="plus" onClick={() => ctx.onChange([...path, values.length], initialValue(itemSchema) ?? '')}>
-        Add
-      </Button>
-    </fieldset>
-  );
-}
-
-function ObjectList({ label, hint, error, path, values, ctx, itemSchema }: { label: string; hint?: string; error?: string; path: Path; values: unknown[]; ctx: SchemaFormContext; itemSchema: JsonSchema }) {
+function ObjectList({ label, itemLabel, hint, error, path, values, ctx, itemSchema }: { label: string; itemLabel?: string; hint?: string; error?: string; path: Path; values: unknown[]; ctx: SchemaFormContext; itemSchema: JsonSchema }) {
+  const item = itemLabel ?? label.replace(/s$/, '');
   return (
     <fieldset className="fieldset fieldset-list">
       <legend className="fieldset-legend">{label}</legend>
@@ -161,47 +222,22 @@ function ObjectList({ label, hint, error, path, values, ctx, itemSchema }: { lab
         <div key={index} className="list-object">
           <div className="list-object-header">
             <span className="small strong">
-              {label.replace(/s$/, '')} {index + 1}
+              {item} {index + 1}
             </span>
-            <IconButton icon="trash" label={`Remove ${label} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index))} />
+            <IconButton icon="trash" label={`Remove ${item.toLowerCase()} ${index + 1}`} onClick={() => ctx.onReplace(removeAt(ctx.value, path, index), path)} />
           </div>
           <SchemaFields schema={itemSchema} path={[...path, index]} ctx={ctx} />
         </div>
       ))}
       {error ? <div className="field-error" role="alert">{error}</div> : null}
       <Button size="sm" icon="plus" onClick={() => ctx.onChange([...path, values.length], initialValue(itemSchema))}>
-        Add {label.toLowerCase().replace(/s$/, '')}
+        Add {item.toLowerCase()}
       </Button>
     </fieldset>
   );
 }
 
-/** A stored secret comes back as its hash (`scrypt$…`) or encrypted (`enc:v1:…`), never as the secret. */
-const STORED_SECRET = /^(scrypt\$|enc:v1:)/;
-
-/**
- * A secret (basic-auth password): typed, never shown. When one is stored the box stays empty
- * and says so; whatever is typed replaces it, and emptying the box again keeps the stored one.
- */
-function WriteOnlyField({ label, hint, error, required, value, onChange }: { label: string; hint?: string; error?: string; required: boolean; value: unknown; onChange(value: unknown): void }) {
-  const [stored] = useState(() => (typeof value === 'string' && STORED_SECRET.test(value) ? value : undefined));
-  const typed = typeof value === 'string' && value !== stored ? value : '';
-  const note = stored !== undefined ? 'Set — enter a new one to change it.' : undefined;
-  return (
-    <Field label={label} hint={[note, hint].filter(Boolean).join(' ') || undefined} error={error} required={required && stored === undefined}>
-      <input
-        className="input mono"
-        type="password"
-        autoComplete="new-password"
-        value={typed}
-        placeholder={stored !== undefined ? 'set (unchanged)' : undefined}
-        onChange={(e) => onChange(e.target.value === '' ? (stored ?? (required ? '' : undefined)) : e.target.value)}
-      />
-    </Field>
-  );
-}
-
-/** Unions and free-form values: edited as JSON, parse errors shown at once. */
+/** Free-form values no widget describes (a custom policy's unions): edited as JSON, parse errors shown at once. */
 function JsonField({ label, hint, error, value, onChange }: { label: string; hint?: string; error?: string; value: unknown; onChange(value: unknown): void }) {
   const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
   const [parseError, setParseError] = useState<string>();
