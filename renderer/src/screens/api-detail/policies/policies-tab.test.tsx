@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-/** The policy chain: keyboard reorder, enable/disable, remove with Undo. */
+/** The policy chain: keyboard reorder, enable/disable, remove with Undo, insertion by stage, the CORS-order warning. */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../../../../shared/contract/models';
@@ -61,5 +61,49 @@ describe('PoliciesTab', () => {
     fireEvent.click(within(toast).getByRole('button', { name: 'Undo' }));
     await waitFor(() => expect(titles()).toEqual(['Rate limiting', 'CORS', 'Response timeout']));
     expect(plane.state.policies.find((p) => p.policyRef === 'cors-flex')!.config).toMatchObject({ publicResource: true });
+  });
+
+  it('warns when CORS runs after an auth policy, and Move CORS first fixes it', async () => {
+    const plane = createFakeControlPlane({ apis: [api] });
+    const binding = (id: string, policyRef: string, order: number, config: Record<string, unknown>) => ({ id, apiId: api.id, policyRef, config, order, enabled: true, createdAt: 1, updatedAt: 1 });
+    plane.state.policies.push(
+      binding('p1', 'http-basic-authentication-flex', 10, { username: 'ann', password: 'scrypt$c2FsdA==$aGFzaA==' }),
+      binding('p2', 'rate-limiting-flex', 20, { rateLimits: [{ maximumRequests: 3, timePeriodInMilliseconds: 60_000 }] }),
+      binding('p3', 'cors-flex', 30, { publicResource: true }),
+    );
+    renderWithApp(<PoliciesTab api={api} />, plane);
+    const warning = (await screen.findByText('Browsers cannot call this API')).closest('.banner') as HTMLElement;
+    expect(warning.textContent).toContain('CORS runs after HTTP Basic authentication');
+    fireEvent.click(within(warning).getByRole('button', { name: 'Move CORS first' }));
+    await waitFor(() => expect(titles()).toEqual(['CORS', 'HTTP Basic authentication', 'Rate limiting']));
+    expect(screen.queryByText('Browsers cannot call this API')).toBeNull();
+    expect(plane.state.policies.sort((a, b) => a.order - b.order).map((p) => p.id)).toEqual(['p3', 'p1', 'p2']);
+  });
+
+  it('inserts a new policy where it belongs and says where before adding', async () => {
+    const plane = createFakeControlPlane({ apis: [api] });
+    const binding = (id: string, policyRef: string, order: number, config: Record<string, unknown>) => ({ id, apiId: api.id, policyRef, config, order, enabled: true, createdAt: 1, updatedAt: 1 });
+    plane.state.policies.push(
+      binding('p1', 'rate-limiting-flex', 10, { rateLimits: [{ maximumRequests: 3, timePeriodInMilliseconds: 60_000 }] }),
+      binding('p2', 'header-injection-flex', 20, { inboundHeaders: [{ key: 'x-a', value: 'b' }] }),
+    );
+    renderWithApp(<PoliciesTab api={api} />, plane);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add policy' })[0]!);
+    let dialog = within(screen.getByRole('dialog', { name: 'Add policy' }));
+    fireEvent.click(dialog.getByRole('option', { name: /CORS/ }));
+    expect(dialog.getByTestId('policy-placement').textContent).toBe('Runs first, before Rate limiting.');
+    fireEvent.click(dialog.getByRole('button', { name: 'Add policy' }));
+    await waitFor(() => expect(titles()).toEqual(['CORS', 'Rate limiting', 'Header injection']));
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add policy' })[0]!);
+    dialog = within(screen.getByRole('dialog', { name: 'Add policy' }));
+    fireEvent.click(dialog.getByRole('option', { name: /Client ID enforcement/ }));
+    expect(dialog.getByTestId('policy-placement').textContent).toBe('Runs after CORS, before Rate limiting.');
+    fireEvent.click(dialog.getByRole('button', { name: 'Add policy' }));
+    await waitFor(() => expect(titles()).toEqual(['CORS', 'Client ID enforcement', 'Rate limiting', 'Header injection']));
+    expect(plane.state.policies.sort((a, b) => a.order - b.order).map((p) => p.policyRef)).toEqual(['cors-flex', 'client-id-enforcement-flex', 'rate-limiting-flex', 'header-injection-flex']);
+    expect(screen.queryByText('Browsers cannot call this API')).toBeNull();
   });
 });
