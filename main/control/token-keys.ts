@@ -4,7 +4,8 @@
  * gateway's jwt-validation-flex checks them (ECDSA in IEEE P1363 form, PSS with a digest-sized
  * salt). Used by the admin API and by `gatehouse token mint`, so both sign with the same keys.
  */
-import { constants, createHmac, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { constants, createHmac, createPrivateKey, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { isHmacAlgorithm, type SigningAlgorithm } from '../../shared/contract/token-models';
 import type { NewSigningKey, SigningKeyRecord } from '../store/signing-keys';
 import type { Store } from '../store/store';
@@ -13,17 +14,20 @@ const CURVES: Partial<Record<SigningAlgorithm, string>> = { ES256: 'P-256', ES38
 /** HMAC secrets as long as the hash (RFC 7518 §3.2), as base64url text: the policy's textKey is that text. */
 const HMAC_BYTES: Partial<Record<SigningAlgorithm, number>> = { HS256: 32, HS384: 48, HS512: 64 };
 
-function keyPair(alg: SigningAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
-  if (alg === 'RS256' || alg === 'PS256') return generateKeyPairSync('rsa', { modulusLength: 2048 });
-  if (alg === 'EdDSA') return generateKeyPairSync('ed25519');
-  return generateKeyPairSync('ec', { namedCurve: CURVES[alg]! });
+const generatePair = promisify(generateKeyPair);
+
+/** Off the event loop: an RSA 2048 pair takes up to a second, and the embedded gateway shares this process. */
+function keyPair(alg: SigningAlgorithm): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  if (alg === 'RS256' || alg === 'PS256') return generatePair('rsa', { modulusLength: 2048 });
+  if (alg === 'EdDSA') return generatePair('ed25519', undefined);
+  return generatePair('ec', { namedCurve: CURVES[alg]! });
 }
 
 /** A new key for `alg`, ready for SigningKeyRepository.insert (the private part still in clear). */
-export function generateSigningKey(apiId: string, alg: SigningAlgorithm): NewSigningKey {
+export async function generateSigningKey(apiId: string, alg: SigningAlgorithm): Promise<NewSigningKey> {
   const kid = `${alg.toLowerCase()}-${randomBytes(6).toString('hex')}`;
   if (isHmacAlgorithm(alg)) return { apiId, kid, alg, privateMaterial: randomBytes(HMAC_BYTES[alg]!).toString('base64url') };
-  const { privateKey, publicKey } = keyPair(alg);
+  const { privateKey, publicKey } = await keyPair(alg);
   // PS256 keys are ordinary RSA keys (the JWK has no PSS form); `alg` in the JWK pins them to PSS.
   const publicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
   return { apiId, kid, alg, publicJwk, privateMaterial: JSON.stringify(privateKey.export({ format: 'jwk' })) };

@@ -56,7 +56,9 @@ export function tokenHandlers(ctx: HandlerContext): TokenHandlers {
 
     'tokens.generateKey': async ({ apiId, alg }) => {
       requireApi(store, apiId);
-      const key = generateSigningKey(apiId, alg);
+      const key = await generateSigningKey(apiId, alg);
+      // The API may have been deleted while the key was generated: a 404, not a foreign-key error.
+      requireApi(store, apiId);
       const record = store.transaction(() => store.signingKeys.insert(key));
       return { key: toSigningKey(record), ...(isHmacAlgorithm(alg) ? { secret: key.privateMaterial } : {}) };
     },
