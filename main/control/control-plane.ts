@@ -34,6 +34,7 @@ import { readSettings } from './handlers/system';
 import { LiveConfig, stoppedGateways, type ControlLog } from './live-config';
 import type { GatewayLiveState } from './models';
 import { toGateway } from './models';
+import { storeRecorded } from './mock-snapshot';
 import { buildGatewaySnapshot } from './snapshot-builder';
 import { Telemetry } from './telemetry/telemetry';
 import { TrafficPause } from './traffic-pause';
@@ -169,6 +170,14 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     // The first bytes of every body, for the traffic view (the captureBodyLimitKiB setting).
     captureBodyBytes: withTelemetry ? captureBodyBytes : 0,
     catalogue: (name) => findPolicy(name),
+    // An API's record switch: responses go to its recording in the store.
+    onRecorded: (recorded) => {
+      try {
+        storeRecorded(writer, recorded);
+      } catch (error) {
+        log('error', `a recorded response could not be stored: ${(error as Error).message}`);
+      }
+    },
     onRequest: withTelemetry
       ? (fact) => {
           redactFact(fact);

@@ -23,6 +23,7 @@ import { unreadablePolicySecrets } from '../store/policy-secrets';
 import type { Store } from '../store/store';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { checkPolicyConfig, resolveTls } from './policy-config';
+import { mockPartsFor } from './mock-snapshot';
 
 /** Bindings that configure the listener or the upstream connection instead of running per request. */
 const CONNECTION_POLICIES = new Set(['tls', 'tls-outbound']);
@@ -117,7 +118,7 @@ function buildApi(store: Store, api: ApiRecord, options: SnapshotBuildOptions, e
   const implicitProbe = implicitHealthCheck(store, api, policies);
   if (implicitProbe) policies.push(implicitProbe);
   return {
-    api: { id: api.id, name: api.name, basePath: api.basePath, enabled: api.enabled, services: [service], routes: [], policies },
+    api: { id: api.id, name: api.name, basePath: api.basePath, enabled: api.enabled, services: [service], routes: [], policies, ...mockPartsFor(store, api.id) },
     ...(listenerTls ? { listenerTls } : {}),
   };
 }

@@ -22,7 +22,10 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['alert_events', 'alert_rules', 'apis', 'applications', 'contracts', 'gateways', 'policy_bindings', 'settings', 'signing_keys', 'sla_tiers']);
+    expect(tables).toEqual([
+      'alert_events', 'alert_rules', 'api_mocks', 'api_openapi_documents', 'apis', 'applications', 'contracts', 'gateways', 'policy_bindings',
+      'recording_exchanges', 'recordings', 'settings', 'signing_keys', 'sla_tiers',
+    ]);
     db.close();
   });
 

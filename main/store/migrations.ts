@@ -168,6 +168,50 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'mocks: OpenAPI documents kept with their API, mock settings, recordings and their exchanges',
+    sql: `
+      CREATE TABLE api_openapi_documents (
+        api_id TEXT PRIMARY KEY REFERENCES apis(id) ON DELETE CASCADE,
+        -- the document as imported (JSON or YAML text)
+        document TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE recordings (
+        id TEXT PRIMARY KEY,
+        api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (api_id, name)
+      );
+      CREATE TABLE recording_exchanges (
+        id INTEGER PRIMARY KEY,
+        recording_id TEXT NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        -- response headers (JSON), secrets left out
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        truncated INTEGER NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX recording_exchanges_by_recording ON recording_exchanges (recording_id, id);
+      CREATE TABLE api_mocks (
+        api_id TEXT PRIMARY KEY REFERENCES apis(id) ON DELETE CASCADE,
+        mode TEXT NOT NULL,
+        source TEXT NOT NULL,
+        recording_id TEXT REFERENCES recordings(id) ON DELETE SET NULL,
+        -- hand-written routes (JSON)
+        routes TEXT NOT NULL,
+        -- while the record switch is on: the recording new responses go to
+        record_into TEXT REFERENCES recordings(id) ON DELETE SET NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

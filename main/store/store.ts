@@ -15,6 +15,7 @@ import { PolicyBindingRepository } from './policy-bindings';
 import { unreadablePolicySecrets } from './policy-secrets';
 import { isSealed, SecretBox } from './secret-box';
 import { fileSecretKeyProvider, type SecretKeyProvider } from './secret-keys';
+import { MockRepository } from './mocks';
 import { SettingsRepository } from './settings';
 import { SigningKeyRepository } from './signing-keys';
 import { SlaTierRepository } from './sla-tiers';
@@ -36,6 +37,7 @@ export class Store {
   readonly alertRules: AlertRuleRepository;
   readonly alertEvents: AlertEventRepository;
   readonly settings: SettingsRepository;
+  readonly mocks: MockRepository;
   readonly signingKeys: SigningKeyRepository;
   private readonly clearStatements;
 
@@ -52,9 +54,10 @@ export class Store {
     this.alertRules = new AlertRuleRepository(db, secrets);
     this.alertEvents = new AlertEventRepository(db);
     this.settings = new SettingsRepository(db);
+    this.mocks = new MockRepository(db);
     this.signingKeys = new SigningKeyRepository(db, secrets);
     // Children first, so foreign keys hold at every step.
-    this.clearStatements = ['signing_keys', 'alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
+    this.clearStatements = ['api_mocks', 'recording_exchanges', 'recordings', 'api_openapi_documents', 'signing_keys', 'alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
       (table) => db.prepare(`DELETE FROM ${table}`),
     );
   }

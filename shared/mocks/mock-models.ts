@@ -70,3 +70,41 @@ export type MockSource = (typeof MOCK_SOURCES)[number];
 /** How a recording is matched, shown in the UI and the docs next to the recording source. */
 export const RECORDING_MATCH_RULES =
   'Same method, same path (below the API base path, exact) and same query parameters (any order); the latest recorded response wins. Headers and bodies of requests are not compared.';
+
+/** An API's mock as the admin API shows it. */
+export const mockSettingsSchema = z.object({
+  apiId: z.string(),
+  mode: z.enum(MOCK_MODES),
+  source: z.enum(MOCK_SOURCES),
+  /** The recording replayed when `source` is `recording`. */
+  recordingId: z.string().optional(),
+  routes: z.array(mockRouteSchema),
+  /** While the record switch is on: the recording that new upstream responses go to. */
+  recordingInto: z.string().optional(),
+  /** An OpenAPI document is kept with the API (imported with it or uploaded here). */
+  openApi: z.object({ operations: z.number().int(), updatedAt: z.number() }).optional(),
+  /** How a recording is matched, to show next to the recording source. */
+  matchRules: z.string(),
+});
+export type MockSettings = z.infer<typeof mockSettingsSchema>;
+
+export const mockSettingsPatchSchema = z
+  .object({
+    mode: z.enum(MOCK_MODES).optional(),
+    source: z.enum(MOCK_SOURCES).optional(),
+    recordingId: z.string().min(1).nullable().optional(),
+    routes: z.array(mockRouteSchema).max(500).optional(),
+    /** Turns the record switch on (responses go to the recording of that name, created when new) or off (null). */
+    recordInto: z.string().trim().min(1).max(200).nullable().optional(),
+  })
+  .strict();
+export type MockSettingsPatch = z.infer<typeof mockSettingsPatchSchema>;
+
+export const recordingSummarySchema = z.object({
+  id: z.string(),
+  apiId: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  exchanges: z.number().int(),
+});
+export type RecordingSummary = z.infer<typeof recordingSummarySchema>;

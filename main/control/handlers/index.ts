@@ -8,6 +8,7 @@ import { configHandlers } from './config-and-try';
 import type { HandlerContext } from './context';
 import { gatewayHandlers } from './gateways';
 import { identityHandlers } from './identity';
+import { mockHandlers } from './mocks';
 import { systemHandlers } from './system';
 import { tokenHandlers } from './tokens';
 
@@ -23,5 +24,6 @@ export function createHandlers(ctx: HandlerContext): BaseHandlers {
     ...systemHandlers(ctx),
     ...configHandlers(ctx),
     ...tokenHandlers(ctx),
+    ...mockHandlers(ctx),
   };
 }
