@@ -6,6 +6,7 @@
 import type { ZodType } from 'zod';
 import { z } from 'zod';
 import type { PolicyRule } from '../../shared/policies/common';
+import { inlineSpecFile } from './spec-files';
 import { formatFieldPath, similarNames, type ConfigError } from './errors';
 import { missing } from './compile-identity';
 import { issueMessage, pushZodIssues, type AnyResource, type LoadedResource } from './resources';
@@ -135,7 +136,13 @@ export class UseValidator {
       pushZodIssues(this.errors, use.resource, [...use.base, 'config'], parsed.error.issues);
       return undefined;
     }
-    return { kind: 'policy', use, scope: entry.scope, config: (parsed.data ?? {}) as Record<string, unknown> };
+    let config = (parsed.data ?? {}) as Record<string, unknown>;
+    if (name === 'spec-validation-flex') {
+      const inlined = inlineSpecFile(config, use.resource.file);
+      if (typeof inlined === 'string') return void this.error(use, ['config', 'spec'], inlined);
+      config = inlined;
+    }
+    return { kind: 'policy', use, scope: entry.scope, config };
   }
 }
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { BodyInspector, PolicyRequest, ResponseHook, UnauthorizedHook } from '../policies/types';
+import type { BodyInspector, PolicyRequest, ResponseBodyCapture, ResponseHook, UnauthorizedHook } from '../policies/types';
 import type { CompiledApi, CompiledListener, CompiledRoute } from './compile';
 import type { RouteTarget } from './routes';
 import type { ListenerHost } from './listener';
@@ -114,6 +114,13 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare upstreamResponse: IncomingMessage | undefined;
   /** First bytes after an upgrade request's head. */
   declare head: Buffer | undefined;
+  /** Policies keep a copy of the upstream body (see forwarder.ts); chunks kept so far. */
+  declare bodyCaptures: ResponseBodyCapture[] | undefined;
+  declare capturedMaxBytes: number;
+  declare capturedChunks: Buffer[] | undefined;
+  declare capturedBytes: number;
+  /** A response hook's body, sent instead of the upstream's. */
+  declare replacementBody: Buffer | undefined;
   /** Set by fault-injection's slowBody: the response body goes out at this rate. */
   declare bodyBytesPerSecond: number | undefined;
 
@@ -181,6 +188,11 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.upstreamWatchIndex = -1;
     this.upstreamResponse = undefined;
     this.head = undefined;
+    this.bodyCaptures = undefined;
+    this.capturedMaxBytes = 0;
+    this.capturedChunks = undefined;
+    this.capturedBytes = 0;
+    this.replacementBody = undefined;
     this.bodyBytesPerSecond = undefined;
     this._id = undefined;
     this._query = undefined;
@@ -225,6 +237,10 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
 
   traceNote(binding: { readonly id: string; readonly name: string }, detail: string): void {
     this.trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'allow', detail, durationMs: 0 });
+  }
+
+  captureResponseBody(capture: ResponseBodyCapture): void {
+    (this.bodyCaptures ??= []).push(capture);
   }
 
   throttleResponseBody(bytesPerSecond: number): void {

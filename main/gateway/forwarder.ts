@@ -5,7 +5,7 @@
  * mid-body aborts the client connection instead of ending it cleanly with a truncated body.
  * Handlers are shared functions that find the request through a symbol, not closures.
  */
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type httpProxy from 'http-proxy';
 import { GatewayErrorCode } from '../../shared/errors';
@@ -137,8 +137,10 @@ function deliver(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, re
   ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
   ctx.upstreamResponse = proxyRes;
   const headers = responseEndToEnd(proxyRes.headers);
+  if (ctx.bodyCaptures !== undefined) startCapture(ctx, proxyRes.statusCode ?? 502, headers);
   const status = finalizeHead(ctx, proxyRes.statusCode ?? 502, headers, 'upstream');
   if (ctx.listener.draining) res.shouldKeepAlive = false;
+  if (ctx.replacementBody !== undefined) return deliverReplacement(ctx, proxyRes, res, status, headers);
   res.writeHead(status, proxyRes.statusMessage, headers);
   proxyRes[CTX] = ctx;
   proxyRes.on('error', ignore);
@@ -171,6 +173,7 @@ function onUpstreamData(this: WithContext<IncomingMessage>, chunk: Buffer): void
   const ctx = this[CTX]!;
   const res = ctx.res!;
   ctx.bytesOut += chunk.length;
+  if (ctx.capturedChunks !== undefined) keepChunk(ctx, chunk);
   if (res.destroyed) return;
   if (!res.write(chunk)) {
     this.pause();
@@ -187,7 +190,9 @@ function onClientDrain(this: WithContext<ServerResponse>): void {
 }
 
 function onUpstreamEnd(this: WithContext<IncomingMessage>): void {
-  const res = this[CTX]!.res!;
+  const ctx = this[CTX]!;
+  const res = ctx.res!;
+  if (ctx.capturedChunks !== undefined) finishCapture(ctx, Buffer.concat(ctx.capturedChunks, ctx.capturedBytes));
   if (!res.destroyed) res.end();
 }
 
@@ -195,9 +200,59 @@ function onUpstreamEnd(this: WithContext<IncomingMessage>): void {
 function onUpstreamBodyClose(this: WithContext<IncomingMessage>): void {
   const ctx = this[CTX]!;
   deadlines.unwatch(ctx);
+  if (ctx.capturedChunks !== undefined) finishCapture(ctx, undefined);
   if (this.complete) return;
   ctx.errorCode ??= 'UPSTREAM_ABORTED';
   ctx.res?.destroy();
+}
+
+/*
+ * A copy of the body for policies (http-caching-flex, spec-validation-flex): the head is offered
+ * first (before any policy changes it); chunks are kept while within the largest bound asked.
+ */
+function startCapture(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders): void {
+  const wanted = ctx.bodyCaptures!.filter((capture) => capture.head(status, { ...headers }));
+  if (wanted.length === 0) {
+    ctx.bodyCaptures = undefined;
+    return;
+  }
+  ctx.bodyCaptures = wanted;
+  ctx.capturedMaxBytes = Math.max(...wanted.map((capture) => capture.maxBytes));
+  ctx.capturedChunks = [];
+  ctx.capturedBytes = 0;
+}
+
+function keepChunk(ctx: GatewayRequest, chunk: Buffer): void {
+  ctx.capturedBytes += chunk.length;
+  if (ctx.capturedBytes <= ctx.capturedMaxBytes) ctx.capturedChunks!.push(chunk);
+  else finishCapture(ctx, undefined);
+}
+
+function finishCapture(ctx: GatewayRequest, body: Buffer | undefined): void {
+  const captures = ctx.bodyCaptures!;
+  ctx.bodyCaptures = undefined;
+  ctx.capturedChunks = undefined;
+  for (const capture of captures) {
+    try {
+      capture.done(body !== undefined && body.length <= capture.maxBytes ? body : undefined);
+    } catch (error) {
+      ctx.listener.services.log('error', `response body capture failed: ${(error as Error).message}`, { api: ctx.api.id });
+    }
+  }
+}
+
+/** A response hook answered with its own body (a 304 turned into the stored response): the upstream's is drained. */
+function deliverReplacement(ctx: GatewayRequest, proxyRes: IncomingMessage, res: ServerResponse, status: number, headers: OutgoingHttpHeaders): void {
+  const body = ctx.replacementBody!;
+  if (ctx.capturedChunks !== undefined) finishCapture(ctx, undefined);
+  delete headers['transfer-encoding'];
+  headers['content-length'] = body.length;
+  ctx.bytesOut = ctx.method === 'HEAD' ? 0 : body.length;
+  res.writeHead(status, headers);
+  res.end(body);
+  proxyRes.on('error', ignore);
+  proxyRes.on('close', () => deadlines.unwatch(ctx));
+  proxyRes.resume();
 }
 
 function onProxyError(error: NodeJS.ErrnoException, req: Req, target: ServerResponse | Socket): void {

@@ -17,7 +17,7 @@ export function finalizeHead(ctx: GatewayRequest, status: number, headers: Outgo
   if (added !== undefined) for (const name in added) headers[name] = added[name];
   const hooks = ctx.hooks;
   if (hooks !== undefined) {
-    const view = { status, headers };
+    const view: { status: number; headers: OutgoingHttpHeaders; body?: Buffer } = { status, headers };
     for (const hook of hooks) {
       try {
         hook(view);
@@ -26,6 +26,7 @@ export function finalizeHead(ctx: GatewayRequest, status: number, headers: Outgo
       }
     }
     status = view.status;
+    if (view.body !== undefined) ctx.replacementBody = view.body;
   }
   headers['x-gatehouse-source'] = source;
   ctx.finalHeaders = headers;
@@ -48,7 +49,8 @@ export function sendGatewayError(ctx: GatewayRequest, status: number, code: stri
 /** A response the gateway (or a policy, or the API's mock) makes itself. */
 export function sendGatewayResponse(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, body: string | Buffer | undefined, source: 'gateway' | 'mock' = 'gateway'): void {
   const finalStatus = finalizeHead(ctx, status, headers, source);
-  const payload = body ?? '';
+  // A response hook may answer with its own body (a cache serving a stale entry on an error).
+  const payload = ctx.replacementBody ?? body ?? '';
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   headers['content-length'] = length;
   ctx.bytesOut = ctx.method === 'HEAD' ? 0 : length;

@@ -11,6 +11,7 @@ import { faultInjectionPolicy } from './fault-injection';
 import { credentialInjectionApiKeyPolicy, credentialInjectionBasicAuthPolicy } from './credential-injection';
 import { credentialInjectionOAuth2Policy } from './credential-injection-oauth2';
 import { headerInjectionPolicy } from './header-injection';
+import { httpCachingPolicy } from './http-caching';
 import { headerRemovalPolicy } from './header-removal';
 import { httpBasicAuthenticationPolicy } from './http-basic-authentication';
 import { ipAllowlistPolicy, ipBlocklistPolicy } from './ip-filter';
@@ -23,6 +24,7 @@ import { rateLimitingPolicy } from './rate-limiting';
 import { rateLimitingSlaBasedPolicy } from './rate-limiting-sla-based';
 import { requestHandlingPolicy } from './request-handling';
 import { responseTimeoutPolicy } from './response-timeout';
+import { specValidationPolicy } from './spec-validation';
 import { spikeControlPolicy } from './spike-control';
 import type { PolicyDefinition } from './types';
 
@@ -72,6 +74,8 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(credentialInjectionApiKeyPolicy),
   builtIn(credentialInjectionOAuth2Policy),
   builtIn(oauth2TokenIntrospectionPolicy),
+  builtIn(httpCachingPolicy),
+  builtIn(specValidationPolicy),
   builtIn(jsonThreatProtectionPolicy),
   builtIn(messageLoggingPolicy),
   builtIn(circuitBreakerPolicy),

@@ -45,6 +45,11 @@ export interface PolicyRequest {
    */
   onUpstreamUnauthorized?(hook: UnauthorizedHook): void;
   /**
+   * Keeps a copy of the upstream's response body while it streams to the client
+   * (http-caching-flex stores it). Absent where there is no upstream (tests' fake requests).
+   */
+  captureResponseBody?(capture: ResponseBodyCapture): void;
+  /**
    * Sends whatever response reaches the client at this rate (fault-injection's slowBody);
    * absent where there is no response body to slow (tests' fake requests, dry runs).
    */
@@ -86,7 +91,20 @@ export interface BodyRefusal {
   message: string;
 }
 
-export type ResponseHook = (response: { status: number; headers: OutgoingHttpHeaders }) => void;
+/**
+ * A hook may set `body` to answer with it instead of the upstream's body (a cache turning the
+ * upstream's 304 into the response it stored); honoured for upstream responses.
+ */
+export type ResponseHook = (response: { status: number; headers: OutgoingHttpHeaders; body?: Buffer }) => void;
+
+export interface ResponseBodyCapture {
+  /** Bodies larger than this are not kept: `done` gets undefined. */
+  readonly maxBytes: number;
+  /** The upstream's status and end-to-end headers (a copy), before any policy changed them; false: keep nothing. */
+  head(status: number, headers: OutgoingHttpHeaders): boolean;
+  /** The whole body, or undefined when it was too large or did not arrive complete. */
+  done(body: Buffer | undefined): void;
+}
 export type UnauthorizedHook = (request: PolicyRequest) => Promise<boolean>;
 
 export type PolicyDecision =

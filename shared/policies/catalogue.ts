@@ -11,6 +11,7 @@ import { headerInjectionEntry } from './header-injection';
 import { headerRemovalEntry } from './header-removal';
 import { healthCheckEntry } from './health-check';
 import { httpBasicAuthenticationEntry } from './http-basic-authentication';
+import { httpCachingEntry } from './http-caching';
 import { ipAllowlistEntry, ipBlocklistEntry } from './ip-filter';
 import { oauth2TokenIntrospectionEntry } from './oauth2-token-introspection';
 import { jsonThreatProtectionEntry } from './json-threat-protection';
@@ -21,6 +22,7 @@ import { rateLimitingEntry } from './rate-limiting';
 import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
 import { requestHandlingEntry } from './request-handling';
 import { responseTimeoutEntry } from './response-timeout';
+import { specValidationEntry } from './spec-validation';
 import { spikeControlEntry } from './spike-control';
 import { tlsEntry, tlsOutboundEntry } from './tls';
 
@@ -45,6 +47,8 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   credentialInjectionApiKeyEntry,
   credentialInjectionOAuth2Entry,
   oauth2TokenIntrospectionEntry,
+  httpCachingEntry,
+  specValidationEntry,
   jsonThreatProtectionEntry,
   messageLoggingEntry,
   circuitBreakerEntry,
