@@ -181,6 +181,8 @@ export function planGateways(ctx: ImportContext, resources: LoadedResource<'Gate
     let name = keptDefault.name;
     for (let n = 2; names.has(name); n++) name = `${keptDefault.name}-${n}`;
     list.unshift({ ...keptDefault, name });
+    // Alert rules may name the built-in gateway without the file declaring it.
+    if (!byName.has(name)) byName.set(name, list[0]!);
   }
   // A merge keeps this instance's other gateways: APIs in the file may land on them by port.
   for (const gateway of kept) {

@@ -239,6 +239,7 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
       return (match ? log.filter(match) : log).slice(0, limit);
     },
     'metrics.get': ({ apiId, window }) => plane.metrics?.(apiId, window) ?? emptyMetrics(),
+    'environments.list': () => [],
     'settings.get': () => state.settings,
     'settings.update': (patch) => {
       state.settings = { ...state.settings, ...patch, retention: { ...state.settings.retention, ...patch.retention } } as Settings;

@@ -1,8 +1,11 @@
 /**
- * Import a YAML setup: read the file, show what it contains, and only after an explicit
- * confirmation replace everything (the import is all-or-nothing; errors list file lines).
+ * Import a YAML setup: read the file, preview what it would add, change and remove (a dry run on
+ * the control plane, resource by resource), and only after an explicit confirmation apply it —
+ * merge (add and update only) or sync (also remove what the file lacks). All or nothing: errors
+ * list file lines and nothing changes.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ConfigChange, ConfigImportMode, Environment } from '../../../../shared/contract';
 import type { ConfigImportResult } from '../../../../shared/contract/models';
 import { parseYamlSafely } from '../../../../shared/yaml-safe';
 import { readFileText } from '../../lib/browser';
@@ -11,7 +14,9 @@ import { useAppContext } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
+import { Field } from '../../ui/field';
 import { Icon } from '../../ui/icons';
+import { Segmented } from '../../ui/tabs';
 
 interface Loaded {
   name: string;
@@ -41,12 +46,73 @@ export function summarizeConfig(text: string, name: string): { kinds: Record<str
   return { kinds };
 }
 
+const SIGN: Record<ConfigChange['action'], string> = { add: '+', change: '~', remove: '−' };
+const VERB: Record<ConfigChange['action'], string> = { add: 'added', change: 'changed', remove: 'removed' };
+
+function count(changes: readonly ConfigChange[], action: ConfigChange['action']): number {
+  return changes.filter((change) => change.action === action).length;
+}
+
+/** The preview: one row per resource the apply would touch. */
+export function ChangeList({ changes }: { changes: readonly ConfigChange[] }) {
+  if (changes.length === 0) return <p className="muted small">The file matches this setup: nothing to change.</p>;
+  return (
+    <>
+      <p className="small" data-testid="change-summary">
+        {count(changes, 'add')} to add, {count(changes, 'change')} to change, {count(changes, 'remove')} to remove
+      </p>
+      <ul className="plain-list" aria-label="Changes">
+        {changes.map((change) => (
+          <li key={`${change.action} ${change.kind} ${change.name}`} className={`list-row change-${change.action}`} aria-label={`${change.kind} ${change.name} ${VERB[change.action]}`}>
+            <span className="mono" aria-hidden="true">
+              {SIGN[change.action]}
+            </span>
+            <span className="mono small">{change.kind}</span>
+            <span className="grow strong">{change.name}</span>
+            {change.fields?.length ? <span className="muted small">{change.fields.join(', ')}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export function ImportConfigDialog({ onClose }: { onClose(): void }) {
   const { client, store } = useAppContext();
   const [loaded, setLoaded] = useState<Loaded>();
+  const [mode, setMode] = useState<ConfigImportMode>('merge');
+  const [environments, setEnvironments] = useState<Environment[]>([]);
+  const [environment, setEnvironment] = useState('');
+  const [preview, setPreview] = useState<ConfigImportResult>();
   const [error, setError] = useState<string>();
   const [details, setDetails] = useState<string[]>([]);
   const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    client.environments.list().then(setEnvironments, () => setEnvironments([]));
+  }, [client]);
+
+  function showError(caught: unknown) {
+    const contract = toContractError(caught);
+    setError(contract.message);
+    setDetails((contract.details ?? []).map((d) => `${d.file ? `${d.file}:` : ''}${d.line ? `${d.line}: ` : ''}${d.path ? `${d.path}: ` : ''}${d.message}`));
+  }
+
+  // A dry run whenever the file, the mode or the environment changes: the preview is what apply does.
+  useEffect(() => {
+    if (!loaded) return;
+    let current = true;
+    setPreview(undefined);
+    setError(undefined);
+    setDetails([]);
+    client.config.import({ yaml: loaded.text, mode, dryRun: true, ...(environment ? { environment } : {}) }).then(
+      (result) => current && setPreview(result),
+      (caught) => current && showError(caught),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, loaded, mode, environment]);
 
   async function pick(file: File | undefined) {
     if (!file) return;
@@ -68,18 +134,17 @@ export function ImportConfigDialog({ onClose }: { onClose(): void }) {
     setPending(true);
     setError(undefined);
     try {
-      const result: ConfigImportResult = await client.config.import({ yaml: loaded.text });
-      const counts = Object.entries(result.imported).map(([kind, n]) => `${n} ${kind}`).join(', ');
-      store.getState().pushToast({ kind: 'success', title: 'Configuration imported', message: `${counts}${result.warnings.length ? `. ${result.warnings.length} warning(s): ${result.warnings[0]}` : ''}` });
+      const result = await client.config.import({ yaml: loaded.text, mode, ...(environment ? { environment } : {}) });
+      const summary = `${count(result.changes, 'add')} added, ${count(result.changes, 'change')} changed, ${count(result.changes, 'remove')} removed`;
+      store.getState().pushToast({ kind: 'success', title: 'Configuration imported', message: `${summary}${result.warnings.length ? `. ${result.warnings.length} warning(s): ${result.warnings[0]}` : ''}` });
       onClose();
     } catch (caught) {
-      const contract = toContractError(caught);
-      setError(contract.message);
-      setDetails((contract.details ?? []).map((d) => `${d.file ? `${d.file}:` : ''}${d.line ? `${d.line}: ` : ''}${d.path ? `${d.path}: ` : ''}${d.message}`));
+      showError(caught);
       setPending(false);
     }
   }
 
+  const removals = preview ? count(preview.changes, 'remove') : 0;
   return (
     <Dialog title="Import configuration" description="A YAML setup (Flex Gateway resources and Gatehouse kinds), e.g. from Export." onClose={onClose}>
       <div className="stack">
@@ -93,18 +158,43 @@ export function ImportConfigDialog({ onClose }: { onClose(): void }) {
           <>
             <div className="import-summary">
               <div className="strong">{loaded.name}</div>
-              <ul className="plain-list">
-                {Object.entries(loaded.kinds).map(([kind, count]) => (
-                  <li key={kind} className="list-row">
-                    <span className="grow mono small">{kind}</span>
-                    <span className="num">{count}</span>
-                  </li>
-                ))}
-              </ul>
+              <div className="muted small">
+                {Object.entries(loaded.kinds)
+                  .map(([kind, n]) => `${n} ${kind}`)
+                  .join(', ')}
+              </div>
             </div>
-            <Banner kind="warning" title="This replaces everything">
-              Your current APIs, policies, gateways, applications, contracts, tiers and alert rules are replaced by the file&apos;s. Export first if you may want them back.
-            </Banner>
+            <div className="row">
+              <Segmented
+                label="Import mode"
+                value={mode}
+                onChange={setMode}
+                options={[
+                  { value: 'merge', label: 'Merge: add and update' },
+                  { value: 'sync', label: 'Sync: also remove' },
+                ]}
+              />
+              {environments.length > 0 ? (
+                <Field label="Environment">
+                  <select className="select" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
+                    <option value="">None (this instance&apos;s values)</option>
+                    {environments.map((env) => (
+                      <option key={env.name} value={env.name}>
+                        {env.name}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+              ) : null}
+            </div>
+            <section aria-label="Preview" className="import-preview">
+              {preview ? <ChangeList changes={preview.changes} /> : !error ? <p className="muted small">Comparing with this setup…</p> : null}
+            </section>
+            {removals > 0 ? (
+              <Banner kind="warning" title={`This removes ${removals} resource${removals === 1 ? '' : 's'}`}>
+                Sync makes this setup exactly the file&apos;s: what the file lacks is deleted. Export first if you may want it back.
+              </Banner>
+            ) : null}
           </>
         )}
         {error ? (
@@ -113,7 +203,9 @@ export function ImportConfigDialog({ onClose }: { onClose(): void }) {
             {details.length > 0 ? (
               <ul className="error-details">
                 {details.slice(0, 20).map((d, i) => (
-                  <li key={i} className="mono small">{d}</li>
+                  <li key={i} className="mono small">
+                    {d}
+                  </li>
                 ))}
               </ul>
             ) : null}
@@ -124,9 +216,9 @@ export function ImportConfigDialog({ onClose }: { onClose(): void }) {
         <Button variant="ghost" onClick={onClose}>
           Cancel
         </Button>
-        {loaded ? (
-          <Button variant="danger" pending={pending} onClick={confirm}>
-            Replace and import
+        {loaded && preview ? (
+          <Button variant={removals > 0 ? 'danger' : 'primary'} pending={pending} disabled={preview.changes.length === 0} onClick={confirm}>
+            {preview.changes.length === 0 ? 'Nothing to change' : 'Apply changes'}
           </Button>
         ) : null}
       </div>

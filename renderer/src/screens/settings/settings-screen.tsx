@@ -13,6 +13,7 @@ import { Field } from '../../ui/field';
 import { PageHeader } from '../../ui/stat-card';
 import { Badge } from '../../ui/status-badge';
 import { Segmented } from '../../ui/tabs';
+import { EnvironmentsSection } from './environments-section';
 import { ImportConfigDialog } from './import-config-dialog';
 
 function RetentionForm({ settings }: { settings: Settings }) {
@@ -194,6 +195,7 @@ export function SettingsScreen() {
           </Button>
         </div>
       </section>
+      <EnvironmentsSection />
       <section className="card settings-section">
         <h2 className="card-title">System</h2>
         <dl className="facts facts-wide">
