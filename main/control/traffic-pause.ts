@@ -38,10 +38,27 @@ export class TrafficPause {
   set(paused: boolean): TrafficState {
     if (paused === this.current.paused) return this.current;
     this.options.runtime.setPaused(paused);
+    const pausedAt = this.current.pausedAt;
     this.current = paused ? { paused: true, pausedAt: Date.now() } : { paused: false };
-    this.options.log(paused ? 'warn' : 'info', paused ? 'all traffic paused: gateways answer 503 TRAFFIC_PAUSED until resumed' : 'traffic resumed');
+    // The resume at the same level as the pause: a log that shows the 503s starting must show
+    // them ending (`gatehouse serve` prints warnings always, informational lines only with --verbose).
+    this.options.log(
+      'warn',
+      paused
+        ? 'all traffic paused: gateways answer 503 TRAFFIC_PAUSED until resumed'
+        : `traffic resumed${pausedAt ? ` after ${pausedFor(Date.now() - pausedAt)}` : ''}: gateways serve requests again`,
+    );
     this.options.onChange?.(this.current);
     this.options.bus.emit('traffic.state', this.current);
     return this.current;
   }
+}
+
+/** "12 s", "3 min 5 s", "2 h 4 min". */
+function pausedFor(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }

@@ -143,6 +143,14 @@ describe('gatehouse serve', () => {
       expect(streamed).toContain('event: snapshot.applied');
       expect(streamed).toContain('event: traffic.request');
       expect(streamed).toContain('event: traffic.tick');
+
+      // Pause and resume both reach the log serve prints by default (no --verbose).
+      expect((await request(`${admin}/traffic/pause`, { method: 'POST', headers: auth, body: '{}' })).status).toBe(200);
+      expect((await request(gateway)).status).toBe(503);
+      expect((await request(`${admin}/traffic/resume`, { method: 'POST', headers: auth, body: '{}' })).status).toBe(200);
+      const log = await eventually(async () => serve.output(), (text) => /traffic resumed/.test(text));
+      expect(log).toContain('gatehouse warn: all traffic paused: gateways answer 503 TRAFFIC_PAUSED until resumed');
+      expect(log).toMatch(/gatehouse warn: traffic resumed after \d+ s: gateways serve requests again/);
     } finally {
       serve.child.kill('SIGTERM');
     }
