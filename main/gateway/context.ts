@@ -47,6 +47,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare api: { readonly id: string; readonly name: string; readonly basePath: string };
   declare clientId: string | undefined;
   declare upstreamTimeoutMs: number | undefined;
+  declare streamIdleTimeoutMs: number | undefined;
+  declare upstreamIdleTimeoutMs: number | undefined;
   /** Set by request-handling (see PolicyRequest). */
   declare bodyBufferBytes: number | undefined;
   declare allowEncodedPathSeparators: boolean | undefined;
@@ -87,6 +89,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   /** Larger than the buffer: its first chunks, then the rest, go upstream as they arrive. */
   declare bodyStreaming: boolean;
   declare bodyTimer: NodeJS.Timeout | undefined;
+  /** stream-idle-timeout-flex while the body is read: refreshed by each chunk. */
+  declare bodyIdleTimer: NodeJS.Timeout | undefined;
   declare bodySend: ((ctx: GatewayRequest) => void) | undefined;
   /** Policies reading the body as it arrives (see request-body.ts). */
   declare bodyInspectors: BodyInspector[] | undefined;
@@ -143,6 +147,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.api = NO_API;
     this.clientId = undefined;
     this.upstreamTimeoutMs = undefined;
+    this.streamIdleTimeoutMs = undefined;
+    this.upstreamIdleTimeoutMs = undefined;
     this.bodyBufferBytes = undefined;
     this.allowEncodedPathSeparators = undefined;
     this.search = search;
@@ -171,6 +177,7 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.bodyBuffered = 0;
     this.bodyStreaming = false;
     this.bodyTimer = undefined;
+    this.bodyIdleTimer = undefined;
     this.bodySend = undefined;
     this.bodyInspectors = undefined;
     this.bodyRefused = false;

@@ -11,6 +11,7 @@ import type httpProxy from 'http-proxy';
 import { GatewayErrorCode } from '../../shared/errors';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
+import { keepIdleFor, upstreamIdleLimit, upstreamTimeoutError } from './idle-timeouts';
 import { readRequestBody, sendRequestBody } from './request-body';
 import { finalizeHead, sendGatewayError } from './responses';
 import { answerFromMock, recordResponse } from './mock';
@@ -99,7 +100,7 @@ export function abortUpstream(ctx: GatewayRequest): void {
 }
 
 function timeoutFor(ctx: GatewayRequest): number {
-  return ctx.upstreamTimeoutMs ?? ctx.listener.services.upstreamTimeoutMs;
+  return upstreamIdleLimit(ctx);
 }
 
 function onProxyReq(proxyReq: ClientRequest, req: Req): void {
@@ -112,6 +113,7 @@ function onProxyReq(proxyReq: ClientRequest, req: Req): void {
   }
   // Idle timeout on the upstream socket: covers waiting for the head and a body that stalls.
   deadlines.watch(ctx, timeoutFor(ctx));
+  if (ctx.upstreamIdleTimeoutMs !== undefined) keepIdleFor(proxyReq, ctx.upstreamIdleTimeoutMs);
 }
 
 function onUpstreamTimeout(this: ClientRequest): void {
@@ -350,7 +352,7 @@ export function mapUpstreamError(error: NodeJS.ErrnoException, ctx: GatewayReque
   const upstream = ctx.target?.upstream.url ?? 'the upstream';
   const code = error.code ?? '';
   if (code === GatewayErrorCode.upstreamTimeout)
-    return { status: 504, code: GatewayErrorCode.upstreamTimeout, message: `${upstream} did not answer within ${timeoutFor(ctx)} ms` };
+    return upstreamTimeoutError(ctx, upstream);
   if (TLS_ERROR.test(code)) return { status: 502, code: GatewayErrorCode.upstreamTls, message: `TLS with ${upstream} failed: ${error.message} (${code})` };
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'refused the connection (is it running?)',

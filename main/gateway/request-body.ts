@@ -18,6 +18,7 @@ import { DEFAULT_BODY_BUFFER_BYTES } from '../../shared/policies/request-handlin
 import { captureRequestChunk, teeStreamedRequestBody } from './body-capture';
 import { inspectChunk, inspectEnd, inspectStreamedBody } from './body-inspection';
 import { CTX, type GatewayRequest, type WithContext } from './context';
+import { STREAM_IDLE_TIMEOUT_CODE } from './idle-timeouts';
 import { sendGatewayError } from './responses';
 
 
@@ -36,6 +37,7 @@ export function readRequestBody(ctx: GatewayRequest, deadlineMs: number, send: (
   ctx.bodySend = send;
   const remaining = Math.max(1, deadlineMs - (performance.now() - ctx.startedAt));
   ctx.bodyTimer = setTimeout(onBodyDeadline, remaining, ctx, deadlineMs);
+  if (ctx.streamIdleTimeoutMs !== undefined) ctx.bodyIdleTimer = setTimeout(onBodyIdle, ctx.streamIdleTimeoutMs, ctx, ctx.streamIdleTimeoutMs);
   req.on('data', onBodyData);
   req.on('end', onBodyEnd);
   req.once('end', onBodyArrived);
@@ -47,10 +49,19 @@ export function clearBodyDeadline(ctx: GatewayRequest): void {
     clearTimeout(ctx.bodyTimer);
     ctx.bodyTimer = undefined;
   }
+  clearBodyIdle(ctx);
+}
+
+function clearBodyIdle(ctx: GatewayRequest): void {
+  if (ctx.bodyIdleTimer !== undefined) {
+    clearTimeout(ctx.bodyIdleTimer);
+    ctx.bodyIdleTimer = undefined;
+  }
 }
 
 function onBodyData(this: Req, chunk: Buffer): void {
   const ctx = this[CTX]!;
+  if (ctx.bodyIdleTimer !== undefined) ctx.bodyIdleTimer.refresh();
   if (ctx.bodyInspectors !== undefined && inspectChunk(ctx, chunk)) return;
   ctx.bodyChunks!.push(chunk);
   ctx.bodyBuffered += chunk.length;
@@ -60,6 +71,8 @@ function onBodyData(this: Req, chunk: Buffer): void {
   this.pause();
   this.off('data', onBodyData);
   this.off('end', onBodyEnd);
+  // From here the upstream connection's idle limit (stream-idle-timeout-flex's too) watches it.
+  clearBodyIdle(ctx);
   ctx.bodyStreaming = true;
   startUpstream(ctx);
 }
@@ -82,6 +95,14 @@ function startUpstream(ctx: GatewayRequest): void {
   const send = ctx.bodySend!;
   ctx.bodySend = undefined;
   send(ctx);
+}
+
+/** stream-idle-timeout-flex: the client sent no byte of its body for that long. */
+function onBodyIdle(ctx: GatewayRequest, idleMs: number): void {
+  ctx.bodyIdleTimer = undefined;
+  if (ctx.finished || ctx.res!.headersSent) return;
+  ctx.res!.shouldKeepAlive = false;
+  sendGatewayError(ctx, 408, STREAM_IDLE_TIMEOUT_CODE, `no byte of the request body arrived for ${idleMs} ms (stream-idle-timeout-flex)`);
 }
 
 function onBodyDeadline(ctx: GatewayRequest, deadlineMs: number): void {

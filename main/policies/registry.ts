@@ -19,6 +19,7 @@ import { oauth2TokenIntrospectionPolicy } from './oauth2-token-introspection';
 import { jsonThreatProtectionPolicy } from './json-threat-protection';
 import { messageLoggingPolicy } from './message-logging';
 import { circuitBreakerPolicy } from './circuit-breaker';
+import { idleTimeoutPolicy, streamIdleTimeoutPolicy } from './idle-timeouts';
 import { jwtValidationPolicy } from './jwt-validation';
 import { rateLimitingPolicy } from './rate-limiting';
 import { rateLimitingSlaBasedPolicy } from './rate-limiting-sla-based';
@@ -79,6 +80,8 @@ export const builtInPolicies: readonly AnyPolicyDefinition[] = [
   builtIn(jsonThreatProtectionPolicy),
   builtIn(messageLoggingPolicy),
   builtIn(circuitBreakerPolicy),
+  builtIn(streamIdleTimeoutPolicy),
+  builtIn(idleTimeoutPolicy),
   builtIn(faultInjectionPolicy),
 ];
 

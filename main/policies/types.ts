@@ -31,6 +31,10 @@ export interface PolicyRequest {
   clientId?: string;
   /** Set by response-timeout-flex; the forwarder answers 504 past it. */
   upstreamTimeoutMs?: number;
+  /** Set by stream-idle-timeout-flex: no byte either way for this long ends the exchange (408 while the body is read, 504 after). */
+  streamIdleTimeoutMs?: number;
+  /** Set by idle-timeout-flex: the upstream connection may idle this long, in an exchange (504) and in the pool after it. */
+  upstreamIdleTimeoutMs?: number;
   /** Set by request-handling: bodies up to this size are buffered before the upstream is called. */
   bodyBufferBytes?: number;
   /** Set by request-handling: `%2F`, `%5C` and a backslash in the path are forwarded instead of refused. */

@@ -17,6 +17,7 @@ import { oauth2TokenIntrospectionEntry } from './oauth2-token-introspection';
 import { jsonThreatProtectionEntry } from './json-threat-protection';
 import { messageLoggingEntry } from './message-logging';
 import { circuitBreakerEntry } from './circuit-breaker';
+import { idleTimeoutEntry, streamIdleTimeoutEntry } from './idle-timeouts';
 import { jwtValidationEntry } from './jwt-validation';
 import { rateLimitingEntry } from './rate-limiting';
 import { rateLimitingSlaBasedEntry } from './rate-limiting-sla-based';
@@ -52,6 +53,8 @@ export const policyCatalogue: PolicyCatalogueEntry[] = [
   jsonThreatProtectionEntry,
   messageLoggingEntry,
   circuitBreakerEntry,
+  streamIdleTimeoutEntry,
+  idleTimeoutEntry,
   faultInjectionEntry,
 ] as PolicyCatalogueEntry[];
 
