@@ -1,6 +1,7 @@
-/** Applications: client ids, their contracts, new secrets, deletion. */
+/** Applications: client ids, their contracts (marked when the API checks none), new secrets, deletion. */
 import { useEffect, useState } from 'react';
 import type { Application, ApplicationWithSecret } from '../../../../shared/contract/models';
+import { contractEnforcement } from '../../../../shared/policies/contract-enforcement';
 import { timeAgo } from '../../lib/format';
 import { apiPath, href } from '../../router/router';
 import { useActions, useAppStore } from '../../state/store';
@@ -13,12 +14,19 @@ import { PageHeader } from '../../ui/stat-card';
 import { Badge, contractTone } from '../../ui/status-badge';
 import { SecretDialog } from './secret-dialog';
 
+function policiesRequested(load: Record<string, { status: string } | undefined>, apiId: string): boolean {
+  const status = load[apiId]?.status;
+  return status === 'ready' || status === 'loading';
+}
+
 export function ApplicationsScreen() {
   const applications = useAppStore((s) => s.applications);
   const load = useAppStore((s) => s.applicationsLoad);
   const contracts = useAppStore((s) => s.contracts);
   const apis = useAppStore((s) => s.apis);
-  const { loadApplications, loadContracts, openDialog, regenerateSecret, removeApplication, pushToast } = useActions();
+  const policies = useAppStore((s) => s.policies);
+  const policiesLoad = useAppStore((s) => s.policiesLoad);
+  const { loadApplications, loadContracts, loadPolicies, openDialog, regenerateSecret, removeApplication, pushToast } = useActions();
   const [confirm, setConfirm] = useState<{ kind: 'secret' | 'delete'; app: Application }>();
   const [secret, setSecret] = useState<ApplicationWithSecret>();
 
@@ -26,6 +34,14 @@ export function ApplicationsScreen() {
     void loadApplications();
     void loadContracts();
   }, [loadApplications, loadContracts]);
+
+  // A contract on an API whose policies check no contract does nothing: load those APIs' policies to say so.
+  const contractApiIds = [...new Set(contracts.map((c) => c.apiId))].sort().join(',');
+  useEffect(() => {
+    for (const apiId of contractApiIds ? contractApiIds.split(',') : []) if (!policiesRequested(policiesLoad, apiId)) void loadPolicies(apiId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [contractApiIds, loadPolicies]);
+  const ineffective = (apiId: string) => policiesLoad[apiId]?.status === 'ready' && !contractEnforcement(policies[apiId] ?? []).contractsChecked;
 
   const add = (
     <Button variant="primary" icon="plus" onClick={() => openDialog({ name: 'add-application' })}>
@@ -76,9 +92,16 @@ export function ApplicationsScreen() {
                       <div className="chips">
                         {own.map((contract) => {
                           const api = apis.find((a) => a.id === contract.apiId);
+                          const noEffect = ineffective(contract.apiId);
                           return (
-                            <a key={contract.id} className="chip" href={href(apiPath(contract.apiId, 'contracts'))}>
+                            <a
+                              key={contract.id}
+                              className="chip"
+                              href={href(apiPath(contract.apiId, noEffect ? 'policies' : 'contracts'))}
+                              title={noEffect ? `${api?.name ?? 'This API'} has no Client ID enforcement or SLA-based rate limiting policy: this contract has no effect` : undefined}
+                            >
                               {api?.name ?? contract.apiId} <Badge tone={contractTone(contract.status)}>{contract.status}</Badge>
+                              {noEffect ? <Badge tone="warning">no effect</Badge> : null}
                             </a>
                           );
                         })}

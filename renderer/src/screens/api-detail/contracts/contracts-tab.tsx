@@ -1,11 +1,14 @@
 /**
  * Contracts and SLA tiers of one API: create tiers, request contracts, approve / revoke /
- * restore them, and see each client's recent usage against its tier's tightest limit.
+ * restore them, and see each client's recent usage against its tier's tightest limit. Says so
+ * when no attached policy checks contracts (or applies tiers), since they then do nothing.
  */
 import { useEffect, useState } from 'react';
-import type { Api, Contract, SlaTier } from '../../../../../shared/contract/models';
+import type { Api, Contract, PolicyBinding, SlaTier } from '../../../../../shared/contract/models';
+import { contractEnforcement } from '../../../../../shared/policies/contract-enforcement';
 import { errorMessage } from '../../../lib/errors';
 import { formatCount, formatPeriod, timeAgo } from '../../../lib/format';
+import { apiPath, href } from '../../../router/router';
 import { useActions, useAppStore } from '../../../state/store';
 import { Banner } from '../../../ui/banner';
 import { Button } from '../../../ui/button';
@@ -38,11 +41,40 @@ function Usage({ used, tier }: { used: number; tier?: SlaTier }) {
   );
 }
 
+const NO_POLICIES: PolicyBinding[] = [];
+
+/** "Contracts have no effect" / "Tier limits are not applied", with the way to fix it. */
+function EnforcementBanner({ api, hasContracts, hasTiers }: { api: Api; hasContracts: boolean; hasTiers: boolean }) {
+  const bindings = useAppStore((s) => s.policies[api.id] ?? NO_POLICIES);
+  const ready = useAppStore((s) => s.policiesLoad[api.id]?.status === 'ready');
+  if (!ready || (!hasContracts && !hasTiers)) return null;
+  const { contractsChecked, tiersApplied } = contractEnforcement(bindings);
+  const toPolicies = (
+    <a className="btn btn-secondary btn-sm" href={href(apiPath(api.id, 'policies'))}>
+      Open policies
+    </a>
+  );
+  if (!contractsChecked)
+    return (
+      <Banner kind="warning" title="Contracts have no effect on this API" action={toPolicies}>
+        No enabled Client ID enforcement or SLA-based rate limiting policy is attached, so every caller gets through, with or without a contract. Add one of them to
+        let only applications with an approved contract in.
+      </Banner>
+    );
+  if (hasTiers && !tiersApplied)
+    return (
+      <Banner kind="info" title="Tier limits are not applied" action={toPolicies}>
+        Contracts are checked, but no SLA-based rate limiting policy is attached, so the tiers&apos; limits are not enforced.
+      </Banner>
+    );
+  return null;
+}
+
 export function ContractsTab({ api }: { api: Api }) {
   const allTiers = useAppStore((s) => s.tiers);
   const allContracts = useAppStore((s) => s.contracts);
   const applications = useAppStore((s) => s.applications);
-  const { loadTiers, loadContracts, loadApplications, setContractStatus, setContractTier, updateTier, removeTier, pushToast } = useActions();
+  const { loadTiers, loadContracts, loadApplications, loadPolicies, setContractStatus, setContractTier, updateTier, removeTier, pushToast } = useActions();
   const tiers = allTiers.filter((t) => t.apiId === api.id);
   const contracts = allContracts.filter((c) => c.apiId === api.id);
   const [dialog, setDialog] = useState<'tier' | 'contract' | null>(null);
@@ -53,7 +85,8 @@ export function ContractsTab({ api }: { api: Api }) {
     void loadTiers();
     void loadContracts();
     void loadApplications();
-  }, [loadTiers, loadContracts, loadApplications]);
+    void loadPolicies(api.id);
+  }, [loadTiers, loadContracts, loadApplications, loadPolicies, api.id]);
 
   async function attempt(action: () => Promise<unknown>, success: string) {
     setError(undefined);
@@ -73,6 +106,7 @@ export function ContractsTab({ api }: { api: Api }) {
   return (
     <div className="stack-lg">
       {error ? <Banner kind="error">{error}</Banner> : null}
+      <EnforcementBanner api={api} hasContracts={contracts.length > 0} hasTiers={tiers.length > 0} />
       <section className="card card-flush">
         <div className="card-header card-header-padded">
           <div>
