@@ -1,81 +1,14 @@
 /**
- * http-caching-flex over real sockets: a real gateway in front of a real upstream that counts
- * the requests it serves. One test per RFC 9111 behaviour; the cache's clock is moved instead
- * of sleeping.
+ * http-caching-flex over real sockets: one test per RFC 9111 behaviour, a real gateway in front
+ * of a real upstream that counts the requests it serves; the cache's clock is moved instead of
+ * sleeping. Flex's settings and the bounds are in http-caching-settings.test.ts.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findPolicy } from '../../shared/policies/catalogue';
-import { startGateway, type StartedGateway } from '../gateway/testing';
-import type { RequestFact } from '../gateway/telemetry';
-import { request, startServer, type TestServer } from '../testing/net';
-import { httpCacheClock } from './http-caching';
+import type { IncomingHttpHeaders } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '../testing/net';
+import { until, useCacheHarness, type Answer } from './http-caching-testing';
 
-interface Answer {
-  status?: number;
-  headers?: OutgoingHttpHeaders;
-  body?: string;
-}
-
-/** What the upstream answers per path (a function sees the request), and what it was asked. */
-const answers = new Map<string, Answer | ((req: { headers: IncomingHttpHeaders; method: string }) => Answer)>();
-const hits = new Map<string, number>();
-const seen = new Map<string, IncomingHttpHeaders>();
-
-let upstream: TestServer;
-const gateways: StartedGateway[] = [];
-const facts: RequestFact[] = [];
-let now = Date.now();
-let apiCount = 0;
-
-beforeAll(async () => {
-  upstream = await startServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    seen.set(path, req.headers);
-    const script = answers.get(path) ?? { body: `body of ${path}` };
-    const answer = typeof script === 'function' ? script({ headers: req.headers, method: req.method ?? 'GET' }) : script;
-    // No Date header unless a test gives one: ages then come from the cache's clock alone.
-    res.sendDate = false;
-    res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers });
-    res.end(answer.status === 304 ? undefined : (answer.body ?? `body of ${path} #${hits.get(path)}`));
-  });
-  httpCacheClock.now = () => now;
-});
-
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
-  answers.clear();
-  facts.length = 0;
-});
-
-afterAll(async () => {
-  httpCacheClock.now = () => Date.now();
-  await upstream?.close();
-});
-
-async function gatewayWith(config: Record<string, unknown> = {}): Promise<StartedGateway> {
-  const gateway = await startGateway(
-    { id: `cache-api-${++apiCount}`, basePath: '/api', upstream: upstream.url, policies: [{ name: 'http-caching-flex', config }] },
-    { catalogue: findPolicy, onRequest: (fact) => void facts.push(fact) },
-  );
-  gateways.push(gateway);
-  return gateway;
-}
-
-let pathCount = 0;
-/** A path no other test used, so entries never leak between tests. */
-function freshPath(): string {
-  return `/p${++pathCount}`;
-}
-
-function advance(seconds: number): void {
-  now += seconds * 1000;
-}
-
-async function get(gateway: StartedGateway, path: string, headers: Record<string, string> = {}, method = 'GET') {
-  return request(gateway.url(`/api${path}`), { method, headers });
-}
+const { answers, hits, seen, facts, gatewayWith, freshPath, advance, get, now } = useCacheHarness();
 
 describe('http-caching-flex: storing and serving', () => {
   it('answers a second GET from the cache without calling the upstream, with Age and x-gatehouse-cache, and traces it', async () => {
@@ -135,7 +68,7 @@ describe('http-caching-flex: storing and serving', () => {
   it('§4.2.1 Expires minus Date gives the lifetime when Cache-Control has none', async () => {
     const gateway = await gatewayWith();
     const path = freshPath();
-    const date = new Date(now);
+    const date = new Date(now());
     answers.set(path, { headers: { date: date.toUTCString(), expires: new Date(date.getTime() + 20_000).toUTCString() } });
     await get(gateway, path);
     advance(10);
@@ -149,7 +82,7 @@ describe('http-caching-flex: storing and serving', () => {
     const gateway = await gatewayWith();
     const path = freshPath();
     // Modified 1000 s before the response: fresh for 100 s.
-    answers.set(path, { headers: { date: new Date(now).toUTCString(), 'last-modified': new Date(now - 1_000_000).toUTCString() } });
+    answers.set(path, { headers: { date: new Date(now()).toUTCString(), 'last-modified': new Date(now() - 1_000_000).toUTCString() } });
     await get(gateway, path);
     advance(90);
     expect((await get(gateway, path)).headers['x-gatehouse-cache']).toBe('hit');
@@ -233,7 +166,7 @@ describe('http-caching-flex: storing and serving', () => {
   it('§4.3.1 revalidates with If-Modified-Since when the validator is Last-Modified', async () => {
     const gateway = await gatewayWith();
     const path = freshPath();
-    const modified = new Date(now - 60_000).toUTCString();
+    const modified = new Date(now() - 60_000).toUTCString();
     answers.set(path, (req) =>
       req.headers['if-modified-since'] === modified ? { status: 304 } : { headers: { 'cache-control': 'max-age=1', 'last-modified': modified }, body: 'dated' },
     );
@@ -276,11 +209,7 @@ describe('http-caching-flex: storing and serving', () => {
       res.writeHead(200, { 'cache-control': 'max-age=5', etag: '"u"' });
       res.end('from the upstream that went away');
     });
-    const gateway = await startGateway(
-      { id: `cache-api-${++apiCount}`, basePath: '/api', upstream: own.url, policies: [{ name: 'http-caching-flex', config: {} }] },
-      { catalogue: findPolicy },
-    );
-    gateways.push(gateway);
+    const gateway = await gatewayWith({}, own.url);
     await get(gateway, '/gone');
     await own.close();
     advance(10);
@@ -374,137 +303,3 @@ describe('http-caching-flex: storing and serving', () => {
     expect(hits.get(path)).toBe(2);
   });
 });
-
-describe('http-caching-flex: Flex settings and bounds', () => {
-  it('maxCacheEntries: the least recently used entry goes first', async () => {
-    const gateway = await gatewayWith({ maxCacheEntries: 2 });
-    const [a, b, c] = [freshPath(), freshPath(), freshPath()];
-    for (const path of [a, b, c]) answers.set(path, { headers: { 'cache-control': 'max-age=60' } });
-    await get(gateway, a);
-    await get(gateway, b);
-    await get(gateway, a); // a is now the most recent
-    await get(gateway, c); // evicts b
-    expect((await get(gateway, a)).headers['x-gatehouse-cache']).toBe('hit');
-    expect((await get(gateway, b)).headers['x-gatehouse-cache']).toBe('miss');
-  });
-
-  it('maxEntryBytes: a larger body passes through whole but is not stored; maxCacheBytes bounds the total', async () => {
-    const gateway = await gatewayWith({ maxEntryBytes: 1000, maxCacheBytes: 3000 });
-    const big = freshPath();
-    answers.set(big, { headers: { 'cache-control': 'max-age=60' }, body: 'x'.repeat(50_000) });
-    const first = await get(gateway, big);
-    expect(first.body.length).toBe(50_000);
-    expect((await get(gateway, big)).headers['x-gatehouse-cache']).toBe('miss');
-    // Each entry is ~900 bytes with its headers: three fit at most, the oldest goes.
-    const small = [freshPath(), freshPath(), freshPath(), freshPath()];
-    for (const path of small) {
-      answers.set(path, { headers: { 'cache-control': 'max-age=60' }, body: 'y'.repeat(600) });
-      await get(gateway, path);
-    }
-    expect((await get(gateway, small[0]!)).headers['x-gatehouse-cache']).toBe('miss');
-    expect((await get(gateway, small[3]!)).headers['x-gatehouse-cache']).toBe('hit');
-  });
-
-  it('ttl: without freshness information a response is fresh for ttl seconds', async () => {
-    const gateway = await gatewayWith({ ttl: 30 });
-    const path = freshPath();
-    await get(gateway, path);
-    advance(25);
-    expect((await get(gateway, path)).headers['x-gatehouse-cache']).toBe('hit');
-    advance(10);
-    expect((await get(gateway, path)).headers['x-gatehouse-cache']).toBe('miss');
-  });
-
-  it('useHttpCacheHeaders false: Cache-Control is ignored and every matching response is kept for ttl', async () => {
-    const gateway = await gatewayWith({ useHttpCacheHeaders: false, ttl: 60 });
-    const path = freshPath();
-    answers.set(path, { headers: { 'cache-control': 'no-store' } });
-    await get(gateway, path);
-    expect((await get(gateway, path)).headers['x-gatehouse-cache']).toBe('hit');
-    expect(hits.get(path)).toBe(1);
-  });
-
-  it('invalidationHeader: "invalidate" drops the entry, "invalidate-all" every entry; the header is not forwarded', async () => {
-    const gateway = await gatewayWith({ invalidationHeader: 'x-cache-invalidate' });
-    const [a, b] = [freshPath(), freshPath()];
-    for (const path of [a, b]) answers.set(path, { headers: { 'cache-control': 'max-age=60' } });
-    await get(gateway, a);
-    await get(gateway, b);
-    const refreshed = await get(gateway, a, { 'x-cache-invalidate': 'invalidate' });
-    expect(refreshed.headers['x-gatehouse-cache']).toBe('miss');
-    expect(seen.get(a)!['x-cache-invalidate']).toBeUndefined();
-    expect((await get(gateway, b)).headers['x-gatehouse-cache']).toBe('hit');
-    await get(gateway, b, { 'x-cache-invalidate': 'invalidate-all' });
-    expect((await get(gateway, a)).headers['x-gatehouse-cache']).toBe('miss');
-  });
-
-  it("responseExpression: by default a 404 is stored and a 500 is not", async () => {
-    const gateway = await gatewayWith();
-    const missing = freshPath();
-    const broken = freshPath();
-    answers.set(missing, { status: 404, headers: { 'cache-control': 'max-age=60' } });
-    answers.set(broken, { status: 500, headers: { 'cache-control': 'max-age=60' } });
-    await get(gateway, missing);
-    await get(gateway, broken);
-    expect((await get(gateway, missing)).headers['x-gatehouse-cache']).toBe('hit');
-    expect((await get(gateway, broken)).headers['x-gatehouse-cache']).toBe('miss');
-  });
-
-  it('requestExpression: requests it refuses bypass the cache', async () => {
-    const gateway = await gatewayWith({ requestExpression: "#[attributes.method == 'GET' and attributes.headers['x-no-cache'] != 'yes']" });
-    const path = freshPath();
-    answers.set(path, { headers: { 'cache-control': 'max-age=60' } });
-    await get(gateway, path);
-    const bypass = await get(gateway, path, { 'x-no-cache': 'yes' });
-    expect(bypass.headers['x-gatehouse-cache']).toBe('bypass');
-    expect(hits.get(path)).toBe(2);
-    expect((await get(gateway, path)).headers['x-gatehouse-cache']).toBe('hit');
-  });
-
-  it('httpCachingKey: an expression over a header makes one entry per value', async () => {
-    const gateway = await gatewayWith({ httpCachingKey: "#[attributes.headers['x-tenant']]" });
-    const path = freshPath();
-    answers.set(path, (req) => ({ headers: { 'cache-control': 'max-age=60' }, body: `tenant ${String(req.headers['x-tenant'])}` }));
-    await get(gateway, path, { 'x-tenant': 'a' });
-    expect((await get(gateway, path, { 'x-tenant': 'b' })).body).toBe('tenant b');
-    expect((await get(gateway, path, { 'x-tenant': 'a' })).headers['x-gatehouse-cache']).toBe('hit');
-  });
-
-  it('a reload with the same binding keeps the cache', async () => {
-    const gateway = await gatewayWith();
-    const path = freshPath();
-    answers.set(path, { headers: { 'cache-control': 'max-age=60' } });
-    await get(gateway, path);
-    const id = `cache-api-${apiCount}`;
-    await gateway.apply({ id, basePath: '/api', upstream: upstream.url, policies: [{ name: 'http-caching-flex', config: {} }] });
-    expect((await get(gateway, path)).headers['x-gatehouse-cache']).toBe('hit');
-  });
-
-  it('refuses a config it cannot run, naming the field', () => {
-    const schema = findPolicy('http-caching-flex')!.schema;
-    const bad = schema.safeParse({ requestExpression: '#[attributes.statusCode == 200]' });
-    expect(bad.success).toBe(false);
-    expect(bad.error!.issues[0]!.path).toEqual(['requestExpression']);
-    expect(bad.error!.issues[0]!.message).toMatch(/only known for responses/);
-    const flex = schema.parse({
-      httpCachingKey: '#[attributes.requestPath]',
-      maxCacheEntries: 10000,
-      ttl: 600,
-      distributed: false,
-      persistCache: false,
-      useHttpCacheHeaders: true,
-      invalidationHeader: '',
-      requestExpression: "#[attributes.method == 'GET' or attributes.method == 'HEAD']",
-      responseExpression: '#[[200, 203, 204, 206, 300, 301, 404, 405, 410, 414, 501] contains attributes.statusCode]',
-    });
-    expect((flex as { maxEntryBytes: number }).maxEntryBytes).toBe(1024 * 1024);
-  });
-});
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

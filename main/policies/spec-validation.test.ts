@@ -213,6 +213,14 @@ describe('spec-validation-flex: requests', () => {
     expect((await request(gateway.url('/api/items'), { method: 'PUT', headers: json, body: JSON.stringify({ price: 2.5, note: null }) })).status).toBe(200);
   });
 
+  it('takes the document as a YAML mapping too', async () => {
+    const gateway = await gatewayWith({
+      spec: { openapi: '3.0.3', info: { title: 'Ping', version: '1' }, paths: { '/ping': { get: { responses: { '200': { description: 'pong' } } } } } },
+    });
+    expect((await request(gateway.url('/api/ping'))).status).toBe(200);
+    expect((await request(gateway.url('/api/pong'))).status).toBe(400);
+  });
+
   it('validateResponses: a response that does not match its schema is logged, and still delivered', async () => {
     const gateway = await gatewayWith({ spec: USERS_30, validateResponses: true });
     upstreamAnswer = JSON.stringify([{ id: 'seven' }]);

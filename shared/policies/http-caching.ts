@@ -26,7 +26,8 @@ export const httpCachingSchema = z
     persistCache: z.boolean().default(false).describe('Keep the cache when the gateway restarts (Redis, with distributed); a configuration reload always keeps it'),
     useHttpCacheHeaders: z.boolean().default(true).describe('Follow Cache-Control, Expires, Vary and validators (RFC 9111); off: every matching response is kept for ttl'),
     invalidationHeader: z
-      .union([headerNameString, z.literal('')])
+      .string()
+      .refine((value) => value === '' || headerNameString.safeParse(value).success, 'not a valid HTTP header name')
       .default('')
       .describe('Request header that clears the cache: value "invalidate" drops this entry, "invalidate-all" every entry'),
     requestExpression: conditionString('request').default(DEFAULT_REQUEST_EXPRESSION).describe('Which requests may be answered from (and stored in) the cache'),
