@@ -16,25 +16,30 @@ import { Segmented } from '../../ui/tabs';
 import { EnvironmentsSection } from './environments-section';
 import { ImportConfigDialog } from './import-config-dialog';
 
-function RetentionForm({ settings }: { settings: Settings }) {
-  const { updateSettings, pushToast } = useActions();
-  const submit = useSubmit();
-  const [values, setValues] = useState({
+function retentionValues(settings: Settings) {
+  return {
     requestLogEntries: String(settings.retention.requestLogEntries),
     secondBucketsMinutes: String(settings.retention.secondBucketsMinutes),
     minuteBucketsDays: String(settings.retention.minuteBucketsDays),
-  });
+    bodyStorageMiB: String(settings.retention.bodyStorageMiB),
+    captureBodyLimitKiB: String(settings.captureBodyLimitKiB),
+  };
+}
+
+function RetentionForm({ settings }: { settings: Settings }) {
+  const { updateSettings, pushToast } = useActions();
+  const submit = useSubmit();
+  const [values, setValues] = useState(retentionValues(settings));
   useEffect(() => {
-    setValues({
-      requestLogEntries: String(settings.retention.requestLogEntries),
-      secondBucketsMinutes: String(settings.retention.secondBucketsMinutes),
-      minuteBucketsDays: String(settings.retention.minuteBucketsDays),
-    });
-  }, [settings.retention.requestLogEntries, settings.retention.secondBucketsMinutes, settings.retention.minuteBucketsDays]);
+    setValues(retentionValues(settings));
+  }, [settings]);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const input = { retention: { requestLogEntries: Number(values.requestLogEntries), secondBucketsMinutes: Number(values.secondBucketsMinutes), minuteBucketsDays: Number(values.minuteBucketsDays) } };
+    const input = {
+      retention: { requestLogEntries: Number(values.requestLogEntries), secondBucketsMinutes: Number(values.secondBucketsMinutes), minuteBucketsDays: Number(values.minuteBucketsDays), bodyStorageMiB: Number(values.bodyStorageMiB) },
+      captureBodyLimitKiB: Number(values.captureBodyLimitKiB),
+    };
     const saved = await submit.run(() => updateSettings(input), { schema: settingsPatchSchema, input });
     if (saved) pushToast({ kind: 'success', title: 'Retention saved' });
   }
@@ -51,6 +56,14 @@ function RetentionForm({ settings }: { settings: Settings }) {
         </Field>
         <Field label="Per-minute data (days)" hint="For 24-hour and 30-day charts." error={submit.fields['retention.minuteBucketsDays']} className="grow">
           <input className="input" type="number" {...field('minuteBucketsDays')} />
+        </Field>
+      </div>
+      <div className="form-row">
+        <Field label="Body capture limit (KiB)" hint="First bytes of each request and response body kept with the request (0 turns capture off; applies to the next request)." error={submit.fields.captureBodyLimitKiB} className="grow">
+          <input className="input" type="number" {...field('captureBodyLimitKiB')} />
+        </Field>
+        <Field label="Stored bodies (MiB)" hint="All captured bodies together; the oldest go first (applies at the next start)." error={submit.fields['retention.bodyStorageMiB']} className="grow">
+          <input className="input" type="number" {...field('bodyStorageMiB')} />
         </Field>
       </div>
       {submit.error ? <Banner kind="error">{submit.error}</Banner> : null}

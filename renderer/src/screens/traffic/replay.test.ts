@@ -21,4 +21,10 @@ describe('replay', () => {
     } as unknown as TrafficEntry;
     expect(replayRequest(entry, api)).toEqual({ apiId: 'api_1', method: 'POST', path: '/items', headers: { authorization: 'Basic abc', accept: 'application/json' } });
   });
+
+  it('sends the query string and the kept body again (the log stores the query apart from the path)', () => {
+    const api = { id: 'api_1', basePath: '/jsonplaceholder' } as Api;
+    const entry = { method: 'POST', path: '/jsonplaceholder/posts', query: 'userId=3&_limit=2', requestHeaders: { 'content-type': 'application/json' } } as unknown as TrafficEntry;
+    expect(replayRequest(entry, api, '{"title":"x"}')).toEqual({ apiId: 'api_1', method: 'POST', path: '/posts?userId=3&_limit=2', headers: { 'content-type': 'application/json' }, body: '{"title":"x"}' });
+  });
 });

@@ -1,19 +1,27 @@
-/** Details of one request: summary, timing, policy trace, headers; replay it or copy it as curl. */
+/**
+ * Details of one request: summary (who served it, which application), timing, policy trace,
+ * query parameters, headers and the captured bodies; replay it or copy it as curl, HTTPie or
+ * fetch. An entry imported from a HAR file brings its bodies along and cannot be replayed.
+ */
 import { useEffect, useState } from 'react';
+import type { TrafficBodies } from '../../../../shared/contract/capture-models';
 import type { TryResult } from '../../../../shared/contract/models';
 import type { TrafficEntry } from '../../../../shared/contract/telemetry-models';
 import { findPolicy } from '../../../../shared/policies/catalogue';
-import { toCurl } from '../../lib/curl';
+import { toCurl, toFetch, toHttpie } from '../../lib/curl';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime, formatMs, statusTone } from '../../lib/format';
 import { gatewayOrigin } from '../../lib/gateway-url';
+import { queryPairs, requestTarget } from '../../lib/har';
 import { apiPath, href } from '../../router/router';
-import { useAppStore, useClient } from '../../state/store';
+import { useActions, useAppStore, useClient } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button, IconButton } from '../../ui/button';
 import { CopyButton } from '../../ui/copy-button';
 import { reasonPhrase } from '../api-detail/try-it/try-result';
 import { TraceTable } from '../api-detail/try-it/trace-table';
+import { BodyViewer } from './body-viewer';
+import { copyRequest, resendableBody } from './copy-request';
 import { replayRequest } from './replay';
 
 function Headers({ title, headers }: { title: string; headers?: Record<string, string> }) {
@@ -39,11 +47,57 @@ function Headers({ title, headers }: { title: string; headers?: Record<string, s
   );
 }
 
-export function TrafficDrawer({ entry, onClose }: { entry: TrafficEntry; onClose(): void }) {
+function QueryParameters({ query }: { query: string | undefined }) {
+  const pairs = queryPairs(query);
+  if (pairs.length === 0) return null;
+  return (
+    <section aria-label="Query parameters">
+      <h3 className="subheading">Query parameters</h3>
+      <table className="table table-compact kv-table">
+        <tbody>
+          {pairs.map(({ name, value }, i) => (
+            <tr key={`${name}-${i}`}>
+              <th scope="row" className="mono">{name}</th>
+              <td className="mono break">{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** Bodies of a live entry come from 'traffic.bodies' when any were kept; an imported one brings its own. */
+function useBodies(entry: TrafficEntry, imported: TrafficBodies | undefined): { bodies: TrafficBodies | undefined; pending: boolean; error: string | undefined } {
   const client = useClient();
-  const api = useAppStore((s) => s.apis.find((a) => a.id === entry.apiId));
+  const [state, setState] = useState<{ id: string; bodies?: TrafficBodies; error?: string }>({ id: '' });
+  const wanted = imported === undefined && entry.captured !== undefined;
+  useEffect(() => {
+    if (!wanted) return;
+    let current = true;
+    client.traffic.bodies({ id: entry.id }).then(
+      (bodies) => current && setState({ id: entry.id, bodies }),
+      (caught: unknown) => current && setState({ id: entry.id, error: errorMessage(caught) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, entry.id, wanted]);
+  if (imported !== undefined) return { bodies: imported, pending: false, error: undefined };
+  if (!wanted) return { bodies: undefined, pending: false, error: undefined };
+  if (state.id !== entry.id) return { bodies: undefined, pending: true, error: undefined };
+  return { bodies: state.bodies, pending: false, error: state.error };
+}
+
+export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntry; onClose(): void; imported?: { bodies: TrafficBodies | undefined; file: string } }) {
+  const client = useClient();
+  const liveApi = useAppStore((s) => s.apis.find((a) => a.id === entry.apiId));
+  const api = imported ? undefined : liveApi;
   const gateway = useAppStore((s) => s.gateways.find((g) => g.id === api?.gatewayId));
   const gatewayPort = useAppStore((s) => s.systemInfo?.gatewayPort);
+  const application = useAppStore((s) => (entry.clientId ? s.applications.find((a) => a.clientId === entry.clientId) : undefined));
+  const { loadApplications } = useActions();
+  const { bodies, pending, error: bodiesError } = useBodies(entry, imported?.bodies);
   const [replaying, setReplaying] = useState(false);
   const [replayed, setReplayed] = useState<TryResult>();
   const [error, setError] = useState<string>();
@@ -54,20 +108,26 @@ export function TrafficDrawer({ entry, onClose }: { entry: TrafficEntry; onClose
   }, [entry.id]);
 
   useEffect(() => {
+    if (entry.clientId) void loadApplications();
+  }, [entry.clientId, loadApplications]);
+
+  useEffect(() => {
     const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const origin = gatewayOrigin(gateway, gatewayPort) ?? 'http://127.0.0.1';
-  const curl = toCurl({ method: entry.method, url: origin + entry.path, headers: Object.fromEntries(Object.entries(entry.requestHeaders ?? {}).filter(([n]) => !['host', 'content-length', 'connection'].includes(n.toLowerCase()))) });
+  const origin = imported ? `http://${entry.listener ?? '127.0.0.1'}` : (gatewayOrigin(gateway, gatewayPort) ?? 'http://127.0.0.1');
+  const copied = copyRequest(entry, origin, bodies);
+  const target = requestTarget(entry);
+  const servedBy = entry.replica ? `replica ${entry.replica}` : gateway ? `gateway ${gateway.name}` : imported ? `imported from ${imported.file}` : 'the embedded gateway';
 
   async function replay() {
     if (!api) return;
     setReplaying(true);
     setError(undefined);
     try {
-      setReplayed(await client.try.send(replayRequest(entry, api)));
+      setReplayed(await client.try.send(replayRequest(entry, api, resendableBody(bodies))));
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
@@ -78,12 +138,12 @@ export function TrafficDrawer({ entry, onClose }: { entry: TrafficEntry; onClose
   const facts: [string, React.ReactNode][] = [
     ['Time', formatDateTime(entry.at)],
     ['API', api ? <a className="row-link" href={href(apiPath(api.id))}>{api.name}</a> : (entry.apiName ?? '—')],
-    ['Client', entry.clientId ? <span className="mono">{entry.clientId}</span> : '—'],
+    ['Application', application ? <span>{application.name}</span> : entry.clientId ? <span className="mono">{entry.clientId}</span> : '—'],
+    ['Served by', <span>{servedBy}{entry.listener && !imported ? <span className="muted mono"> ({entry.listener})</span> : null}</span>],
     ['Latency', formatMs(entry.latencyMs)],
     ['Answered by', entry.source === 'gateway' ? 'the gateway' : 'the upstream'],
     ...(entry.errorCode ? ([['Error code', <span className="mono">{entry.errorCode}</span>]] as [string, React.ReactNode][]) : []),
     ...(entry.violatedPolicy ? ([['Rejected by', findPolicy(entry.violatedPolicy)?.title ?? entry.violatedPolicy]] as [string, React.ReactNode][]) : []),
-    ...(entry.replica ? ([['Replica', entry.replica]] as [string, React.ReactNode][]) : []),
   ];
 
   return (
@@ -92,13 +152,13 @@ export function TrafficDrawer({ entry, onClose }: { entry: TrafficEntry; onClose
         <div className="drawer-title">
           <span className={`status-code status-${statusTone(entry.status)}`}>{entry.status}</span>
           <span className="mono strong">{entry.method}</span>
-          <span className="mono truncate" title={entry.path}>{entry.path}</span>
+          <span className="mono truncate" title={target} data-testid="drawer-target">{target}</span>
         </div>
         <IconButton icon="x" label="Close details" onClick={onClose} />
       </header>
       <div className="drawer-body">
         <div className="row">
-          <Button icon="replay" variant="primary" size="sm" pending={replaying} disabled={!api} onClick={replay} title={api ? 'Send it again through the gateway' : 'The API no longer exists'}>
+          <Button icon="replay" variant="primary" size="sm" pending={replaying} disabled={!api} onClick={replay} title={api ? 'Send it again through the gateway' : imported ? 'Imported from a file: open it in Try it of one of your APIs' : 'The API no longer exists'}>
             Replay
           </Button>
           {api ? (
@@ -106,8 +166,11 @@ export function TrafficDrawer({ entry, onClose }: { entry: TrafficEntry; onClose
               Open in Try it
             </a>
           ) : null}
-          <CopyButton text={curl} label="Copy as curl" showLabel />
+          <CopyButton text={toCurl(copied)} label="Copy as curl" showLabel />
+          <CopyButton text={toHttpie(copied)} label="Copy as HTTPie" showLabel />
+          <CopyButton text={toFetch(copied)} label="Copy as fetch" showLabel />
         </div>
+        {imported ? <Banner kind="info">Imported from {imported.file}: not live traffic.</Banner> : null}
         {error ? <Banner kind="error" title="Replay failed">{error}</Banner> : null}
         {replayed ? (
           <Banner kind={replayed.status < 400 ? 'success' : 'warning'} title={`Replayed: ${replayed.status} ${reasonPhrase(replayed.status)}`}>
@@ -126,8 +189,12 @@ export function TrafficDrawer({ entry, onClose }: { entry: TrafficEntry; onClose
           <h3 className="subheading">Policy trace</h3>
           <TraceTable trace={entry.trace} compact />
         </section>
+        <QueryParameters query={entry.query} />
         <Headers title="Request headers" headers={entry.requestHeaders} />
+        {bodiesError ? <Banner kind="error" title="Could not load the bodies">{bodiesError}</Banner> : null}
+        <BodyViewer title="Request body" body={bodies?.request} size={entry.method === 'GET' ? undefined : entry.bytesIn} pending={pending} />
         <Headers title="Response headers" headers={entry.responseHeaders} />
+        <BodyViewer title="Response body" body={bodies?.response} size={entry.bytesOut} pending={pending} />
       </div>
     </aside>
   );

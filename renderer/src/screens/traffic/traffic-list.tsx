@@ -6,6 +6,7 @@
 import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TrafficEntry } from '../../../../shared/contract/telemetry-models';
 import { formatMs, formatTime, statusTone } from '../../lib/format';
+import { requestTarget } from '../../lib/har';
 
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
@@ -33,7 +34,7 @@ const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: Tra
       <span role="cell" className="tc-time mono">{formatTime(entry.at)}</span>
       <span role="cell" className={`tc-status status-${tone}`}>{entry.status}</span>
       <span role="cell" className="tc-method mono">{entry.method}</span>
-      <span role="cell" className="tc-path mono" title={entry.path}>{entry.path}</span>
+      <span role="cell" className="tc-path mono" title={requestTarget(entry)}>{requestTarget(entry)}</span>
       <span role="cell" className="tc-api">{entry.apiName ?? (entry.apiId ? entry.apiId : '—')}</span>
       <span role="cell" className="tc-client mono">{entry.clientId ?? ''}</span>
       <span role="cell" className="tc-policy">{entry.violatedPolicy ?? entry.errorCode ?? ''}</span>

@@ -1,16 +1,20 @@
 /**
- * Live request log across APIs: filters, pause, HAR export, and a details drawer. Entries
+ * Live request log across APIs: filters, pause, HAR export (with bodies), HAR import (a file's
+ * entries shown instead of the live log, clearly marked), and a details drawer. Entries
  * arrive through the store in per-frame batches; the list renders only the rows in view.
  * Filters search the server's whole request log, not only the live window (use-traffic-view.ts).
  */
 import { useCallback, useEffect, useState } from 'react';
+import type { TrafficBodies } from '../../../../shared/contract/capture-models';
 import type { TrafficEntry } from '../../../../shared/contract/telemetry-models';
-import { downloadText } from '../../lib/browser';
+import { downloadText, readFileText } from '../../lib/browser';
+import { errorMessage } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 import { gatewayOrigin } from '../../lib/gateway-url';
 import { buildHar } from '../../lib/har';
+import { type ImportedHar, importHar } from '../../lib/har-import';
 import { useLocation } from '../../router/router';
-import { useActions, useAppStore } from '../../state/store';
+import { useActions, useAppStore, useClient } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
 import { EmptyState } from '../../ui/empty-state';
@@ -22,8 +26,12 @@ import { TrafficFilters } from './traffic-filters';
 import { TrafficList } from './traffic-list';
 import { type TrafficView, useTrafficView } from './use-traffic-view';
 
+/** Bodies asked for at once while exporting (each entry is one 'traffic.bodies' call). */
+const BODY_FETCHES_IN_PARALLEL = 8;
+
 export function TrafficScreen() {
   const { query } = useLocation();
+  const client = useClient();
   const traffic = useAppStore((s) => s.traffic);
   const load = useAppStore((s) => s.trafficLoad);
   const paused = useAppStore((s) => s.trafficPaused);
@@ -34,6 +42,8 @@ export function TrafficScreen() {
   const { loadTraffic, setTrafficPaused, clearTraffic, pushToast, searchTraffic, searchOlderTraffic } = useActions();
   const [filter, setFilter] = useState<TrafficFilter>({ ...emptyFilter, apiId: query.get('apiId') ?? '' });
   const [selected, setSelected] = useState<TrafficEntry>();
+  const [imported, setImported] = useState<ImportedHar & { file: string }>();
+  const [exporting, setExporting] = useState(false);
 
   useEffect(() => {
     void loadTraffic();
@@ -43,8 +53,50 @@ export function TrafficScreen() {
   const { entries } = view;
   const close = useCallback(() => setSelected(undefined), []);
 
-  function exportHar() {
+  async function bodiesOf(list: readonly TrafficEntry[]): Promise<Map<string, TrafficBodies>> {
+    const out = new Map<string, TrafficBodies>();
+    const queue = list.filter((entry) => entry.captured !== undefined);
+    const worker = async () => {
+      for (let entry = queue.shift(); entry; entry = queue.shift()) {
+        // An entry retention removed meanwhile is exported without bodies.
+        const bodies = await client.traffic.bodies({ id: entry.id }).catch(() => undefined);
+        if (bodies) out.set(entry.id, bodies);
+      }
+    };
+    await Promise.all(Array.from({ length: BODY_FETCHES_IN_PARALLEL }, worker));
+    return out;
+  }
+
+  async function exportHar() {
+    setExporting(true);
+    try {
+      await writeHar();
+    } catch (caught) {
+      pushToast({ kind: 'error', title: 'Export failed', message: errorMessage(caught) });
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  async function openHar(file: File) {
+    try {
+      const har = importHar(await readFileText(file));
+      setSelected(undefined);
+      setImported({ ...har, file: file.name });
+    } catch (caught) {
+      pushToast({ kind: 'error', title: `Could not open ${file.name}`, message: errorMessage(caught) });
+    }
+  }
+
+  function closeImported() {
+    setSelected(undefined);
+    setImported(undefined);
+  }
+
+  async function writeHar() {
+    const bodies = await bodiesOf(entries);
     const har = buildHar(entries, {
+      bodies,
       version: systemInfo?.version,
       statusText: reasonPhrase,
       origin: (entry) => {
@@ -70,13 +122,34 @@ export function TrafficScreen() {
             <Button icon="trash" variant="ghost" onClick={clearTraffic} disabled={traffic.length === 0}>
               Clear view
             </Button>
-            <Button icon="download" onClick={exportHar} disabled={entries.length === 0}>
+            <Button icon="download" onClick={() => void exportHar()} pending={exporting} disabled={entries.length === 0 || imported !== undefined}>
               Export HAR
             </Button>
+            <label className="btn btn-secondary file-button">
+              {'Open HAR\u2026'}
+              <input
+                type="file"
+                accept=".har,application/json"
+                className="visually-hidden"
+                aria-label="Open HAR file"
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  e.target.value = '';
+                  if (file) void openHar(file);
+                }}
+              />
+            </label>
           </>
         }
       />
-      <TrafficFilters
+      {imported ? (
+        <Banner kind="info" title={`Imported: ${imported.file}`} action={<Button size="sm" onClick={closeImported}>Back to live traffic</Button>}>
+          <span data-testid="imported-har">
+            {formatCount(imported.entries.length)} requests from a HAR file ({imported.creator}), not live traffic. Nothing was added to the log.
+          </span>
+        </Banner>
+      ) : null}
+      {imported ? null : <TrafficFilters
         filter={filter}
         onChange={setFilter}
         apis={apis}
@@ -85,7 +158,7 @@ export function TrafficScreen() {
         paused={paused}
         onRetry={() => view.search && void searchTraffic(view.search.criteria)}
         onOlder={() => void searchOlderTraffic()}
-      />
+      />}
       {load.status === 'error' ? (
         <Banner kind="error" title="Could not load recent traffic" action={<Button size="sm" onClick={() => void loadTraffic()}>Retry</Button>}>
           {load.error}
@@ -93,7 +166,13 @@ export function TrafficScreen() {
       ) : null}
       <div className={`traffic-layout ${selected ? 'traffic-layout-drawer' : ''}`}>
         <div className="card card-flush traffic-card">
-          {entries.length === 0 ? (
+          {imported ? (
+            imported.entries.length === 0 ? (
+              <EmptyState icon="traffic" title="This HAR file has no requests">Nothing to show.</EmptyState>
+            ) : (
+              <TrafficList entries={imported.entries} selectedId={selected?.id} onSelect={setSelected} />
+            )
+          ) : entries.length === 0 ? (
             view.filtered ? (
               <FilteredEmpty view={view} />
             ) : (
@@ -105,7 +184,9 @@ export function TrafficScreen() {
             <TrafficList entries={entries} selectedId={selected?.id} onSelect={setSelected} />
           )}
         </div>
-        {selected ? <TrafficDrawer entry={selected} onClose={close} /> : null}
+        {selected ? (
+          <TrafficDrawer entry={selected} onClose={close} {...(imported ? { imported: { bodies: imported.bodies.get(selected.id), file: imported.file } } : {})} />
+        ) : null}
       </div>
     </div>
   );
