@@ -120,6 +120,28 @@ describe('token workbench', () => {
     expect([gone.status, gone.body.error.details]).toEqual([400, [{ path: 'kid', message: expect.stringContaining(ec.body.key.kid) }]]);
   });
 
+  it('keeps the keys of the APIs an import keeps (imports replace configuration, keys are not configuration)', async () => {
+    const { admin, upstreamUrl } = await started();
+    const { apiId, kid } = await apiWithKey(admin, upstreamUrl, 'Kept', 'ES256');
+    const dropped = await admin.api('POST', '/apis', { name: 'Dropped', implementationUrl: upstreamUrl, basePath: '/dropped' });
+    await admin.api('POST', `/apis/${dropped.body.id}/signing-keys`, { alg: 'EdDSA' });
+    const exported = (await request(`${admin.url}/api/v1/config`, { headers: { authorization: `Bearer ${admin.admin.token}` } })).body;
+    const documents = exported.split(/^---$/m).filter((document) => !/^kind: ApiInstance$[\s\S]*^\s+name: Dropped$/m.test(document));
+    expect(documents.length).toBeLessThan(exported.split(/^---$/m).length);
+    const imported = await request(`${admin.url}/api/v1/config`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin.admin.token}`, 'content-type': 'application/yaml' },
+      body: documents.join('---'),
+    });
+    expect([imported.status, imported.body]).toEqual([200, expect.stringContaining('"applied":true')]);
+
+    expect((await admin.api('GET', `/apis/${apiId}/signing-keys`)).body.keys.map((key: { kid: string }) => key.kid)).toEqual([kid]);
+    const token = (await admin.api('POST', `/apis/${apiId}/tokens`, { claims: { sub: 'alice' } })).body.token;
+    expect((await gateway(admin, 'Kept', token)).status).toBe(200);
+    expect((await admin.api('GET', `/apis/${dropped.body.id}/signing-keys`)).status).toBe(404);
+    expect(admin.plane.store.db.prepare('SELECT count(*) FROM signing_keys WHERE api_id = ?').pluck().get(dropped.body.id)).toBe(0);
+  });
+
   it('inspects a token: every check of the API policy with its verdict and the reason the gateway gives', async () => {
     const { admin, upstreamUrl } = await started();
     const { apiId, kid } = await apiWithKey(admin, upstreamUrl, 'Inspected', 'ES256', {

@@ -57,7 +57,7 @@ export class Store {
     this.mocks = new MockRepository(db);
     this.signingKeys = new SigningKeyRepository(db, secrets);
     // Children first, so foreign keys hold at every step.
-    this.clearStatements = ['api_mocks', 'recording_exchanges', 'recordings', 'api_openapi_documents', 'signing_keys', 'alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
+    this.clearStatements = ['api_mocks', 'recording_exchanges', 'recordings', 'api_openapi_documents', 'alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
       (table) => db.prepare(`DELETE FROM ${table}`),
     );
   }
@@ -101,6 +101,8 @@ export class Store {
 
   /** Deletes every resource (not settings); callers wrap it in a transaction with the refill. */
   clearResources(): void {
+    // Signing keys are not configuration: those of APIs the refill keeps come back with them.
+    this.signingKeys.setAsideForRefill();
     for (const statement of this.clearStatements) statement.run();
   }
 
