@@ -18,7 +18,7 @@ import type {
   SharedStorageSnapshot,
 } from '../gateway/snapshot';
 import { UPSTREAM_CREDENTIALS_MESSAGE } from '../../shared/contract/fields';
-import { isEnabled, resolveBindings, UseValidator, type BindingUse, type PolicyLookup } from './compile-bindings';
+import { isEnabled, resolveBindings, SERVICE_REQUEST_POLICIES, UseValidator, type BindingUse, type PolicyLookup } from './compile-bindings';
 import { compileIdentity } from './compile-identity';
 import { compileMocks } from './compile-mocks';
 import { addBoundRoute, normalizePath, orderedRoutes, type ApiRoutes } from './compile-routes';
@@ -127,10 +127,15 @@ export function compileResources(resources: readonly AnyResource[], options: Com
   }
 
   // tls-outbound bound to a Service: a Service resource by that name, else inline services so named.
+  // circuit-breaker-flex / idle-timeout-flex bound to a Service: a binding on each API using it.
   for (const [serviceName, uses] of targets.services) {
     for (const use of uses) {
       const validated = validator.validate(use);
       if (!validated || validated.kind !== 'policy') continue;
+      if (SERVICE_REQUEST_POLICIES.has(use.policyName)) {
+        bindToServiceUsers(drafts, serviceName, services.has(serviceName), use, validated.config);
+        continue;
+      }
       const tls = upstreamTls(validated.config, { file: use.resource.file, lineOf: use.resource.lineOf, base: [...use.base, 'config'] }, errors);
       if (!tls) continue;
       const fromResource = services.has(serviceName);
@@ -154,6 +159,24 @@ export function compileResources(resources: readonly AnyResource[], options: Com
   if (sharedStorage) snapshot.sharedStorage = sharedStorage;
   snapshot.version = snapshotVersion(snapshot, secretFingerprints);
   return { snapshot, errors: [] };
+}
+
+function bindToServiceUsers(drafts: ApiDraft[], serviceName: string, fromResource: boolean, use: BindingUse, config: Record<string, unknown>): void {
+  for (const draft of drafts) {
+    const uses = draft.api.services.some((service) => service.name === serviceName && draft.serviceOrigin.get(service.name) === (fromResource ? 'resource' : 'inline'));
+    if (!uses) continue;
+    const binding: PolicyBindingSnapshot = {
+      id: use.id,
+      name: use.policyName,
+      config,
+      order: use.order ?? 50,
+      enabled: use.enabled,
+      source: { file: use.resource.file, line: use.resource.lineOf(use.base) },
+    };
+    if (use.rules?.length) binding.rules = use.rules;
+    // Stable: equal orders keep the API's own bindings first.
+    draft.api.policies = [...draft.api.policies, binding].sort((a, b) => a.order - b.order);
+  }
 }
 
 function uniqueByName<K extends 'ApiInstance' | 'Service'>(list: LoadedResource<K>[], errors: ConfigError[]): Map<string, LoadedResource<K>> {
