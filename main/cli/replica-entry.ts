@@ -4,6 +4,8 @@
  * `node /app/gatehouse-replica.cjs gateway`; the settings come from the environment the Docker
  * manager sets (GATEHOUSE_CONNECT_URL, GATEHOUSE_TOKEN, GATEHOUSE_REPLICA_NAME,
  * GATEHOUSE_LISTEN_PORT, GATEHOUSE_LISTEN_HOST), flags as for `gatehouse gateway --connect`.
+ * With `--config DIR` it runs local mode instead, as `gatehouse gateway --config` does (the
+ * manifests of `gatehouse export --format kubernetes|compose`).
  */
 import { version } from '../../package.json';
 import { parseCommandArgs } from './args';
@@ -13,6 +15,11 @@ import { connectSettings, connectUsage, runConnected } from './gateway-connect';
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== undefined && command !== 'gateway') throw new UsageError(`this image runs "gateway" only, got "${command}"`);
+  // Local mode (`gateway --config DIR`): the image runs an exported conf.d on its own (Kubernetes, Compose).
+  if (rest.some((arg) => arg === '--config' || arg === '-c' || arg.startsWith('--config='))) {
+    const { gatewayCommand } = await import('./gateway');
+    return gatewayCommand.run(rest);
+  }
   const { values } = parseCommandArgs(rest, {
     connect: { type: 'string' },
     token: { type: 'string' },
