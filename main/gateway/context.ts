@@ -109,6 +109,12 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare finalHeaders: OutgoingHttpHeaders | undefined;
   /** The client's headers as received (flattened copy), only when the runtime captures headers. */
   declare receivedHeaders: Record<string, string> | undefined;
+  /** Bytes of each body kept for the traffic view (0: bodies are not captured; see body-capture.ts). */
+  declare captureBytes: number;
+  declare requestCapture: Buffer[] | undefined;
+  declare requestCaptured: number;
+  declare responseCapture: Buffer[] | undefined;
+  declare responseCaptured: number;
   declare upstreamRequest: ClientRequest | undefined;
   /** Upstream idle timeout bookkeeping (see upstream-deadlines.ts). */
   declare upstreamDeadlineMs: number;
@@ -188,6 +194,11 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.quiet = false;
     this.finalHeaders = undefined;
     this.receivedHeaders = undefined;
+    this.captureBytes = 0;
+    this.requestCapture = undefined;
+    this.requestCaptured = 0;
+    this.responseCapture = undefined;
+    this.responseCaptured = 0;
     this.upstreamRequest = undefined;
     this.upstreamDeadlineMs = 0;
     this.upstreamActivity = -1;

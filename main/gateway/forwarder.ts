@@ -9,13 +9,14 @@ import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerRespons
 import type { Socket } from 'node:net';
 import type httpProxy from 'http-proxy';
 import { GatewayErrorCode } from '../../shared/errors';
+import { captureResponseChunk } from './body-capture';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
 import { keepIdleFor, upstreamIdleLimit, upstreamTimeoutError } from './idle-timeouts';
 import { readRequestBody, sendRequestBody } from './request-body';
 import { finalizeHead, sendGatewayError } from './responses';
-import { answerFromMock, recordResponse } from './mock';
 import { pickTarget } from './routes';
+import { answerFromMock, recordResponse } from './mock';
 import { BodyTrickle } from './slow-body';
 import { UpstreamDeadlines } from './upstream-deadlines';
 
@@ -159,6 +160,7 @@ function deliverSlowly(ctx: GatewayRequest, proxyRes: IncomingMessage, res: Serv
   const trickle = new BodyTrickle(res, bytesPerSecond, proxyRes);
   proxyRes.on('data', (chunk: Buffer) => {
     ctx.bytesOut += chunk.length;
+    if (ctx.captureBytes > ctx.responseCaptured) captureResponseChunk(ctx, chunk);
     trickle.push(chunk);
   });
   proxyRes.on('end', () => trickle.end());
@@ -176,6 +178,7 @@ function onUpstreamData(this: WithContext<IncomingMessage>, chunk: Buffer): void
   const res = ctx.res!;
   ctx.bytesOut += chunk.length;
   if (ctx.capturedChunks !== undefined) keepChunk(ctx, chunk);
+  if (ctx.captureBytes > ctx.responseCaptured) captureResponseChunk(ctx, chunk);
   if (res.destroyed) return;
   if (!res.write(chunk)) {
     this.pause();
@@ -250,6 +253,7 @@ function deliverReplacement(ctx: GatewayRequest, proxyRes: IncomingMessage, res:
   delete headers['transfer-encoding'];
   headers['content-length'] = body.length;
   ctx.bytesOut = ctx.method === 'HEAD' ? 0 : body.length;
+  if (ctx.captureBytes > 0 && ctx.method !== 'HEAD') captureResponseChunk(ctx, body);
   res.writeHead(status, headers);
   res.end(body);
   proxyRes.on('error', ignore);

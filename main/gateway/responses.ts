@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import { errorEnvelope } from '../../shared/errors';
+import { captureResponseChunk } from './body-capture';
 import type { GatewayRequest } from './context';
 import { trickleBody } from './slow-body';
 
@@ -54,6 +55,7 @@ export function sendGatewayResponse(ctx: GatewayRequest, status: number, headers
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   headers['content-length'] = length;
   ctx.bytesOut = ctx.method === 'HEAD' ? 0 : length;
+  if (ctx.captureBytes > 0 && ctx.method !== 'HEAD') captureResponseChunk(ctx, payload);
   const res = ctx.res;
   if (res === undefined) {
     writeRawResponse(ctx, finalStatus, headers, payload);

@@ -50,6 +50,7 @@ const samples: { [M in MethodName]: MethodInput<M> } = {
   'alertEvents.list': { ruleId: 'r1', limit: 5 },
   'metrics.get': { apiId: 'a1', window: 60 },
   'traffic.list': { apiId: 'a1', limit: 5, statusClass: '4xx' },
+  'traffic.bodies': { id: 'r1' },
   'traffic.pause': {},
   'traffic.resume': {},
   'config.export': {},
