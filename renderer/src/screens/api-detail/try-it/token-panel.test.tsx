@@ -53,8 +53,9 @@ describe('Try it: Token panel', () => {
     await waitFor(() => expect(sent).toEqual([{ Authorization: `Bearer ${token}` }]));
 
     // Minting again replaces the header instead of adding a second one.
+    fireEvent.change(subject, { target: { value: 'carol' } });
     fireEvent.click(screen.getByRole('button', { name: 'Mint and use' }));
-    await waitFor(() => expect((screen.getByLabelText('Header 1 value') as HTMLInputElement).value).not.toBe(`Bearer ${token}`));
+    await waitFor(() => expect(decode((screen.getByLabelText('Header 1 value') as HTMLInputElement).value.split('.')[1]!).sub).toBe('carol'));
     expect(screen.getAllByDisplayValue('Authorization')).toHaveLength(1);
   });
 
