@@ -154,6 +154,20 @@ describe('generated policy form', () => {
     expect(plane.state.policies[0]!.config).toMatchObject({ originGroups: [{ origins: ['https://app.test'], allowedMethods: ['GET', 'POST'], headers: ['content-type'], accessControlMaxAge: 30 }] });
   });
 
+  it('scopes a policy to some methods with chips, not comma-separated text', async () => {
+    const { dialog, plane, submit, onClose } = setup();
+    fireEvent.click(dialog.getByRole('radio', { name: 'Only matching requests' }));
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Path (regex)' }), { target: { value: '/orders/.*' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Add GET to Methods' }));
+    const methods = dialog.getByRole('textbox', { name: 'Methods' });
+    fireEvent.change(methods, { target: { value: 'delete' } });
+    fireEvent.keyDown(methods, { key: 'Enter' });
+    expect(within(dialog.getByRole('list', { name: 'Methods' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['GET', 'DELETE']);
+    submit();
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(plane.state.policies[0]!.rules).toEqual([{ path: '/orders/.*', methods: ['GET', 'DELETE'] }]);
+  });
+
   it('client ID enforcement: option labels instead of camelCase, no alias field, expressions only when chosen', () => {
     const { dialog, pick } = setup();
     pick(/Client ID enforcement/);

@@ -12,7 +12,10 @@ import type { PolicyCatalogueEntry } from '../../../../../shared/policies/catalo
 import { zodFieldErrors, type FieldErrors } from '../../../lib/errors';
 import { jsonSchemaOf, setAt, type Path } from '../../../lib/schema-form';
 import { Field } from '../../../ui/field';
+import { ChipsField } from './chips-field';
 import { SchemaFields } from './schema-fields';
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 export interface PolicyFormState {
   config: unknown;
@@ -167,9 +170,10 @@ export function PolicyForm({ entry, form }: { entry: PolicyCatalogueEntry; form:
 function RulesField({ rules, errors, onChange }: { rules: PolicyRule[] | undefined; errors: FieldErrors; onChange(rules: PolicyRule[] | undefined): void }) {
   const scoped = Boolean(rules && rules.length > 0);
   const rule = rules?.[0] ?? {};
-  // Typed text is kept as is ("GET, " mid-typing); the rule gets the parsed list.
   const group = useId();
-  const [methods, setMethods] = useState(() => (Array.isArray(rule.methods) ? rule.methods.join(', ') : (rule.methods ?? '')));
+  // Flex also takes a methods regex ("GET|POST"): kept as text; a list is edited as chips.
+  const [methods, setMethods] = useState(() => (typeof rule.methods === 'string' ? rule.methods : ''));
+  const methodList = Array.isArray(rule.methods) ? rule.methods : [];
   const complex = (rules?.length ?? 0) > 1 || Boolean(rule.headers || rule.host);
   const update = (patch: Partial<PolicyRule>) => {
     const next: PolicyRule = { ...rule, ...patch };
@@ -192,18 +196,36 @@ function RulesField({ rules, errors, onChange }: { rules: PolicyRule[] | undefin
           <Field label="Path (regex)" hint="Matched against the whole path, e.g. /orders/.*" error={errors['[0].path']} className="grow">
             <input className="input mono" value={rule.path ?? ''} spellCheck={false} onChange={(e) => update({ path: e.target.value || undefined })} />
           </Field>
-          <Field label="Methods" hint="Comma-separated, e.g. GET, POST; empty: all" error={errors['[0].methods'] ?? errors['[0].methods[0]']} className="grow">
-            <input
-              className="input mono"
-              value={methods}
-              spellCheck={false}
-              onChange={(e) => {
-                setMethods(e.target.value);
-                const list = e.target.value.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
-                update({ methods: list.length ? list : undefined });
-              }}
-            />
-          </Field>
+          {typeof rule.methods === 'string' ? (
+            <Field label="Methods (regex)" hint="e.g. GET|POST; empty: all" error={errors['[0].methods']} className="grow">
+              <input
+                className="input mono"
+                value={methods}
+                spellCheck={false}
+                onChange={(e) => {
+                  setMethods(e.target.value);
+                  update({ methods: e.target.value || undefined });
+                }}
+              />
+            </Field>
+          ) : (
+            <div className="grow">
+              <ChipsField
+                label="Methods"
+                hint="Empty: every method"
+                error={errors['[0].methods'] ?? Object.entries(errors).find(([key]) => key.startsWith('[0].methods['))?.[1]}
+                invalidItems={new Set()}
+                items={methodList}
+                suggestions={HTTP_METHODS}
+                placeholder="GET"
+                onAdd={(values) => update({ methods: [...methodList, ...values.map((m) => m.toUpperCase())] })}
+                onRemove={(index) => {
+                  const next = methodList.filter((_, i) => i !== index);
+                  update({ methods: next.length ? next : undefined });
+                }}
+              />
+            </div>
+          )}
         </div>
       ) : null}
       {complex ? <p className="muted small">This binding has more rules (hosts, headers) than this form shows; they are kept as they are.</p> : null}
