@@ -8,6 +8,7 @@ import { policyCatalogue } from '../../../shared/policies/catalogue';
 import type { ApiPatch, ApiRecord } from '../../store/apis';
 import { toApi, toPolicyBinding } from '../models';
 import { resolveTls, validatePolicyConfig } from '../policy-config';
+import { apiUpstreamHealth } from '../upstream-health';
 import {
   assertApiNameFree,
   assertBasePathFree,
@@ -33,13 +34,12 @@ type ApiHandlers = Pick<
 
 export function apiHandlers(ctx: HandlerContext): ApiHandlers {
   const { store, live } = ctx;
-  /** With the health-check result of the embedded gateway (green/red in the UI and the tray). */
+  /** With the embedded gateway's health checks of its upstream, its own or another API's on the same service (green/red in the UI and the tray). */
   const view = (record: ApiRecord) => {
-    const health = ctx.runtime.upstreamHealth()[record.id];
+    const health = apiUpstreamHealth(record, ctx.runtime.upstreamHealth());
     const tripped = ctx.runtime.trippedBindings().find((state) => state.apiId === record.id);
     const circuit = tripped ? { circuit: { state: 'open' as const, detail: tripped.detail, since: tripped.at } } : {};
-    if (!health) return { ...toApi(record), ...circuit };
-    return { ...toApi(record), upstreamHealth: health.healthy === null ? ('unknown' as const) : health.healthy ? ('healthy' as const) : ('unhealthy' as const), ...circuit };
+    return { ...toApi(record), ...(health ? { upstreamHealth: health } : {}), ...circuit };
   };
 
   /** TLS bindings must name readable, matching certificates before they reach the gateway. */
