@@ -42,6 +42,8 @@ export interface AlertSources {
   telemetry: AlertTelemetry;
   /** By API id. */
   upstreamHealth?: () => Record<string, UpstreamHealthView>;
+  /** Open circuits (circuit-breaker-flex) by API id: why each is open. */
+  openCircuits?: () => Record<string, string>;
   gateways?: () => GatewayView[];
   /** The APIs a gateway serves: a traffic rule scoped to a gateway sums them. */
   gatewayApiIds?: (gatewayId: string) => string[];
@@ -60,6 +62,8 @@ export function measure(rule: AlertRuleDefinition, sources: AlertSources, now: n
       return upstreamsDown(rule, sources);
     case 'gateway-down':
       return gatewaysDown(rule, sources);
+    case 'circuit-open':
+      return circuitsOpen(rule, sources);
     default:
       return fromTraffic(rule, sources, now);
   }
@@ -104,6 +108,13 @@ function upstreamsDown(rule: AlertRuleDefinition, sources: AlertSources): Measur
   const down = Object.entries(health).filter(([apiId, status]) => status.healthy === false && (rule.apiId === undefined || apiId === rule.apiId));
   const detail = down.map(([apiId, status]) => `${status.apiName ?? apiId}: ${status.lastError ?? 'health check failing'}`).join('; ');
   return { value: down.length, ...(detail ? { detail } : {}) };
+}
+
+/** 1 while the API's circuit is open; without an API, how many circuits are. */
+function circuitsOpen(rule: AlertRuleDefinition, sources: AlertSources): Measurement {
+  const open = Object.entries(sources.openCircuits?.() ?? {}).filter(([apiId]) => rule.apiId === undefined || apiId === rule.apiId);
+  const detail = open.map(([, why]) => why).join('; ');
+  return { value: open.length, ...(detail ? { detail } : {}) };
 }
 
 /**

@@ -57,6 +57,11 @@ function describeValue({ rule, value, apiName, gatewayName, detail, state }: Ale
       if (state === 'resolved') return `${what} healthy again`;
       return `${what} down${detail ? ` (${detail})` : ''}`;
     }
+    case 'circuit-open': {
+      const what = rule.apiId ? `circuit of ${apiName ?? rule.apiId}` : `${n} circuit(s)`;
+      if (state === 'resolved') return `${what} closed again`;
+      return `${what} open${detail ? ` (${detail})` : ''}`;
+    }
     case 'gateway-down': {
       const what = rule.gatewayId ? `gateway ${gatewayName ?? rule.gatewayId}` : 'gateways';
       if (state === 'resolved') return `${what} up again`;

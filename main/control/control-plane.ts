@@ -362,6 +362,7 @@ function startPlaneAlerting(deps: {
     telemetry,
     bus,
     upstreamHealth: () => runtime.upstreamHealth(),
+    openCircuits: () => Object.fromEntries(runtime.trippedBindings().map((state) => [state.apiId, `${state.apiName}: ${state.detail}`])),
     gateways: () => reader.gateways.list().map((gateway) => toGateway(gateway, gatewayState(gateway))),
     gatewayApiIds: (gatewayId) => reader.apis.listByGateway(gatewayId).map((api) => api.id),
     apiName: (apiId) => reader.apis.get(apiId)?.name,

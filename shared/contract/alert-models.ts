@@ -9,6 +9,8 @@ export const alertKindSchema = z.enum([
   'policy-violations',
   'upstream-down',
   'gateway-down',
+  /** circuit-breaker-flex's circuit is open on the API (1 while open). */
+  'circuit-open',
 ]);
 export type AlertKind = z.infer<typeof alertKindSchema>;
 

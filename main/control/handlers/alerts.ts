@@ -32,7 +32,8 @@ export function checkAlertScope(exists: ScopeLookup, rule: RuleShape): ErrorDeta
   if (rule.gatewayId !== undefined && !exists.gateway(rule.gatewayId)) details.push({ path: 'gatewayId', message: `no gateway with id "${rule.gatewayId}"` });
   if (rule.kind === 'gateway-down' && rule.gatewayId === undefined) details.push({ path: 'gatewayId', message: 'a gateway-down rule watches a gateway: give gatewayId' });
   if (rule.kind === 'upstream-down' && rule.apiId === undefined) details.push({ path: 'apiId', message: "an upstream-down rule watches an API's upstream: give apiId" });
-  if (rule.kind !== 'gateway-down' && rule.kind !== 'upstream-down' && rule.apiId === undefined && rule.gatewayId === undefined)
+  if (rule.kind === 'circuit-open' && rule.apiId === undefined) details.push({ path: 'apiId', message: "a circuit-open rule watches an API's circuit breaker: give apiId" });
+  if (rule.kind !== 'gateway-down' && rule.kind !== 'upstream-down' && rule.kind !== 'circuit-open' && rule.apiId === undefined && rule.gatewayId === undefined)
     details.push({ path: 'apiId', message: `a ${rule.kind} rule needs a scope: apiId (one API) or gatewayId (every API of a gateway)` });
   if (rule.kind === 'response-codes' && (rule.codes === undefined || rule.codes.length === 0))
     details.push({ path: 'codes', message: 'a response-codes rule needs codes, e.g. [500, 502] or ["5xx"]' });

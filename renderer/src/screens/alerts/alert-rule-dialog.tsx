@@ -33,7 +33,7 @@ export function AlertRuleDialog({ apiId: fixedApiId, rule, onClose }: { apiId?: 
   const [webhookUrl, setWebhookUrl] = useState(rule?.webhookUrl ?? '');
 
   const gatewayKind = kind === 'gateway-down';
-  const hasThreshold = kind !== 'upstream-down' && kind !== 'gateway-down';
+  const hasThreshold = kind !== 'upstream-down' && kind !== 'gateway-down' && kind !== 'circuit-open';
   const input = {
     name: name.trim(),
     kind,

@@ -9,6 +9,7 @@ export const KIND_LABELS: Record<AlertKind, { label: string; unit: string; descr
   'policy-violations': { label: 'Policy violations', unit: 'violations', description: 'Requests rejected by a policy' },
   'upstream-down': { label: 'Upstream down', unit: '', description: "The API's health check fails" },
   'gateway-down': { label: 'Gateway down', unit: '', description: 'A gateway or replica stops' },
+  'circuit-open': { label: 'Circuit open', unit: '', description: "The API's circuit breaker refuses requests" },
 };
 
 export const COMPARATORS: { value: Comparator; label: string; symbol: string }[] = [
@@ -28,6 +29,8 @@ export function describeRule(rule: Pick<AlertRule, 'kind' | 'comparator' | 'thre
       return `Upstream health check failing${periods}`;
     case 'gateway-down':
       return `Gateway not running${periods}`;
+    case 'circuit-open':
+      return `Circuit breaker open${periods}`;
     case 'response-codes':
       return `${(rule.codes ?? ['5xx']).join(', ')} responses ${symbol} ${rule.threshold} in ${window}${periods}`;
     case 'response-time':
