@@ -79,7 +79,7 @@ export interface BuiltRequest {
 
 /**
  * The HTTP request for a call: placeholders from the input, the rest as the query (GET,
- * DELETE) or the JSON body; `body: 'yaml'` routes send `input.yaml` as text.
+ * DELETE) or the JSON body; `body: 'yaml'` routes send `input.yaml` as text and the rest as the query.
  */
 export function buildHttpRequest(name: MethodName, input: Record<string, unknown> = {}): BuiltRequest {
   const http: HttpRoute = contractMethods[name].http;
@@ -91,13 +91,18 @@ export function buildHttpRequest(name: MethodName, input: Record<string, unknown
     return encodeURIComponent(String(value));
   });
   const rest = Object.fromEntries(Object.entries(input).filter(([key, value]) => !used.has(key) && value !== undefined));
-  if (http.body === 'yaml') return { method: http.method, url: API_PREFIX + path, body: String(rest.yaml ?? ''), contentType: 'application/yaml' };
-  if (http.method === 'GET' || http.method === 'DELETE') {
+  const withQuery = (fields: Record<string, unknown>) => {
     const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(rest)) query.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    for (const [key, value] of Object.entries(fields)) query.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
     const search = query.toString();
-    return { method: http.method, url: API_PREFIX + path + (search ? `?${search}` : '') };
+    return API_PREFIX + path + (search ? `?${search}` : '');
+  };
+  if (http.body === 'yaml') {
+    // The document is the body; the other fields (an import's mode, dryRun…) go in the query.
+    const { yaml, ...fields } = rest;
+    return { method: http.method, url: withQuery(fields), body: String(yaml ?? ''), contentType: 'application/yaml' };
   }
+  if (http.method === 'GET' || http.method === 'DELETE') return { method: http.method, url: withQuery(rest) };
   return { method: http.method, url: API_PREFIX + path, body: JSON.stringify(rest), contentType: 'application/json' };
 }
 
