@@ -194,14 +194,14 @@ export function resolveBindings(
     const ref = spec.targetRef;
     const fail = (path: string[], message: string) =>
       errors.push({ file: binding.file, line: binding.lineOf(['spec', 'targetRef', ...path]), field: formatFieldPath(['spec', 'targetRef', ...path]), message });
-    const upstreamScoped = lookup.find(use.policyName)?.scope === 'upstream' || SERVICE_REQUEST_POLICIES.has(use.policyName);
+    const serviceTargetable = lookup.find(use.policyName)?.scope === 'upstream' || SERVICE_REQUEST_POLICIES.has(use.policyName);
 
     if (ref.name !== undefined) {
       // Flex's default kind is ApiInstance; tls-outbound usually names a Service.
-      const kind = ref.kind ?? (upstreamScoped && !apis.has(ref.name) && serviceNames.has(ref.name) ? 'Service' : 'ApiInstance');
+      const kind = ref.kind ?? (serviceTargetable && !apis.has(ref.name) && serviceNames.has(ref.name) ? 'Service' : 'ApiInstance');
       if (kind === 'Service') {
         if (!serviceNames.has(ref.name)) fail(['name'], missing('Service', ref.name, serviceNames));
-        else if (!upstreamScoped && lookup.find(use.policyName)) fail(['kind'], `policy ${use.policyName} cannot target a Service; only tls-outbound, ${[...SERVICE_REQUEST_POLICIES].join(', ')} can (bind it to the ApiInstance instead)`);
+        else if (!serviceTargetable && lookup.find(use.policyName)) fail(['kind'], `policy ${use.policyName} cannot target a Service; only tls-outbound, ${[...SERVICE_REQUEST_POLICIES].join(', ')} can (bind it to the ApiInstance instead)`);
         else add(targets.services, ref.name, use);
       } else if (!apis.has(ref.name)) fail(['name'], missing('ApiInstance', ref.name, apis.keys()));
       else add(targets.apis, ref.name, use);
