@@ -12,6 +12,7 @@ const MAX_SPEC_FILE_BYTES = 10 * 1024 * 1024;
 /** The config with the file's text in `spec`, or a message naming the file. */
 export function inlineSpecFile(config: Record<string, unknown>, yamlFile: string): Record<string, unknown> | string {
   const spec = config.spec;
+  if (spec === undefined) return 'local mode has no API document for source "context": give spec (the document, or a file path relative to this file)';
   if (typeof spec !== 'string' || !looksLikeSpecPath(spec)) return config;
   const file = path.resolve(path.dirname(yamlFile), spec.trim());
   try {

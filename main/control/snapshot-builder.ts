@@ -106,10 +106,20 @@ function buildApi(store: Store, api: ApiRecord, options: SnapshotBuildOptions, e
       if (resolved.tls && kind === 'tls-outbound') service.tls = resolved.tls as UpstreamTlsSnapshot;
       continue;
     }
+    let config = checked.config;
+    if (binding.policyRef === 'spec-validation-flex' && config.source === 'context' && config.spec === undefined) {
+      // Flex's "context": the API's own document, here the OpenAPI file the API was imported from.
+      const document = store.mocks.openApiDocument(api.id);
+      if (document === undefined) {
+        errors.push({ path: `${prefix}.config.source`, message: 'source "context" needs the OpenAPI document this API was imported from, and it has none: import the API from OpenAPI, or give spec' });
+        continue;
+      }
+      config = { ...config, spec: document.document };
+    }
     policies.push({
       id: binding.id,
       name: binding.policyRef,
-      config: checked.config,
+      config,
       order: binding.order,
       enabled: true,
       ...(binding.rules && binding.rules.length > 0 ? { rules: binding.rules } : {}),

@@ -274,6 +274,13 @@ spec:
     expect((await request(gateway.url('/api/users/1'))).status).toBe(200);
   });
 
+  it('source "context" without spec is an error: local mode keeps no API document', () => {
+    writeFileSync(path.join(dir, 'context.yaml'), conf('./users.yaml').replace('source: inline', 'source: context').replace(/ *spec: .*\n/, ''));
+    const loaded = loadConfig(path.join(dir, 'context.yaml'), { env: {} });
+    expect(loaded.errors).toHaveLength(1);
+    expect(loaded.errors[0]).toMatchObject({ field: 'spec.policies[0].config.spec', message: expect.stringMatching(/local mode has no API document for source "context"/) });
+  });
+
   it('a missing file is an error naming the file, the line and the field', () => {
     writeFileSync(path.join(dir, 'broken.yaml'), conf('./missing.yaml'));
     const loaded = loadConfig(path.join(dir, 'broken.yaml'), { env: {} });

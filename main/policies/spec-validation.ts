@@ -20,6 +20,7 @@ const MAX_LOGGED_RESPONSE_BYTES = 1024 * 1024;
 export const specValidationPolicy: PolicyDefinition<SpecValidationConfig> = {
   name: 'spec-validation-flex',
   create(config, context) {
+    if (config.spec === undefined) throw new Error('spec: no OpenAPI document: source "context" needs the API\'s imported document (the app keeps it when an API is imported from OpenAPI); give spec otherwise');
     const document = parseOpenApiText(config.spec);
     if (typeof document === 'string') throw new Error(`spec: ${document}`);
     let spec: CompiledSpec;

@@ -16,10 +16,11 @@ export const specValidationSchema = z
     source: z
       .enum(['context', 'inline'])
       .default('inline')
-      .describe('Where the document comes from: "inline" (spec holds it) or "context" (Flex: the API\'s own asset; in Gatehouse spec must still hold it)'),
+      .describe('Where the document comes from: "inline" (spec holds it) or "context" (the API\'s own document: in the app, the OpenAPI file it was imported from)'),
     // A document written as a YAML mapping is kept as its JSON text: one form for snapshots and the form.
     spec: z
       .preprocess((value) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value), z.string().min(1, 'must hold the OpenAPI document, its base64, or a file path'))
+      .optional()
       .describe('The OpenAPI 3 document: YAML or JSON text, the same in base64, or the path of a .yaml/.yml/.json file (relative to the configuration file)'),
     apiBasePath: z
       .string()
@@ -30,7 +31,11 @@ export const specValidationSchema = z
     strictParamsValidation: z.boolean().default(false).describe('Query parameters the operation does not declare are violations too'),
     validateResponses: z.boolean().default(false).describe('Also check upstream responses (status and JSON body) and log what does not match; they are never blocked'),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.source === 'inline' && config.spec === undefined)
+      ctx.addIssue({ code: 'custom', path: ['spec'], message: 'required with source "inline": the OpenAPI document, its base64, or a file path' });
+  });
 export type SpecValidationConfig = z.infer<typeof specValidationSchema>;
 
 export const specValidationEntry: PolicyCatalogueEntry<typeof specValidationSchema> = {
@@ -46,8 +51,8 @@ export const specValidationEntry: PolicyCatalogueEntry<typeof specValidationSche
     blockOperation: true,
   },
   fields: {
-    source: { label: 'Document source', options: { inline: 'The document below', context: "The API's document (Flex); give it below" } },
-    spec: { label: 'API document (OAS 3.0 or 3.1)', help: 'YAML or JSON (3.0 or 3.1), base64 of it, or a file path in local mode' },
+    source: { label: 'Document source', options: { inline: 'The document below', context: 'The OpenAPI file this API was imported from' } },
+    spec: { label: 'API document (OAS 3.0 or 3.1)', help: 'YAML or JSON (3.0 or 3.1), base64 of it, or a file path in local mode', showWhen: { source: ['inline'] } },
     apiBasePath: { label: 'Base path of the document', placeholder: '/v1', help: 'Stripped from the request path before matching the document\'s paths' },
     blockOperation: { label: 'Block requests that do not match', help: 'Off: violations are logged and the request goes through' },
     strictParamsValidation: { label: 'Refuse undeclared query parameters' },
