@@ -92,6 +92,8 @@ describe('token workbench', () => {
     expect((await request(`${admin.url}/api/v1/apis/${api.body.id}/signing-keys`)).status).toBe(401);
     expect((await request(`${admin.url}/api/v1/apis/${api.body.id}/tokens`, { method: 'POST' })).status).toBe(401);
     expect((await request(`${admin.url}/api/v1/apis/api_missing/jwks.json`)).status).toBe(404);
+    // Open for GET only: any other verb on the JWKS path goes through the token check first.
+    expect((await request(listed.body.jwksUrl, { method: 'DELETE' })).status).toBe(401);
   });
 
   it('stores private keys and HMAC secrets only encrypted, and removing a key leaves the others', async () => {
