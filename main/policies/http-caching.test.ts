@@ -27,6 +27,7 @@ describe('http-caching-flex: storing and serving', () => {
     expect(hits.get(path)).toBe(1);
     await until(() => facts.length === 2);
     expect(facts[0]!.trace[0]!.detail).toMatch(/^miss: nothing stored for "\/api\/p\d+"/);
+    expect(facts[0]!.trace[1]!.detail).toMatch(/^stored "\/api\/p\d+": 5 bytes, fresh for 60 s/);
     expect(facts[1]!.trace[0]).toMatchObject({ policy: 'http-caching-flex', verdict: 'respond' });
     expect(facts[1]!.trace[0]!.detail).toMatch(/^hit: "\/api\/p\d+", age 5 s of 60 s fresh/);
   });
@@ -122,6 +123,8 @@ describe('http-caching-flex: storing and serving', () => {
     await get(gateway, path);
     expect((await get(gateway, path)).headers['x-gatehouse-cache']).toBe('miss');
     expect(hits.get(path)).toBe(2);
+    await until(() => facts.length === 2);
+    expect(facts[0]!.trace[1]!.detail).toBe('not stored: the response is private (never kept by a shared cache)');
   });
 
   it('§5.2.2.4 no-cache: stored, but revalidated with If-None-Match every time; the 304 is answered with the stored body', async () => {

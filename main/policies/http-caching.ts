@@ -13,7 +13,6 @@ import type { HttpCachingConfig } from '../../shared/policies/http-caching';
 import {
   cacheControl,
   freshnessOf,
-  hasValidator,
   initialAgeMs,
   notStorableBecause,
   storedHeaders,
@@ -41,6 +40,7 @@ interface Compiled {
   invalidationHeader: string | undefined;
   store: CacheStore;
   ttlMs: number;
+  binding: { readonly id: string; readonly name: string };
 }
 
 export const httpCachingPolicy: PolicyDefinition<HttpCachingConfig> = {
@@ -54,6 +54,7 @@ export const httpCachingPolicy: PolicyDefinition<HttpCachingConfig> = {
       invalidationHeader: config.invalidationHeader === '' ? undefined : config.invalidationHeader.toLowerCase(),
       store: openStore(config, context),
       ttlMs: config.ttl * 1000,
+      binding: context.binding,
     };
     const bindingId = context.binding.id;
     return {
@@ -217,6 +218,7 @@ function revalidate(c: Compiled, request: PolicyRequest, key: string, entry: Cac
       response.headers[CACHE_HEADER] = 'miss';
       return;
     }
+    request.traceNote?.(c.binding, updated !== undefined ? `revalidated: the upstream answered 304; "${key}" updated and served` : `stale: the upstream answered ${response.status}; served the stored response`);
     response.status = serve.status;
     // The 304's or the error's own framing headers do not describe the stored body.
     for (const name of ['content-type', 'cache-control', 'content-encoding']) delete response.headers[name];
@@ -236,23 +238,32 @@ function revalidate(c: Compiled, request: PolicyRequest, key: string, entry: Cac
 function keepResponse(c: Compiled, request: PolicyRequest, key: string, authorized: boolean, onHead?: (status: number, headers: OutgoingHttpHeaders) => boolean): void {
   if (request.captureResponseBody === undefined) return;
   const requestHeaders = request.headers;
+  // What happened to the response goes in the trace after the policy's own line.
+  const note = (detail: string) => request.traceNote?.(c.binding, detail);
   let pending: Omit<CacheEntry, 'body'> | undefined;
   request.captureResponseBody({
     maxBytes: c.config.maxEntryBytes,
     head: (status, headers) => {
       if (onHead?.(status, headers)) return false;
       const now = httpCacheClock.now();
-      pending = entryFor(c, status, headers, { authorized, requestDirectives: cacheControl(requestHeaders['cache-control']) }, requestHeaders, now);
-      return pending !== undefined;
+      const entry = entryFor(c, status, headers, { authorized, requestDirectives: cacheControl(requestHeaders['cache-control']) }, requestHeaders, now);
+      if (typeof entry === 'string') {
+        note(`not stored: ${entry}`);
+        return false;
+      }
+      pending = entry;
+      return true;
     },
     done: (body) => {
-      if (body === undefined || pending === undefined) return;
+      if (pending === undefined) return;
+      if (body === undefined) return note(`not stored: the body is larger than maxEntryBytes (${c.config.maxEntryBytes}) or did not arrive whole`);
       void c.store.set(key, { ...pending, body }, httpCacheClock.now());
+      note(`stored "${key}": ${body.length} bytes, fresh for ${seconds(pending.lifetimeMs)}`);
     },
   });
 }
 
-/** What would be stored of this response head, or undefined when it may not be. */
+/** What would be stored of this response head, or why it may not be. */
 function entryFor(
   c: Compiled,
   status: number,
@@ -260,9 +271,9 @@ function entryFor(
   request: { authorized: boolean; requestDirectives: Directives },
   requestHeaders: IncomingHttpHeaders,
   now: number,
-): Omit<CacheEntry, 'body'> | undefined {
-  if (!c.storeResponse({ statusCode: status, headers, method: 'GET' })) return undefined;
-  if (status === 206 || status === 304) return undefined;
+): Omit<CacheEntry, 'body'> | string {
+  if (!c.storeResponse({ statusCode: status, headers, method: 'GET' })) return `responseExpression is false for ${status}`;
+  if (status === 206 || status === 304) return `a ${status} is not a whole response`;
   const directives = cacheControl(headers['cache-control']);
   const vary = varyNames(headers);
   const base = {
@@ -277,13 +288,13 @@ function entryFor(
   };
   if (!c.config.useHttpCacheHeaders) {
     // Flex's mode without cache headers: kept for ttl; a response to an Authorization request still only when it says it may be shared.
-    if (request.authorized && !base.sharedWithAuthorization) return undefined;
+    if (request.authorized && !base.sharedWithAuthorization) return 'the request carries Authorization and the response is not public, s-maxage or must-revalidate';
     return { ...base, initialAgeMs: 0, lifetimeMs: c.ttlMs, vary: [], varyValues: [] };
   }
   const freshness = freshnessOf(status, headers, directives, now, c.ttlMs);
   if (directives.has('no-cache')) freshness.lifetimeMs = 0;
-  if (notStorableBecause(request, status, headers, directives, freshness) !== undefined) return undefined;
-  if (freshness.lifetimeMs <= 0 && !hasValidator(headers)) return undefined;
+  const refused = notStorableBecause(request, status, headers, directives, freshness);
+  if (refused !== undefined) return refused;
   return { ...base, initialAgeMs: initialAgeMs(headers, now), lifetimeMs: freshness.lifetimeMs };
 }
 
