@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ConnectedGateway } from '../gateway/connected/connected-gateway';
 import { portOption } from './args';
 import { UsageError } from './command';
+import { stdoutLines, writeStdout } from './line-batch';
 import { formatAccessLine } from './gateway-output';
 import { untilSignal } from './signals';
 
@@ -58,7 +59,7 @@ export async function runConnected(settings: ConnectSettings, options: { quiet?:
   const replica = new ConnectedGateway({
     ...settings,
     version: options.version,
-    onRequest: options.quiet ? undefined : (fact) => process.stdout.write(`${formatAccessLine(fact)}\n`),
+    onRequest: options.quiet ? undefined : (fact) => stdoutLines.push(formatAccessLine(fact)),
     log: (level, message) => {
       if (level !== 'info' || !options.quiet || options.verbose) process.stderr.write(`gatehouse ${level}: ${message}\n`);
     },
@@ -66,8 +67,8 @@ export async function runConnected(settings: ConnectSettings, options: { quiet?:
   process.stdout.write(`replica "${settings.name}" connecting to ${settings.url}${settings.listenPort !== undefined ? `; serving on port ${settings.listenPort}` : ''}\n`);
   await replica.start();
   const signal = await untilSignal();
-  process.stdout.write(`${signal}: draining (up to ${options.drainMs ?? 10_000} ms)…\n`);
+  writeStdout(`${signal}: draining (up to ${options.drainMs ?? 10_000} ms)…\n`);
   await replica.stop({ graceMs: options.drainMs ?? 10_000 });
-  process.stdout.write('replica stopped\n');
+  writeStdout('replica stopped\n');
   return 0;
 }

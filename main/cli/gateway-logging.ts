@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DEFAULT_LOG_TEMPLATE, type LoggingSettings, type LogOutput, type RuntimeLogLevel } from '../config/configuration';
 import type { RequestFact } from '../gateway/telemetry';
 import { formatAccessLine } from './gateway-output';
+import { LineBatch, stdoutLines, writeStdout } from './line-batch';
 
 type Level = RuntimeLogLevel;
 const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -16,7 +17,8 @@ const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 interface OpenOutput {
   output: LogOutput;
   write: (line: string) => void;
-  close?: () => void;
+  /** Access lines to this output, batched (see line-batch.ts). */
+  batch?: LineBatch;
 }
 
 export class GatewayLogger {
@@ -36,7 +38,7 @@ export class GatewayLogger {
     const open = (name: string): OpenOutput[] => {
       const output = settings?.outputs.find((candidate) => candidate.name === name);
       if (!output) return [];
-      if (output.kind === 'stdout') return [{ output, write: (line) => process.stdout.write(`${line}\n`) }];
+      if (output.kind === 'stdout') return [{ output, write: (line) => writeStdout(`${line}\n`), batch: stdoutLines }];
       const file = path.resolve(output.file!);
       let stream = this.files.get(file) ?? previous.get(file);
       if (!stream) {
@@ -51,11 +53,29 @@ export class GatewayLogger {
       }
       this.files.set(file, stream);
       const target = stream;
-      return [{ output, write: (line) => target.write(`${line}\n`) }];
+      return [{ output, write: (line) => target.write(`${line}\n`), batch: this.fileBatch(file, target) }];
     };
     this.runtimeOutputs = (settings?.runtime ?? []).flatMap(open);
     this.accessOutputs = (settings?.access ?? []).flatMap(open);
-    for (const [file, stream] of previous) if (!this.files.has(file)) stream.end();
+    for (const [file, stream] of previous)
+      if (!this.files.has(file)) {
+        this.batches.get(file)?.flush();
+        this.batches.delete(file);
+        stream.end();
+      }
+  }
+
+  private batches = new Map<string, LineBatch>();
+
+  /** One batch per file (runtime lines to the same file flush it first, so order is kept). */
+  private fileBatch(file: string, stream: WriteStream): LineBatch {
+    let batch = this.batches.get(file);
+    if (batch === undefined) {
+      const created = new LineBatch((text) => stream.write(text));
+      this.batches.set(file, (batch = created));
+      process.on('exit', () => created.flush());
+    }
+    return batch;
   }
 
   /** The level runtime lines must reach: the Configuration's, else info with --verbose, else warn. */
@@ -67,7 +87,10 @@ export class GatewayLogger {
   runtime = (level: Level, message: string, options: { echo?: boolean } = {}): void => {
     if (RANK[level] < RANK[this.threshold]) return;
     if (!options.echo) process.stderr.write(`gatehouse ${level}: ${message}\n`);
-    for (const out of this.runtimeOutputs) out.write(format(out.output, level, 'runtime', message));
+    for (const out of this.runtimeOutputs) {
+      out.batch?.flush();
+      out.write(format(out.output, level, 'runtime', message));
+    }
   };
 
   /**
@@ -78,27 +101,37 @@ export class GatewayLogger {
   gateway = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void => {
     if (fields?.policy !== 'message-logging-flex') return this.runtime(level, message);
     if (message.includes(': [DEBUG]') && this.threshold !== 'debug') return;
-    process.stdout.write(`${message}\n`);
-    for (const out of this.runtimeOutputs) out.write(format(out.output, level, 'runtime', message));
+    writeStdout(`${message}\n`);
+    for (const out of this.runtimeOutputs) {
+      out.batch?.flush();
+      out.write(format(out.output, level, 'runtime', message));
+    }
   };
 
   /** What the command prints on stdout about its state (listening on…, config reloaded…): info lines. */
   notice(message: string): void {
-    process.stdout.write(`${message}\n`);
+    writeStdout(`${message}\n`);
     this.runtime('info', message, { echo: true });
   }
 
-  /** Every finished request: an access line (stdout unless --quiet, and the access outputs). */
+  /** Every finished request: an access line (stdout unless --quiet, and the access outputs), written in batches. */
   request = (fact: RequestFact): void => {
     const line = formatAccessLine(fact);
-    if (!this.flags.quiet) process.stdout.write(`${line}\n`);
-    for (const out of this.accessOutputs) out.write(format(out.output, 'info', 'access', line));
+    if (!this.flags.quiet) stdoutLines.push(line);
+    for (const out of this.accessOutputs) {
+      const formatted = format(out.output, 'info', 'access', line);
+      if (out.batch) out.batch.push(formatted);
+      else out.write(formatted);
+    }
     if (this.threshold === 'debug' && fact.trace.length > 0) {
       this.runtime('debug', `${fact.method} ${fact.path} policies: ${fact.trace.map((entry) => `${entry.policy}=${entry.verdict}`).join(', ')}`);
     }
   };
 
   async close(): Promise<void> {
+    stdoutLines.flush();
+    for (const batch of this.batches.values()) batch.flush();
+    this.batches.clear();
     const streams = [...this.files.values()];
     this.files.clear();
     await Promise.all(streams.map((stream) => new Promise<void>((resolve) => stream.end(resolve))));

@@ -28,5 +28,6 @@ export function formatAccessLine(fact: RequestFact): string {
     decided = ` ${fact.violatedPolicy ?? responder?.policy ?? 'gateway'}${fact.errorCode ? ` ${fact.errorCode}` : ''}`;
   }
   const api = fact.apiName ? ` [${fact.apiName}]` : '';
-  return `${time} ${fact.method} ${fact.path} ${fact.status} ${latency}ms${decided}${api}`;
+  const target = fact.query === undefined ? fact.path : `${fact.path}?${fact.query}`;
+  return `${time} ${fact.method} ${target} ${fact.status} ${latency}ms${decided}${api}`;
 }

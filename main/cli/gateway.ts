@@ -19,6 +19,7 @@ import { connectSettings, connectUsage, runConnected } from './gateway-connect';
 import { GatewayLogger } from './gateway-logging';
 import { describeListeners } from './gateway-output';
 import { DEFAULT_HEALTH_PORT, hostLabel, StatusPorts } from './gateway-status';
+import { writeStdout } from './line-batch';
 import { untilSignal } from './signals';
 
 const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--health-port PORT] [--quiet] [--verbose] [--drain-ms 10000]
@@ -150,11 +151,11 @@ export const gatewayCommand: CliCommand = {
     );
 
     const signal = await untilSignal();
-    process.stdout.write(`${signal}: draining (up to ${drainMs} ms)…\n`);
+    writeStdout(`${signal}: draining (up to ${drainMs} ms)…\n`);
     watcher.close();
     await reloading;
     await shutdown(drainMs);
-    process.stdout.write('gateway stopped\n');
+    writeStdout('gateway stopped\n');
     return 0;
   },
 };
