@@ -54,7 +54,10 @@ const samples: { [M in MethodName]: MethodInput<M> } = {
   'traffic.pause': {},
   'traffic.resume': {},
   'config.export': {},
-  'config.import': { yaml: 'apiVersion: gatehouse.dev/v1\nkind: Gateway\n' },
+  'config.import': { yaml: 'apiVersion: gatehouse.dev/v1\nkind: Gateway\n', mode: 'merge', dryRun: true, environment: 'staging' },
+  'environments.list': {},
+  'environments.put': { name: 'staging', variables: [{ name: 'HOST', value: 'h' }] },
+  'environments.remove': { name: 'staging' },
   'try.send': { apiId: 'a1', method: 'get', path: '/posts' },
   'tokens.listKeys': { apiId: 'a1' },
   'tokens.generateKey': { apiId: 'a1', alg: 'ES256' },
@@ -110,7 +113,8 @@ describe('every contract method over HTTP', () => {
     expect(byName.get('traffic.list')).toMatchObject({ apiId: 'a1', limit: 5, statusClass: '4xx' });
     expect(byName.get('policies.update')).toEqual({ apiId: 'a1', policyId: 'p1', order: 10 });
     expect(byName.get('try.send')).toMatchObject({ method: 'GET', path: '/posts', headers: {}, dryRun: false });
-    expect(byName.get('config.import')).toEqual({ yaml: samples['config.import'].yaml });
+    // The document is the body; mode, dryRun and environment travel in the query.
+    expect(byName.get('config.import')).toEqual({ yaml: samples['config.import'].yaml, mode: 'merge', dryRun: true, environment: 'staging' });
     expect(contractMethods['config.import'].http.body).toBe('yaml');
   });
 
@@ -149,7 +153,7 @@ describe('validation, errors and status codes', () => {
         if (!apis.delete(id)) throw ContractError.notFound('API', id);
       },
       'config.export': async () => 'apiVersion: gatehouse.dev/v1\nkind: Gateway\n',
-      'config.import': async ({ yaml }) => ({ imported: { Gateway: yaml.split('kind:').length - 1 }, warnings: [] }),
+      'config.import': async ({ yaml, mode }) => ({ imported: { Gateway: yaml.split('kind:').length - 1 }, warnings: [], mode, changes: [], applied: true }),
       // Returns a field the contract does not have: it must not reach the client.
       'applications.list': async () => [{ id: 'x', name: 'n', clientId: 'c', createdAt: 1, secretHash: 'scrypt$…' }] as never,
       // Breaks the contract: a plain 500, no stack trace, no internals.
@@ -229,7 +233,7 @@ describe('validation, errors and status codes', () => {
     const yaml = `${'# padding\n'.repeat(200_000)}kind: Gateway\n`; // ~2 MiB: over the JSON limit, under YAML's
     const imported = await admin.call('PUT', '/api/v1/config', { body: yaml, headers: { 'content-type': 'application/yaml' } });
     expect(imported.status, imported.body).toBe(200);
-    expect(imported.json()).toEqual({ imported: { Gateway: 1 }, warnings: [] });
+    expect(imported.json()).toEqual({ imported: { Gateway: 1 }, warnings: [], mode: 'sync', changes: [], applied: true });
     const asJson = await admin.call('PUT', '/api/v1/config', { body: { yaml: 'x' } });
     expect(asJson.status).toBe(415);
     const empty = await admin.call('PUT', '/api/v1/config', { body: '', headers: { 'content-type': 'application/yaml' } });
