@@ -20,6 +20,8 @@ export interface PolicyFieldUi {
   options?: Record<string, string>;
   /** An alias or a field kept for Flex files only: accepted in YAML, not shown in the form. */
   hidden?: boolean;
+  /** This key is an alias of that one: the form moves its value there (one field to edit). */
+  aliasOf?: string;
   /** Shown only while the sibling fields hold one of these values (defaults count). */
   showWhen?: Record<string, readonly unknown[]>;
   /** A string that holds a list (`aud1,aud2`, `read write`), edited as chips. */

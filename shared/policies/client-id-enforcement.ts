@@ -44,7 +44,7 @@ export const clientIdEnforcementEntry: PolicyCatalogueEntry<typeof clientIdEnfor
       help: 'Where callers put their client ID and secret',
       options: { httpBasicAuthenticationHeader: 'Authorization: Basic header', customExpression: 'Custom expressions (headers, query)' },
     },
-    credentialsOrigin: { label: 'Credentials from (alias)', hidden: true },
+    credentialsOrigin: { label: 'Credentials from (alias)', hidden: true, aliasOf: 'credentialsOriginHasHttpBasicAuthenticationHeader' },
     clientIdExpression: { label: 'Client ID from', showWhen: { credentialsOriginHasHttpBasicAuthenticationHeader: ['customExpression'] } },
     clientSecretExpression: { label: 'Client secret from', showWhen: { credentialsOriginHasHttpBasicAuthenticationHeader: ['customExpression'] } },
   },

@@ -54,7 +54,7 @@ export const corsEntry: PolicyCatalogueEntry<typeof corsSchema> = {
     'originGroups.accessControlMaxAge': { label: 'Cache preflight for', unit: 'seconds', help: 'How long a browser may reuse a preflight answer' },
     'originGroups.allowedMethods': { label: 'Allowed methods', chips: { suggestions: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] }, help: 'Empty: the method the browser asks for' },
     'originGroups.headers': { label: 'Allowed request headers', chips: {}, placeholder: 'content-type', help: 'Empty: the headers the browser asks for' },
-    'originGroups.exposedHeaders': { label: 'Response headers the page may read', chips: {}, placeholder: 'x-request-id' },
+    'originGroups.exposedHeaders': { label: 'Response headers the page may read', chips: {}, placeholder: 'x-request-id', help: 'Beyond the always-readable ones (Content-Type, Cache-Control…)' },
     publicResource: { label: 'Any origin may call', help: 'Origin groups still set methods and headers' },
     supportCredentials: { label: 'Allow cookies and Authorization', help: 'Cross-origin requests may carry credentials (needs named origins, not *)' },
   },

@@ -106,4 +106,17 @@ describe('PoliciesTab', () => {
     expect(plane.state.policies.sort((a, b) => a.order - b.order).map((p) => p.policyRef)).toEqual(['cors-flex', 'client-id-enforcement-flex', 'rate-limiting-flex', 'header-injection-flex']);
     expect(screen.queryByText('Browsers cannot call this API')).toBeNull();
   });
+
+  it('a client-ID binding written with the alias key edits through the one visible field', async () => {
+    const plane = createFakeControlPlane({ apis: [api] });
+    plane.state.policies.push({ id: 'p1', apiId: api.id, policyRef: 'client-id-enforcement-flex', config: { credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader', credentialsOrigin: 'customExpression' }, order: 10, enabled: true, createdAt: 1, updatedAt: 1 });
+    renderWithApp(<PoliciesTab api={api} />, plane);
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Client ID enforcement' }));
+    const form = within(await screen.findByRole('form', { name: 'Edit Client ID enforcement' }));
+    const origin = form.getByRole('combobox', { name: 'Credentials from' }) as HTMLSelectElement;
+    expect(origin.value).toBe('customExpression');
+    fireEvent.change(origin, { target: { value: 'httpBasicAuthenticationHeader' } });
+    fireEvent.click(form.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(plane.state.policies[0]!.config).toEqual({ credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader', clientIdExpression: "#[attributes.headers['client_id']]", clientSecretExpression: "#[attributes.headers['client_secret']]" }));
+  });
 });

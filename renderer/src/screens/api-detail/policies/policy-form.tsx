@@ -62,8 +62,20 @@ function visibleErrors(errors: FieldErrors, exact: ReadonlySet<string>, deep: Re
   return out;
 }
 
+/** A stored config with an alias set (`credentialsOrigin`) edits through the one field the form shows. */
+function withoutAliases(entry: PolicyCatalogueEntry, config: unknown): unknown {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return config;
+  const out = { ...(config as Record<string, unknown>) };
+  for (const [key, ui] of Object.entries(entry.fields ?? {}))
+    if (ui.aliasOf && out[key] !== undefined) {
+      out[ui.aliasOf] = out[key];
+      delete out[key];
+    }
+  return out;
+}
+
 export function usePolicyForm(entry: PolicyCatalogueEntry, initial: unknown, initialRules?: PolicyRule[]): PolicyFormState {
-  const [config, setConfigState] = useState<unknown>(initial);
+  const [config, setConfigState] = useState<unknown>(() => withoutAliases(entry, initial));
   const [rules, setRulesState] = useState<PolicyRule[] | undefined>(initialRules);
   const [serverErrors, setServer] = useState<{ config: FieldErrors; rules: FieldErrors }>({ config: {}, rules: {} });
   const [touched, setTouched] = useState<{ exact: Set<string>; deep: Set<string> }>(() => ({ exact: new Set(), deep: new Set() }));

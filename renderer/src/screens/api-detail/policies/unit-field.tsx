@@ -5,7 +5,6 @@
 import { useId, useState } from 'react';
 import type { FieldUnit } from '../../../../../shared/policies/catalogue-entry';
 import { bestUnit, unitChoices } from '../../../lib/schema-form';
-import { Field } from '../../../ui/field';
 
 export interface UnitFieldProps {
   label: string;
@@ -25,15 +24,23 @@ const tidy = (value: number) => Math.round(value * 1e6) / 1e6;
 export function UnitField({ label, help, error, required, unit, value, integer, placeholder, onChange }: UnitFieldProps) {
   const choices = unitChoices(unit);
   const [factor, setFactor] = useState(() => bestUnit(value ?? placeholder, unit).factor);
-  const unitId = useId();
+  const id = useId();
   const stored = typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   const shown = stored === undefined ? '' : tidy(stored / factor);
   const inConfig = stored !== undefined && factor !== 1 ? `${stored} ${unit} in the config` : undefined;
   const hint = [help, inConfig ? `(${inConfig})` : undefined].filter(Boolean).join(' ') || undefined;
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  // Field's markup by hand: one label over the number and its unit, side by side.
   return (
-    <div className="unit-field">
-      <Field label={label} hint={hint} error={error} required={required} className="grow">
+    <div className={`field ${error ? 'field-has-error' : ''}`}>
+      <label htmlFor={id} className="field-label">
+        {label}
+        {required ? <span className="field-required" aria-hidden="true"> *</span> : null}
+      </label>
+      <div className="unit-field">
         <input
+          id={id}
           className="input input-number"
           type="number"
           inputMode={integer && factor === 1 ? 'numeric' : 'decimal'}
@@ -41,27 +48,38 @@ export function UnitField({ label, help, error, required, unit, value, integer, 
           min={0}
           value={shown}
           placeholder={typeof placeholder === 'number' ? String(tidy(placeholder / factor)) : undefined}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
           onChange={(e) => onChange(e.target.value === '' ? undefined : tidy(Number(e.target.value) * factor))}
         />
-      </Field>
-      <select
-        id={unitId}
-        className="select unit-select"
-        aria-label={`${label} unit`}
-        value={factor}
-        onChange={(e) => {
-          const next = Number(e.target.value);
-          setFactor(next);
-          // The number stays as typed; only its unit changes.
-          if (stored !== undefined) onChange(tidy((stored / factor) * next));
-        }}
-      >
-        {choices.map((choice) => (
-          <option key={choice.label} value={choice.factor}>
-            {choice.label}
-          </option>
-        ))}
-      </select>
+        <select
+          className="select unit-select"
+          aria-label={`${label} unit`}
+          value={factor}
+          onChange={(e) => {
+            const next = Number(e.target.value);
+            setFactor(next);
+            // The number stays as typed; only its unit changes.
+            if (stored !== undefined) onChange(tidy((stored / factor) * next));
+          }}
+        >
+          {choices.map((choice) => (
+            <option key={choice.label} value={choice.factor}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {hint ? (
+        <div id={hintId} className={error ? 'visually-hidden' : 'field-hint'}>
+          {hint}
+        </div>
+      ) : null}
+      {error ? (
+        <div id={errorId} className="field-error" role="alert">
+          {error}
+        </div>
+      ) : null}
     </div>
   );
 }
