@@ -4,8 +4,8 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type ApiTab = 'analytics' | 'policies' | 'contracts' | 'alerts' | 'try';
-export const API_TABS: ApiTab[] = ['analytics', 'policies', 'contracts', 'alerts', 'try'];
+export type ApiTab = 'analytics' | 'policies' | 'contracts' | 'alerts' | 'try' | 'mock';
+export const API_TABS: ApiTab[] = ['analytics', 'policies', 'contracts', 'alerts', 'try', 'mock'];
 
 export type Route =
   | { name: 'overview' }

@@ -12,7 +12,7 @@ export function GlobalDialogs() {
   switch (dialog.name) {
     case 'add-api':
       // Keyed so that a second "Add API" (e.g. after an import) starts from its own values.
-      return <ApiFormDialog key={JSON.stringify(dialog.initial ?? {})} initial={dialog.initial} source={dialog.source} onClose={close} />;
+      return <ApiFormDialog key={JSON.stringify(dialog.initial ?? {})} initial={dialog.initial} source={dialog.source} openApiDocument={dialog.openApiDocument} onClose={close} />;
     case 'import-openapi':
       return <ImportOpenApiDialog onClose={close} />;
     case 'add-application':

@@ -6,7 +6,7 @@ import type { ApiCreate } from '../../../shared/contract/models';
 import type { Slice } from './store';
 
 export type GlobalDialog =
-  | { name: 'add-api'; initial?: Partial<ApiCreate>; source?: string }
+  | { name: 'add-api'; initial?: Partial<ApiCreate>; source?: string; openApiDocument?: string }
   | { name: 'import-openapi' }
   | { name: 'add-application' }
   | { name: 'add-gateway' };

@@ -17,10 +17,11 @@ import { apiStatus } from '../apis/apis-screen';
 import { AnalyticsTab } from './analytics-tab';
 import { ApiAlertsTab } from './api-alerts-tab';
 import { ContractsTab } from './contracts/contracts-tab';
+import { MockTab } from './mock/mock-tab';
 import { PoliciesTab } from './policies/policies-tab';
 import { TryItTab } from './try-it/try-it-tab';
 
-const TAB_LABELS: Record<ApiTab, string> = { analytics: 'Analytics', policies: 'Policies', contracts: 'Contracts & SLA tiers', alerts: 'Alerts', try: 'Try it' };
+const TAB_LABELS: Record<ApiTab, string> = { analytics: 'Analytics', policies: 'Policies', contracts: 'Contracts & SLA tiers', alerts: 'Alerts', try: 'Try it', mock: 'Mock' };
 
 export function ApiDetailScreen({ id, tab }: { id: string; tab: ApiTab }) {
   const api = useAppStore((s) => s.apis.find((a) => a.id === id));
@@ -105,6 +106,7 @@ export function ApiDetailScreen({ id, tab }: { id: string; tab: ApiTab }) {
         {tab === 'contracts' ? <ContractsTab key={api.id} api={api} /> : null}
         {tab === 'alerts' ? <ApiAlertsTab key={api.id} api={api} /> : null}
         {tab === 'try' ? <TryItTab key={api.id} api={api} /> : null}
+        {tab === 'mock' ? <MockTab key={api.id} api={api} /> : null}
       </div>
       {editing ? <ApiFormDialog api={api} onClose={() => setEditing(false)} /> : null}
       {deleting ? (

@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import { apiCreateSchema, apiPatchSchema, basePathFromName, type Api, type ApiCreate } from '../../../../shared/contract/models';
 import { apiPath, navigate } from '../../router/router';
-import { useAppStore } from '../../state/store';
+import { useAppStore, useClient } from '../../state/store';
+import { errorMessage } from '../../lib/errors';
 import { useSubmit } from '../../lib/use-submit';
 import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
@@ -19,9 +20,12 @@ export interface ApiFormDialogProps {
   initial?: Partial<ApiCreate>;
   /** Where the prefilled values came from (e.g. an OpenAPI file), shown as a note. */
   source?: string;
+  /** The imported OpenAPI document, kept with the new API (its examples can answer as a mock). */
+  openApiDocument?: string;
 }
 
-export function ApiFormDialog({ onClose, api, initial, source }: ApiFormDialogProps) {
+export function ApiFormDialog({ onClose, api, initial, source, openApiDocument }: ApiFormDialogProps) {
+  const client = useClient();
   const gateways = useAppStore((s) => s.gateways);
   const createApi = useAppStore((s) => s.createApi);
   const updateApi = useAppStore((s) => s.updateApi);
@@ -52,6 +56,12 @@ export function ApiFormDialog({ onClose, api, initial, source }: ApiFormDialogPr
     }
     const created = await submit.run(() => createApi(input), { schema: apiCreateSchema, input });
     if (!created) return;
+    if (openApiDocument !== undefined) {
+      // The API exists either way; a document the server refuses is said, not fatal.
+      await client.mocks.putOpenApi({ apiId: created.id, document: openApiDocument }).catch((caught: unknown) =>
+        pushToast({ kind: 'error', title: 'The OpenAPI document was not kept', message: errorMessage(caught) }),
+      );
+    }
     pushToast({ kind: 'success', title: `${created.name} is live`, message: `Requests to ${created.basePath} now go through the gateway.` });
     onClose();
     navigate(apiPath(created.id, 'policies'));

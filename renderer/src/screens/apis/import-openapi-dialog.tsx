@@ -33,7 +33,7 @@ export function ImportOpenApiDialog({ onClose }: { onClose(): void }) {
     }
     const { name, version, basePath, implementationUrl, description, warnings, operations } = result.value;
     const note = `${file.name} (${operations} operation${operations === 1 ? '' : 's'})${warnings.length ? `. ${warnings.join('; ')}` : ''}`;
-    openDialog({ name: 'add-api', initial: { name, version, basePath, implementationUrl: implementationUrl ?? '', ...(description ? { description } : {}) }, source: note });
+    openDialog({ name: 'add-api', initial: { name, version, basePath, implementationUrl: implementationUrl ?? '', ...(description ? { description } : {}) }, source: note, openApiDocument: text });
   }
 
   function onDrop(event: DragEvent) {
