@@ -205,12 +205,13 @@ describe('generated policy form', () => {
     expect((dialog.getByRole('combobox', { name: 'Reuse fetched keys for unit' }) as HTMLSelectElement).selectedOptions[0]!.textContent).toBe('hours');
   });
 
-  it.each(policyCatalogue.map((entry) => [entry.title] as const))('%s: the add form speaks human (no camelCase, no JSON box, no pre-filled secret)', (title) => {
+  it.each(policyCatalogue.map((entry) => [entry.title] as const))('%s: the add form speaks human (no camelCase label or choice, no JSON box, no pre-filled secret)', (title) => {
     const { dialog, container } = setup();
     fireEvent.click(dialog.getAllByRole('option').find((option) => option.querySelector('.catalogue-item-title')?.textContent?.startsWith(title))!);
     const form = container.ownerDocument.querySelector('form.policy-config')!;
     expect(form.querySelector('textarea'), 'a raw JSON text area').toBeNull();
-    const words = [...form.querySelectorAll('.field-label, .fieldset-legend, option, .field-hint')].map((node) => node.textContent ?? '');
+    // Labels and choices are words; help may quote YAML keys and expressions (attributes.requestPath).
+    const words = [...form.querySelectorAll('.field-label, .fieldset-legend, option')].map((node) => node.textContent ?? '');
     for (const text of words) expect(text, `"${text}"`).not.toMatch(/\b[a-z]+[A-Z][a-zA-Z]*\b/);
     for (const input of form.querySelectorAll<HTMLInputElement>('input[type=password]')) expect(input.value).toBe('');
     expect(alerts()).toEqual([]);
