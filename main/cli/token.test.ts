@@ -18,7 +18,7 @@ const { tempDir, plane, onCleanup } = useDataDirs('gatehouse-token-cli-');
 
 function gatehouse(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 90_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -62,7 +62,7 @@ describe('gatehouse token', () => {
     const other = await gatehouse(['token', 'mint', '--api', 'Orders', '--claim', 'aud=billing', '--key', key.body.key.kid, '--data-dir', dataDir]);
     const refused = await request(`http://127.0.0.1:${admin.gatewayPort}/orders/1`, { headers: { authorization: `Bearer ${other.stdout.trim()}` } });
     expect([refused.status, refused.json().error.code]).toEqual([401, 'TOKEN_AUDIENCE_INVALID']);
-  });
+  }, 120_000);
 
   it('names the flag that is wrong, on stderr, with nothing on stdout', async () => {
     const dataDir = tempDir();
@@ -77,12 +77,14 @@ describe('gatehouse token', () => {
       [['token', 'mint', '--api', 'Keyless', '--data-dir', path.join(dataDir, 'missing')], 1, /--data-dir: no Gatehouse data in/],
       [['token', 'decode', 'abc'], 2, /TOKEN: the token is not a JWT/],
     ];
-    for (const [args, code, message] of cases) {
-      const run = await gatehouse(args);
+    // Side by side: each run starts a Node process, slow on a busy machine.
+    const runs = await Promise.all(cases.map(([args]) => gatehouse(args)));
+    cases.forEach(([args, code, message], index) => {
+      const run = runs[index]!;
       expect([args.join(' '), run.code, run.stdout]).toEqual([args.join(' '), code, '']);
       expect(run.stderr).toMatch(message);
-    }
-  });
+    });
+  }, 120_000);
 
   it('reads durations and claims as documented', () => {
     expect([durationSeconds('30s', 'expires'), durationSeconds('10m', 'expires'), durationSeconds('2h', 'expires'), durationSeconds('7d', 'expires'), durationSeconds('90', 'expires')]).toEqual([30, 600, 7200, 604800, 90]);

@@ -68,7 +68,8 @@ describe('token workbench', () => {
       expect([alg, refused.status, refused.json().error.code]).toEqual([alg, 401, 'TOKEN_SIGNATURE_INVALID']);
       expect((await gateway(admin, name)).status).toBe(400);
     }
-  });
+    // Nine APIs and two RSA key pairs: a generous bound for a busy machine, not a speed goal.
+  }, 90_000);
 
   it('serves public keys at the JWKS URL without a token, never a private member or an HMAC secret', async () => {
     const { admin, upstreamUrl } = await started();
