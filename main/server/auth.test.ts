@@ -75,8 +75,10 @@ describe('admin API authentication', () => {
     const withCookie = await admin.call('GET', '/api/v1/apis', { auth: false, headers: { cookie } });
     expect(withCookie.status).toBe(200);
 
+    // A reused link goes to the UI's sign-in page, which says what to do; no cookie.
     const reused = await request(admin.server.loginUrl);
-    expect(reused.status).toBe(401);
+    expect(reused.status).toBe(303);
+    expect(reused.headers.location).toBe('/?signin=link-used');
     expect(reused.headers['set-cookie']).toBeUndefined();
     expect(reused.body).toContain('already used');
   });

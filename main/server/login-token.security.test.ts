@@ -22,7 +22,8 @@ const cookieOf = (setCookie: string[] | undefined) => setCookie![0]!.split(';')[
 describe('login from a URL', () => {
   it('refuses the admin token in /?token= (no cookie, points to the login URL); a login token works once; bearer still works', async () => {
     const withAdminToken = await request(loginUrl(admin.server.token));
-    expect(withAdminToken.status).toBe(401);
+    expect(withAdminToken.status).toBe(303);
+    expect(withAdminToken.headers.location).toBe('/?signin=admin-token-in-url');
     expect(withAdminToken.headers['set-cookie']).toBeUndefined();
     expect(withAdminToken.headers['cache-control']).toBe('no-store');
     expect(withAdminToken.body).toContain('The admin token is not accepted in a URL');
@@ -36,7 +37,8 @@ describe('login from a URL', () => {
     const cookie = cookieOf(first.headers['set-cookie']);
     expect((await admin.call('GET', '/api/v1/apis', { auth: false, headers: { cookie } })).status).toBe(200);
     const again = await request(once);
-    expect(again.status).toBe(401);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe('/?signin=link-used');
     expect(again.headers['set-cookie']).toBeUndefined();
     expect(again.body).toContain('not valid or was already used');
 
@@ -61,7 +63,9 @@ describe('POST /api/v1/session/login-link', () => {
     const first = await request(url);
     expect(first.status).toBe(302);
     const cookie = cookieOf(first.headers['set-cookie']);
-    expect((await request(url)).status).toBe(401);
+    const reused = await request(url);
+    expect(reused.status).toBe(303);
+    expect(reused.headers['set-cookie']).toBeUndefined();
 
     const bySession = await admin.call('POST', '/api/v1/session/login-link', { auth: false, headers: { cookie, origin: admin.server.url } });
     expect(bySession.status).toBe(403);

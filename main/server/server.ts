@@ -109,17 +109,23 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     statics.handle(req, res, url.pathname);
   }
 
-  /** `GET /?token=…`: trade the one-time token for a session cookie, then drop it from the URL. */
+  /**
+   * `GET /?token=…`: trade the one-time token for a session cookie, then drop it from the URL. A
+   * refused token goes to the UI's own sign-in page (`/?signin=…` says why, the page says what to
+   * do), without a cookie; a browser that already has a session simply opens the UI.
+   */
   function login(res: ServerResponse, guard: AdminAuth, loginToken: string, url: URL): void {
     securityHeaders(res);
     if (!guard.redeem(loginToken)) {
-      res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      const why = guard.isAdminToken(loginToken)
+      const adminToken = guard.isAdminToken(loginToken);
+      const why = adminToken
         ? 'The admin token is not accepted in a URL (URLs stay in browser history and logs). Use the one-time login URL <code>gatehouse serve</code> printed'
         : 'This login link is not valid or was already used. Open the login URL <code>gatehouse serve</code> printed most recently';
+      const target = `/?signin=${adminToken ? 'admin-token-in-url' : 'link-used'}`;
+      res.writeHead(303, { location: target, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(
-        `<!doctype html><meta charset="utf-8"><title>Gatehouse: log in</title><p>${why}, ` +
-          'or open <a href="/">the web UI</a> and paste the admin token from the <code>admin-token</code> file into its login form.</p>',
+        `<!doctype html><meta charset="utf-8"><title>Gatehouse: sign in</title><p>${why}, ` +
+          `or open <a href="${target}">the web UI</a> and paste the admin token from the <code>admin-token</code> file into its sign-in form.</p>`,
       );
       return;
     }

@@ -9,8 +9,34 @@ import { Button } from '../ui/button';
 import { Field } from '../ui/field';
 import { Icon } from '../ui/icons';
 
+/** Why the server sent the browser here (`/?signin=…`, after refusing a login link), and what to do. */
+const REFUSED_LINK: Record<string, { title: string; body: string }> = {
+  'link-used': {
+    title: 'This login link was already used',
+    body: 'Each link gatehouse serve prints signs in once, in one browser. Paste the admin token below, or get a fresh link: restart gatehouse serve, or POST /api/v1/session/login-link with the admin token.',
+  },
+  'admin-token-in-url': {
+    title: 'The admin token does not go in a URL',
+    body: 'URLs stay in browser history and logs. Paste the admin token below instead, or open the one-time login link gatehouse serve printed.',
+  },
+};
+
+export function signInReason(search: string): { title: string; body: string } | undefined {
+  const reason = new URLSearchParams(search).get('signin');
+  return reason ? REFUSED_LINK[reason] : undefined;
+}
+
+/** The reason has been read: drop it from the address bar so a reload or bookmark does not repeat it. */
+function forgetSignInReason(): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has('signin')) return;
+  url.searchParams.delete('signin');
+  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+}
+
 export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
   const { transport } = useAppContext();
+  const [refused] = useState(() => signInReason(window.location.search));
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
@@ -23,6 +49,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
     setError(undefined);
     try {
       await transport.login(token.trim().replace(/^.*[?&]token=/, ''));
+      forgetSignInReason();
       onSignedIn();
     } catch (caught) {
       setError((caught as { message?: string }).message ?? String(caught));
@@ -41,6 +68,11 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
           <span className="brand-name">Gatehouse</span>
         </div>
         <h1 className="login-title">Sign in to this Gatehouse</h1>
+        {refused ? (
+          <Banner kind="warning" title={refused.title}>
+            {refused.body}
+          </Banner>
+        ) : null}
         <p className="muted">
           Open the login link <code>gatehouse serve</code> printed, or paste it (or the admin token from the <code>admin-token</code> file in the data directory) here.
         </p>
