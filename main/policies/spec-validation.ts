@@ -7,6 +7,7 @@
  * otherwise the violations are logged and traced and the request goes through. With
  * validateResponses, upstream responses are checked too and violations logged.
  */
+import { createHash } from 'node:crypto';
 import type { SpecValidationConfig } from '../../shared/policies/spec-validation';
 import { parseOpenApiText } from './openapi-document';
 import { checkJsonBody, checkParameters, CompiledSpec, declaredMedia, formatViolation, type CompiledOperation, type Violation } from './openapi-validator';
@@ -21,14 +22,7 @@ export const specValidationPolicy: PolicyDefinition<SpecValidationConfig> = {
   name: 'spec-validation-flex',
   create(config, context) {
     if (config.spec === undefined) throw new Error('spec: no OpenAPI document: source "context" needs the API\'s imported document (the app keeps it when an API is imported from OpenAPI); give spec otherwise');
-    const document = parseOpenApiText(config.spec);
-    if (typeof document === 'string') throw new Error(`spec: ${document}`);
-    let spec: CompiledSpec;
-    try {
-      spec = new CompiledSpec(document);
-    } catch (error) {
-      throw new Error(`spec: ${(error as Error).message}`);
-    }
+    const spec = compiledSpec(config.spec);
     const base = config.apiBasePath.replace(/\/$/, '');
     return { onRequest: (request) => decide(spec, config, context, base, request) };
   },
@@ -87,6 +81,30 @@ function decide(spec: CompiledSpec, config: SpecValidationConfig, context: Polic
   });
   if (config.validateResponses) checkResponse(operation, context, request);
   return { action: 'continue', detail: `matches ${operation.label}${violations.length ? ` except ${violations.length} parameter violation(s)` : ''}; checking the ${media.type} body as it arrives` };
+}
+
+/**
+ * Compiled documents by content: a reload that keeps the document (most reloads change
+ * something else) reuses its validators instead of compiling every schema again.
+ */
+const compiledSpecs = new Map<string, CompiledSpec>();
+const MAX_COMPILED_SPECS = 16;
+
+function compiledSpec(text: string): CompiledSpec {
+  const key = createHash('sha256').update(text).digest('base64url');
+  const known = compiledSpecs.get(key);
+  if (known !== undefined) return known;
+  const document = parseOpenApiText(text);
+  if (typeof document === 'string') throw new Error(`spec: ${document}`);
+  let spec: CompiledSpec;
+  try {
+    spec = new CompiledSpec(document);
+  } catch (error) {
+    throw new Error(`spec: ${(error as Error).message}`);
+  }
+  if (compiledSpecs.size >= MAX_COMPILED_SPECS) compiledSpecs.delete(compiledSpecs.keys().next().value!);
+  compiledSpecs.set(key, spec);
+  return spec;
 }
 
 function contentTypeOf(request: PolicyRequest): string | undefined {
