@@ -146,7 +146,11 @@ export class Dispatcher implements GatewayServices {
       const headers = requestEndToEnd(ctx.headers);
       if (headers !== ctx.headers) ctx.headers = ctx.req.headers = headers;
     }
-    if (api.bindings.length === 0) return this.proceed(ctx);
+    if (api.bindings.length === 0) {
+      // A mock's answer still leaves its trace line (Try it and the traffic view say who answered).
+      if (api.mock !== undefined && this.onRequest !== undefined) ctx.trace = [];
+      return this.proceed(ctx);
+    }
     // The trace is only kept when something reads request facts.
     if (this.onRequest !== undefined) ctx.trace = [];
     const outcome = runPipeline(api.bindings, ctx);

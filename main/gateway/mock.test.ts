@@ -5,6 +5,7 @@ import { freePort, request, startServer, type TestServer } from '../testing/net'
 import type { RecordedResponse } from './mock';
 import { canonicalQuery, pathMatcher } from './mock';
 import type { ApiSnapshot, GatewaySnapshot } from './snapshot';
+import type { RequestFact } from './telemetry';
 import { apiSnapshot, startGateway, type StartedGateway } from './testing';
 
 const openapi = {
@@ -34,12 +35,13 @@ describe('mock matching', () => {
 describe('mock answers over sockets', () => {
   let gateway: StartedGateway;
   let port: number;
+  const facts: RequestFact[] = [];
 
   beforeAll(async () => {
     port = await freePort();
     // Mock only, with no upstream service at all.
     const api: ApiSnapshot = { ...apiSnapshot({ id: 'users', basePath: '/users-api', upstream: 'http://127.0.0.1:9' }), services: [], mock: { mode: 'only', routes: mockRouteSnapshots({ openapi }) } };
-    gateway = await startGateway(snapshotOf(port, [api]), { catalogue: findPolicy });
+    gateway = await startGateway(snapshotOf(port, [api]), { catalogue: findPolicy, onRequest: (fact) => facts.push(fact) });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -51,6 +53,9 @@ describe('mock answers over sockets', () => {
     expect(res.headers['x-gatehouse-source']).toBe('mock');
     expect(res.headers['x-mocked']).toBe('yes');
     expect(res.json()).toEqual({ id: 1, name: 'Leanne' });
+    // The trace says the mock answered, and from which route.
+    await waitFor(() => facts.length > 0);
+    expect(facts[0]!.trace).toEqual([expect.objectContaining({ policy: 'mock', verdict: 'respond', status: 200, detail: 'mock: GET /users/{id} (openapi example)' })]);
   });
 
   it('a schema without an example answers a generated value of the right shape', async () => {
