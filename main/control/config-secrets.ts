@@ -60,7 +60,7 @@ function envWord(name: string): string {
 /** Config paths of a private key, per policy (PEM text there is a secret; a file path is not). */
 const PRIVATE_KEY_POLICIES = new Set(['tls', 'tls-outbound']);
 
-/** Variable prefixes of the credentials credential-injection policies send upstream, by config key. */
+/** Variable prefixes of the credentials the gateway uses in clear (sent upstream, or an HMAC secret), by config key. */
 const UPSTREAM_CREDENTIALS: Record<string, Record<string, { prefix: string; what: string }>> = {
   'credential-injection-basic-auth-flex': { password: { prefix: 'GATEHOUSE_UPSTREAM_PASSWORD', what: 'password' } },
   'credential-injection-api-key-flex': {
@@ -72,6 +72,7 @@ const UPSTREAM_CREDENTIALS: Record<string, Record<string, { prefix: string; what
     password: { prefix: 'GATEHOUSE_OAUTH_PASSWORD', what: 'password' },
   },
   'oauth2-token-introspection-flex': { authorizationValue: { prefix: 'GATEHOUSE_INTROSPECTION_AUTHORIZATION', what: 'introspection Authorization value' } },
+  'jwt-validation-flex': { textKey: { prefix: 'GATEHOUSE_JWT_HMAC_SECRET', what: 'HMAC secret' } },
 };
 
 /**
@@ -80,11 +81,12 @@ const UPSTREAM_CREDENTIALS: Record<string, Record<string, { prefix: string; what
  */
 function exportUpstreamCredentials(policyRef: string, config: Record<string, unknown>, apiName: string, references: SecretReferences): Record<string, unknown> {
   const exported = { ...config };
-  for (const { path } of SEALED_PATHS[policyRef] ?? []) {
+  for (const { path, isSecret } of SEALED_PATHS[policyRef] ?? []) {
     const key = path[0]!;
     const value = exported[key];
     const naming = UPSTREAM_CREDENTIALS[policyRef]?.[key];
     if (typeof value !== 'string' || value === '' || naming === undefined) continue;
+    if (!isSealed(value) && !isSecret(value, config)) continue;
     const reference = references.take(naming.prefix, apiName, value, `${naming.what} of the ${policyRef} policy of API "${apiName}"`);
     if (reference === undefined) delete exported[key];
     else exported[key] = reference;

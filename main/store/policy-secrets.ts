@@ -6,7 +6,9 @@
  *   not a secret and stays as it is);
  * - what credential injection sends upstream (password, API key, client secret) and the
  *   Authorization value of token introspection calls encrypted: the gateway replays them, so a
- *   hash would not do.
+ *   hash would not do;
+ * - the HMAC secret of jwt-validation-flex (textKey with signingMethod hmac) encrypted: the
+ *   gateway verifies with it in clear (a PEM public key there is not a secret and stays).
  * A config value already in stored form (a `scrypt$…` hash, an `enc:v1:…` value) is kept, so
  * reading a binding and writing it back changes nothing.
  */
@@ -19,7 +21,8 @@ export const BASIC_AUTH_POLICY = 'http-basic-authentication-flex';
 /** A config path whose value is encrypted at rest when `isSecret` says it is a secret. */
 export interface SealedPath {
   path: readonly string[];
-  isSecret(value: string): boolean;
+  /** `config` is the whole policy config, for secrets that depend on another setting. */
+  isSecret(value: string, config: Record<string, unknown>): boolean;
   /** A credential the admin API shows only encrypted (see sealedView). */
   masked?: boolean;
 }
@@ -41,6 +44,7 @@ export const SEALED_PATHS: Readonly<Record<string, readonly SealedPath[]>> = {
     { path: ['password'], isSecret: anyText, masked: true },
   ],
   'oauth2-token-introspection-flex': [{ path: ['authorizationValue'], isSecret: anyText, masked: true }],
+  'jwt-validation-flex': [{ path: ['textKey'], isSecret: (value, config) => config.signingMethod === 'hmac' && value !== '', masked: true }],
 };
 
 /**
@@ -50,9 +54,9 @@ export const SEALED_PATHS: Readonly<Record<string, readonly SealedPath[]>> = {
  */
 export function sealedView(policyRef: string, config: Record<string, unknown>, box: SecretBox): Record<string, unknown> {
   let view = config;
-  for (const { path, masked } of SEALED_PATHS[policyRef] ?? []) {
+  for (const { path, masked, isSecret } of SEALED_PATHS[policyRef] ?? []) {
     const value = getAt(view, path);
-    if (masked && typeof value === 'string' && value !== '') view = setAt(view, path, box.seal(value));
+    if (masked && typeof value === 'string' && value !== '' && isSecret(value, config)) view = setAt(view, path, box.seal(value));
   }
   return view;
 }
@@ -68,7 +72,7 @@ export function sealPolicyConfig(policyRef: string, config: Record<string, unkno
   let sealed = policyRef === BASIC_AUTH_POLICY ? hashBasicAuthPassword(config) : config;
   for (const { path, isSecret } of SEALED_PATHS[policyRef] ?? []) {
     const value = getAt(sealed, path);
-    if (typeof value === 'string' && !isSealed(value) && isSecret(value)) sealed = setAt(sealed, path, box.seal(value));
+    if (typeof value === 'string' && !isSealed(value) && isSecret(value, sealed)) sealed = setAt(sealed, path, box.seal(value));
   }
   return sealed;
 }
@@ -88,7 +92,7 @@ export function holdsPlainSecret(policyRef: string, config: Record<string, unkno
   if (policyRef === BASIC_AUTH_POLICY && typeof config.password === 'string' && !isSecretHash(config.password)) return true;
   return (SEALED_PATHS[policyRef] ?? []).some(({ path, isSecret }) => {
     const value = getAt(config, path);
-    return typeof value === 'string' && !isSealed(value) && isSecret(value);
+    return typeof value === 'string' && !isSealed(value) && isSecret(value, config);
   });
 }
 
