@@ -13,7 +13,7 @@ import { settlesWithin } from '../docker/replica-shutdown';
 import type { Heartbeat, HeartbeatReply, RegisterReply, RegisterRequest, SnapshotReply, TelemetryBatch } from '../gateway/connected/protocol';
 import { HEARTBEAT_INTERVAL_MS, TELEMETRY_INTERVAL_MS } from '../gateway/connected/protocol';
 import type { SharedStorageSnapshot } from '../gateway/snapshot';
-import type { RequestFact } from '../gateway/telemetry';
+import { fromWire, type WireFact } from '../gateway/connected/telemetry-queue';
 import type { ReplicaService } from '../server/replica-routes';
 import type { GatewayRecord } from '../store/gateways';
 import type { Store } from '../store/store';
@@ -398,7 +398,7 @@ export class DockerGateways implements ReplicaService {
 
   telemetry(gatewayId: string, batch: TelemetryBatch): void {
     this.registry.touch(gatewayId, batch.name);
-    for (const fact of batch.facts) this.options.telemetry.ingest(fact as RequestFact, batch.name);
+    for (const fact of batch.facts) this.options.telemetry.ingest(fromWire(fact as WireFact), batch.name);
     if (batch.dropped) this.options.log('warn', `replica "${batch.name}" dropped ${batch.dropped} request record(s) while the control plane was unreachable`);
   }
 }

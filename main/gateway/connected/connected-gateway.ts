@@ -15,7 +15,7 @@ import type { RequestFact, RequestFactListener } from '../telemetry';
 import { ControlClient, ControlPlaneError } from './control-client';
 import { HEARTBEAT_INTERVAL_MS, TELEMETRY_INTERVAL_MS, type Heartbeat } from './protocol';
 import { SharedCounters } from './shared-counters';
-import { TelemetryQueue } from './telemetry-queue';
+import { REPLICA_BODY_BYTES, TelemetryQueue } from './telemetry-queue';
 
 export type ConnectionState = 'connecting' | 'connected' | 'unreachable' | 'rejected';
 export type ConnectedLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -81,6 +81,8 @@ export class ConnectedGateway {
       catalogue: findPolicy,
       counters: this.counters,
       log: this.log,
+      // The control plane's traffic view shows the bodies' first bytes (bounded in the queue too).
+      captureBodyBytes: REPLICA_BODY_BYTES,
       onRequest: (fact: RequestFact) => {
         this.telemetry.push(fact);
         options.onRequest?.(fact);

@@ -79,6 +79,18 @@ describe('gatehouse gateway --connect', () => {
       return traffic.body.some((entry: { replica?: string; path: string }) => entry.replica === 'laptop-1' && entry.path === '/orders/42');
     }, 5000);
 
+    // With its query string and the first bytes of its bodies (issue 15).
+    const posted = await request(`${replicaUrl}?draft=1&tag=a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"replica"}' });
+    expect(posted.json().url).toBe('/v1/42?draft=1&tag=a');
+    const entry = await eventually(async () => {
+      const traffic = await plane.api('GET', `/traffic?apiId=${api.body.id}&method=POST`);
+      return traffic.body.find((e: { replica?: string; query?: string }) => e.replica === 'laptop-1' && e.query === 'draft=1&tag=a');
+    }, 5000);
+    const bodies = await plane.api('GET', `/traffic/${entry.id}/bodies`);
+    expect(bodies.status).toBe(200);
+    expect(Buffer.from(bodies.body.request.base64, 'base64').toString()).toBe('{"from":"replica"}');
+    expect(JSON.parse(Buffer.from(bodies.body.response.base64, 'base64').toString())).toMatchObject({ method: 'POST', body: '{"from":"replica"}' });
+
     // A policy change reaches it within a second (long poll, no waiting for a timer).
     const added = await plane.api('POST', `/apis/${api.body.id}/policies`, {
       policyRef: 'header-injection-flex',

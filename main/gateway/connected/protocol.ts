@@ -83,6 +83,8 @@ export const requestFactSchema = z.object({
   listener: z.string(),
   method: z.string(),
   path: z.string(),
+  /** The query string without its `?` (the request target is path and query). */
+  query: z.string().max(65_536).optional(),
   status: z.number().int(),
   latencyMs: z.number(),
   upstreamLatencyMs: z.number().optional(),
@@ -95,6 +97,9 @@ export const requestFactSchema = z.object({
   errorCode: z.string().optional(),
   violatedPolicy: z.string().optional(),
   trace: z.array(traceEntrySchema),
+  /** The first bytes of the bodies (REPLICA_BODY_BYTES each), base64. */
+  requestBody64: z.string().max(32 * 1024).optional(),
+  responseBody64: z.string().max(32 * 1024).optional(),
 });
 
 export const telemetryBatchSchema = z.object({
