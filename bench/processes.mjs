@@ -20,10 +20,11 @@ export function freePort() {
   });
 }
 
-export function startProcess(args, env = {}) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** `stdoutFd`: where the child's stdout goes instead of a pipe kept in memory (an access log under load). */
+export function startProcess(args, env = {}, stdoutFd = undefined) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
+  child.stdout?.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   child.on('exit', (code) => {
     if (code && code !== 0 && !child.expectedExit) console.error(`bench: ${args.join(' ')} exited ${code}\n${output}`);

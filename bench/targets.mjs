@@ -1,7 +1,7 @@
 // What `npm run bench` measures. Each target starts a process and returns the URL to load and
 // the process whose CPU time is counted per request. `baseline` names the row a target is
 // compared with; `minThroughput` and `maxP99` are the goals (issues 2 and 3).
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const gatewayConfig = (port, upstream, policies) => `apiVersion: gateway.mulesoft.com/v1alpha1
@@ -54,11 +54,13 @@ const cachingPolicies = `    - policyRef:
         ttl: 600
 `;
 
-async function localModeGateway(ctx, name, policies) {
+/** `accessLog`: without --quiet, one access line per request on stdout, into a file (as `> access.log`). */
+async function localModeGateway(ctx, name, policies, accessLog = false) {
   const port = await ctx.freePort();
   const file = path.join(ctx.workDir, `${name}.yaml`);
   ctx.writeFileSync(file, gatewayConfig(port, ctx.upstream, policies));
-  const process = ctx.startProcess(['bin/gatehouse.cjs', 'gateway', '--config', file, '--quiet']);
+  const args = ['bin/gatehouse.cjs', 'gateway', '--config', file, ...(accessLog ? [] : ['--quiet'])];
+  const process = accessLog ? ctx.startProcess(args, {}, openSync(path.join(ctx.workDir, `${name}-access.log`), 'w')) : ctx.startProcess(args);
   const url = `http://127.0.0.1:${port}/bench/users/1`;
   await ctx.waitForHttp(url);
   return { url, process };
@@ -68,7 +70,7 @@ async function localModeGateway(ctx, name, policies) {
  * The embedded gateway as `gatehouse serve` runs it (control plane, SQLite, telemetry), with
  * one API created through the admin REST API. `telemetry: false` sets GATEHOUSE_TELEMETRY=off.
  */
-async function servedGateway(ctx, name, telemetry) {
+async function servedGateway(ctx, name, telemetry, captureBodyLimitKiB = 0) {
   const dataDir = path.join(ctx.workDir, name);
   const [adminPort, gatewayPort] = [await ctx.freePort(), await ctx.freePort()];
   const process = ctx.startProcess(
@@ -84,6 +86,13 @@ async function servedGateway(ctx, name, telemetry) {
     body: JSON.stringify({ name: 'bench', implementationUrl: `${ctx.upstream}/`, basePath: '/bench' }),
   });
   if (created.status !== 201) throw new Error(`bench: POST /api/v1/apis answered ${created.status}: ${await created.text()}`);
+  // Body capture is a setting (on by default in the app); each target sets it explicitly.
+  const settings = await fetch(`${admin}/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ captureBodyLimitKiB }),
+  });
+  if (settings.status !== 200) throw new Error(`bench: PATCH /api/v1/settings answered ${settings.status}: ${await settings.text()}`);
   const url = `http://127.0.0.1:${gatewayPort}/bench/users/1`;
   await ctx.waitForHttp(url);
   return { url, process };
@@ -91,6 +100,7 @@ async function servedGateway(ctx, name, telemetry) {
 
 const BASELINE = 'baseline: bare http-proxy';
 const TELEMETRY_OFF = 'serve: telemetry off';
+const TELEMETRY_ON = 'serve: telemetry on (capture off)';
 const FORWARDING = 'gatehouse: no policies';
 
 export const targets = [
@@ -133,9 +143,24 @@ export const targets = [
     start: (ctx) => servedGateway(ctx, 'serve-off', false),
   },
   {
-    name: 'serve: telemetry on',
+    name: TELEMETRY_ON,
+    short: 'capture off',
     baseline: TELEMETRY_OFF,
     minThroughput: 0.9,
     start: (ctx) => servedGateway(ctx, 'serve-on', true),
+  },
+  {
+    // Issue 15: request and response bodies kept (256 KiB each, the default) for the traffic view.
+    name: 'serve: capture bodies on',
+    baseline: TELEMETRY_ON,
+    minThroughput: 0.85,
+    start: (ctx) => servedGateway(ctx, 'serve-capture', true, 256),
+  },
+  {
+    // Issue 15: one access line per request (batched writes) against --quiet.
+    name: 'gatehouse: access log on',
+    baseline: FORWARDING,
+    minThroughput: 0.9,
+    start: (ctx) => localModeGateway(ctx, 'access-log', '', true),
   },
 ];
