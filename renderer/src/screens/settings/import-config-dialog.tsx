@@ -95,7 +95,9 @@ export function ImportConfigDialog({ onClose }: { onClose(): void }) {
   function showError(caught: unknown) {
     const contract = toContractError(caught);
     setError(contract.message);
-    setDetails((contract.details ?? []).map((d) => `${d.file ? `${d.file}:` : ''}${d.line ? `${d.line}: ` : ''}${d.path ? `${d.path}: ` : ''}${d.message}`));
+    // A detail that only repeats the message (a one-error conflict) is not listed a second time.
+    const lines = (contract.details ?? []).map((d) => `${d.file ? `${d.file}:` : ''}${d.line ? `${d.line}: ` : ''}${d.path ? `${d.path}: ` : ''}${d.message}`);
+    setDetails(lines.filter((line) => line !== contract.message));
   }
 
   // A dry run whenever the file, the mode or the environment changes: the preview is what apply does.
