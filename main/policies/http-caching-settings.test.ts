@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findPolicy } from '../../shared/policies/catalogue';
-import { useCacheHarness } from './http-caching-testing';
+import { useCacheHarness } from '../testing/http-cache-harness';
 
 const { answers, hits, seen, gatewayWith, lastApiId, upstreamUrl, freshPath, advance, get } = useCacheHarness();
 

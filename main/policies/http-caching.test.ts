@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../testing/net';
-import { until, useCacheHarness, type Answer } from './http-caching-testing';
+import { until, useCacheHarness, type Answer } from '../testing/http-cache-harness';
 
 const { answers, hits, seen, facts, gatewayWith, freshPath, advance, get, now } = useCacheHarness();
 

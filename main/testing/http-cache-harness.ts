@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { startGateway, type StartedGateway } from '../gateway/testing';
 import type { RequestFact } from '../gateway/telemetry';
-import { request, startServer, type SimpleResponse, type TestServer } from '../testing/net';
-import { httpCacheClock } from './http-caching';
+import { request, startServer, type SimpleResponse, type TestServer } from './net';
+import { httpCacheClock } from '../policies/http-caching';
 
 export interface Answer {
   status?: number;
