@@ -7,6 +7,8 @@ const attributes: ExpressionAttributes = {
   remoteAddress: '10.1.2.3',
   headers: { 'x-api-key': 'k1', 'client_id': 'app-1', accept: ['a', 'b'] },
   query: new URLSearchParams('user=ann&tag=x&tag=y'),
+  principal: 'alice',
+  clientId: 'app-1',
 };
 
 const evaluate = (source: string) => compileExpression(source)(attributes);
@@ -27,6 +29,8 @@ describe('expression subset', () => {
     ['#[attributes.method]', 'POST'],
     ['#[attributes.requestPath]', '/api/orders/7'],
     ['#[attributes.remoteAddress]', '10.1.2.3'],
+    ['#[authentication.principal]', 'alice'],
+    ['#[authentication.clientId]', 'app-1'],
     ['  #[attributes.method]  ', 'POST'],
     ['plain text', 'plain text'],
     ['', ''],

@@ -12,6 +12,10 @@ export type Expression =
   | { kind: 'remoteAddress' }
   /** A claim of the token a JWT policy validated earlier in the chain (Flex: authentication.properties.claims). */
   | { kind: 'claim'; name: string }
+  /** Who an authentication policy earlier in the chain says the caller is (Flex: authentication.principal; a JWT's sub). */
+  | { kind: 'principal' }
+  /** The client id an authentication policy earlier in the chain identified (Flex: authentication.clientId). */
+  | { kind: 'clientId' }
   | { kind: 'literal'; value: string };
 
 /** What an expression can read: the request as the gateway sees it. */
@@ -24,6 +28,8 @@ export interface ExpressionAttributes {
   query: URLSearchParams;
   /** Claims of a token validated earlier in the chain, when there is one. */
   claims?: Readonly<Record<string, unknown>>;
+  principal?: string;
+  clientId?: string;
 }
 
 export const SUPPORTED_EXPRESSIONS = [
@@ -33,6 +39,8 @@ export const SUPPORTED_EXPRESSIONS = [
   '#[attributes.requestPath]',
   '#[attributes.remoteAddress]',
   '#[authentication.properties.claims.name]',
+  '#[authentication.principal]',
+  '#[authentication.clientId]',
 ] as const;
 
 export type ParseResult = { ok: true; expression: Expression } | { ok: false; message: string };
@@ -76,6 +84,10 @@ export function parseExpression(source: string): ParseResult {
       return { ok: true, expression: { kind: 'requestPath' } };
     case 'attributes.remoteAddress':
       return { ok: true, expression: { kind: 'remoteAddress' } };
+    case 'authentication.principal':
+      return { ok: true, expression: { kind: 'principal' } };
+    case 'authentication.clientId':
+      return { ok: true, expression: { kind: 'clientId' } };
   }
   const claim = claimReference(body);
   if (claim !== undefined) return { ok: true, expression: { kind: 'claim', name: claim } };
@@ -115,6 +127,10 @@ export function evaluateExpression(expression: Expression, attributes: Expressio
       return attributes.query.get(expression.name) ?? undefined;
     case 'claim':
       return claimText(attributes.claims?.[expression.name]);
+    case 'principal':
+      return attributes.principal;
+    case 'clientId':
+      return attributes.clientId;
   }
 }
 

@@ -49,7 +49,7 @@ describe('jwt-validation-flex over sockets', () => {
           ...extra,
         },
       },
-      { name: 'header-injection-flex', config: { inboundHeaders: [{ key: 'x-user', value: '#[authentication.properties.claims.sub]' }, { key: 'x-role', value: '#[vars.claimSet.role]' }] } },
+      { name: 'header-injection-flex', config: { inboundHeaders: [{ key: 'x-user', value: '#[authentication.properties.claims.sub]' }, { key: 'x-role', value: '#[vars.claimSet.role]' }, { key: 'x-principal', value: '#[authentication.principal]' }] } },
     ],
   });
 
@@ -113,7 +113,7 @@ describe('jwt-validation-flex over sockets', () => {
   it('a valid token reaches the upstream, and its claims are injected as headers by a later policy', async () => {
     const res = await request(gateway.url('/claims/orders/1'), { headers: bearer(signJwt(rsa, good())) });
     expect(res.status).toBe(200);
-    expect(res.json().headers).toMatchObject({ 'x-user': 'alice', 'x-role': 'admin' });
+    expect(res.json().headers).toMatchObject({ 'x-user': 'alice', 'x-role': 'admin', 'x-principal': 'alice' });
     expect(traceOf('/claims/orders/1')).toMatchObject({ verdict: 'allow', detail: expect.stringContaining('sub alice') });
   });
 

@@ -126,6 +126,10 @@ function lookup(ref: Extract<MessageTemplate[number], { kind: 'ref' }>['ref'], r
       return request.query.get(ref.name) ?? undefined;
     case 'claim':
       return claimText(request.authentication?.properties.claims[ref.name]);
+    case 'principal':
+      return request.authentication?.principal;
+    case 'clientId':
+      return request.authentication?.clientId;
     case 'header': {
       // After the upstream, attributes are the response's (as in Flex's response phase).
       const value = response === undefined ? request.headers[ref.name] : response.headers[ref.name];

@@ -38,6 +38,10 @@ export function compileRequestExpression(source: string): RequestValue {
       const name = expression.name;
       return (request) => claimText(request.authentication?.properties.claims[name]);
     }
+    case 'principal':
+      return (request) => request.authentication?.principal;
+    case 'clientId':
+      return (request) => request.authentication?.clientId;
   }
 }
 
