@@ -4,6 +4,7 @@ import { ApiFormDialog } from '../screens/apis/api-form-dialog';
 import { ImportOpenApiDialog } from '../screens/apis/import-openapi-dialog';
 import { ApplicationDialog } from '../screens/applications/application-dialog';
 import { GatewayDialog } from '../screens/gateways/gateway-dialog';
+import { ShortcutsDialog } from './shortcuts-dialog';
 
 export function GlobalDialogs() {
   const dialog = useAppStore((s) => s.dialog);
@@ -19,5 +20,7 @@ export function GlobalDialogs() {
       return <ApplicationDialog onClose={close} />;
     case 'add-gateway':
       return <GatewayDialog onClose={close} />;
+    case 'shortcuts':
+      return <ShortcutsDialog onClose={close} />;
   }
 }

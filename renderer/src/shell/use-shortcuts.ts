@@ -1,4 +1,4 @@
-/** Global keys: Ctrl/Cmd+K for the palette, and "g" then a letter to jump (as in GitHub). */
+/** Global keys: Ctrl/Cmd+K for the palette, "g" then a letter to jump and "?" for the list of shortcuts (as in GitHub). */
 import { useEffect } from 'react';
 import { navigate } from '../router/router';
 import { useAppContext } from '../state/store';
@@ -21,6 +21,12 @@ export function useShortcuts(): void {
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || store.getState().dialog || store.getState().paletteOpen) return;
+      if (event.key === '?') {
+        event.preventDefault();
+        pendingG = 0;
+        store.getState().openDialog({ name: 'shortcuts' });
+        return;
+      }
       const key = event.key.toLowerCase();
       if (pendingG && Date.now() - pendingG < 1200) {
         pendingG = 0;

@@ -9,7 +9,8 @@ export type GlobalDialog =
   | { name: 'add-api'; initial?: Partial<ApiCreate>; source?: string; openApiDocument?: string }
   | { name: 'import-openapi' }
   | { name: 'add-application' }
-  | { name: 'add-gateway' };
+  | { name: 'add-gateway' }
+  | { name: 'shortcuts' };
 
 export interface UiSlice {
   paletteOpen: boolean;
