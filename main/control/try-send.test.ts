@@ -102,6 +102,52 @@ describe('try.send', () => {
   });
 });
 
+describe('try.send target', () => {
+  it('upstream goes straight to the implementationUrl without the policies; gateway applies them', async () => {
+    const api = await fx.call('apis.create', { name: 'Compared', implementationUrl: fx.upstream.url, basePath: '/compared' });
+    await fx.call('policies.add', { apiId: api.id, policyRef: 'header-injection-flex', config: { inboundHeaders: [{ key: 'x-injected', value: 'yes' }] } });
+    const request = { apiId: api.id, method: 'put', path: '/items/7?verbose=1', headers: { 'X-Test': 'hello' }, body: '{"a":1}' };
+
+    const viaGateway = await fx.call('try.send', { ...request, target: 'gateway' });
+    const direct = await fx.call('try.send', { ...request, target: 'upstream' });
+
+    expect(viaGateway.url).toBe(`http://127.0.0.1:${fx.gatewayPort}/compared/items/7?verbose=1`);
+    expect(direct.url).toBe(`${fx.upstream.url.replace(/\/+$/, '')}/items/7?verbose=1`);
+    expect(direct).toMatchObject({ status: 200, source: 'upstream', trace: [] });
+    expect(direct.requestId).toBeUndefined();
+    const seenViaGateway = JSON.parse(viaGateway.body);
+    const seenDirect = JSON.parse(direct.body);
+    // Same request either way; only the gateway's policy added its header.
+    expect(seenDirect).toMatchObject({ method: 'PUT', url: '/items/7?verbose=1', body: '{"a":1}', headers: { 'x-test': 'hello' } });
+    expect(seenDirect.headers).not.toHaveProperty('x-injected');
+    expect(seenViaGateway).toMatchObject({ method: 'PUT', url: '/items/7?verbose=1', body: '{"a":1}', headers: { 'x-test': 'hello', 'x-injected': 'yes' } });
+    expect(viaGateway.trace).toEqual([expect.objectContaining({ policy: 'header-injection-flex', verdict: 'modify' })]);
+    // A direct send bypasses the gateway, so it is not in the gateway's traffic log.
+    const logged = await fx.call('traffic.list', { apiId: api.id, limit: 10 });
+    expect(logged.map((entry) => entry.id)).toEqual([viaGateway.requestId]);
+  });
+
+  it('upstream target says which upstream could not be reached, and is bounded like the gateway target', async () => {
+    const gone = await startServer((_req, res) => res.end());
+    const goneUrl = gone.url;
+    await gone.close();
+    const api = await fx.call('apis.create', { name: 'Gone', implementationUrl: goneUrl, basePath: '/gone' });
+    const error = await rejection(fx.call('try.send', { apiId: api.id, path: '/', target: 'upstream' }));
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining(goneUrl) });
+
+    const bigApi = await fx.call('apis.create', { name: 'Big direct', implementationUrl: big.url, basePath: '/big-direct' });
+    const result = await fx.call('try.send', { apiId: bigApi.id, path: '/', target: 'upstream' });
+    expect(result.body.length).toBe(TRY_BODY_LIMIT);
+    expect(result.truncated).toBe(true);
+  });
+
+  it('names the field when the target is neither gateway nor upstream', async () => {
+    const api = await fx.call('apis.create', { name: 'Odd target', implementationUrl: fx.upstream.url, basePath: '/odd' });
+    const error = await rejection(fx.call('try.send', { apiId: api.id, path: '/', target: 'mars' as never }));
+    expect(error).toMatchObject({ status: 400, details: [expect.objectContaining({ path: 'target' })] });
+  });
+});
+
 describe('try.send dry run', () => {
   it('runs the policies and answers from the gateway without calling the upstream', async () => {
     let calls = 0;

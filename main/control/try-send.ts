@@ -32,6 +32,44 @@ export interface TrySendOptions {
 
 export type TryRequestInput = ParsedInput<'try.send'>;
 
+/**
+ * Straight to the API's upstream (its implementationUrl), bypassing the gateway and its policies:
+ * what the upstream answers on its own, to compare with what the gateway makes of it. The
+ * application credentials and dry run belong to the gateway's policies and are not applied here.
+ */
+export async function trySendUpstream(input: TryRequestInput, api: ApiRecord): Promise<TryResult> {
+  const upstream = new URL(api.implementationUrl);
+  const secure = upstream.protocol === 'https:';
+  const url = `${api.implementationUrl.replace(/\/+$/, '')}${input.path}`;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.headers)) headers[name.toLowerCase()] = value;
+  const body = input.body !== undefined ? Buffer.from(input.body, 'utf8') : undefined;
+  if (body) headers['content-length'] = String(body.length);
+  const started = performance.now();
+  let response: RawResponse;
+  try {
+    // The user's own upstream: its certificate is checked as the gateway would check it.
+    response = await send(url, input.method, headers, body, secure, false);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ECONNREFUSED' ? `nothing listens on ${upstream.host}` : (error as Error).message;
+    throw new ContractError(ContractErrorCode.unavailable, `could not reach the upstream of API "${api.name}" (${api.implementationUrl}): ${reason}`);
+  }
+  const totalMs = performance.now() - started;
+  const text = decode(response.body, response.headers['content-type']);
+  return {
+    url,
+    status: response.status,
+    headers: flattenHeaders(response.headers),
+    body: text.body,
+    bodyEncoding: text.encoding,
+    truncated: response.truncated,
+    timing: { totalMs: round(totalMs), upstreamMs: round(totalMs) },
+    source: 'upstream',
+    trace: [],
+  };
+}
+
 export async function trySend(input: TryRequestInput, options: TrySendOptions): Promise<TryResult> {
   const { api, gateway } = options;
   // A gateway bound to every interface is reached on loopback; one bound to an address, there.
@@ -91,11 +129,11 @@ interface RawResponse {
   truncated: boolean;
 }
 
-function send(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, secure: boolean): Promise<RawResponse> {
+function send(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, secure: boolean, selfSignedOk = true): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const transport = secure ? https : http;
     // A fresh connection, no pooling; a self-signed listener certificate is the norm locally.
-    const req = transport.request(url, { method, headers, agent: false, timeout: TIMEOUT_MS, ...(secure ? { rejectUnauthorized: false } : {}) }, (res) => {
+    const req = transport.request(url, { method, headers, agent: false, timeout: TIMEOUT_MS, ...(secure && selfSignedOk ? { rejectUnauthorized: false } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;

@@ -39,6 +39,8 @@ export const tryRequestSchema = z.strictObject({
   applicationId: idSchema.optional(),
   /** Run the policies and show their decisions without calling the upstream. */
   dryRun: z.boolean().default(false),
+  /** `gateway`: through the API's gateway (policies apply). `upstream`: straight to the API's implementationUrl, no policies. */
+  target: z.enum(['gateway', 'upstream']).default('gateway'),
 });
 export type TryRequest = z.input<typeof tryRequestSchema>;
 

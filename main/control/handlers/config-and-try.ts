@@ -8,7 +8,7 @@ import { applyImport } from '../config-apply';
 import { parseImport } from '../config-import';
 import { importEnv } from '../config-portable';
 import { environmentVariables, listEnvironments, putEnvironment, removeEnvironment } from '../environments';
-import { trySend } from '../try-send';
+import { trySend, trySendUpstream } from '../try-send';
 import { missingReference, type HandlerContext } from './context';
 
 type ConfigHandlers = Pick<ContractHandlers, 'config.export' | 'config.import' | 'environments.list' | 'environments.put' | 'environments.remove' | 'try.send'>;
@@ -45,6 +45,7 @@ export function configHandlers(ctx: HandlerContext): ConfigHandlers {
     'try.send': async (input) => {
       const api = store.apis.get(input.apiId);
       if (!api) throw missingReference('apiId', 'API', input.apiId);
+      if (input.target === 'upstream') return trySendUpstream(input, api);
       const gateway = store.gateways.get(api.gatewayId)!;
       if (gateway.kind !== 'embedded')
         throw new ContractError(ContractErrorCode.unavailable, `API "${api.name}" is on docker gateway "${gateway.name}"; Try it sends through the embedded gateway only`);
