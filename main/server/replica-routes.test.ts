@@ -13,6 +13,8 @@ import { startTestAdmin, type TestAdmin } from './test-support';
 const TOKEN = 'ghr.gw_1.secret';
 const calls: string[] = [];
 let aborted = 0;
+/** Polls being held right now, so a test aborts one only once the server holds it. */
+let holding = 0;
 
 const service: ReplicaService = {
   authenticate: (token) => (token === TOKEN ? 'gw_1' : undefined),
@@ -23,11 +25,19 @@ const service: ReplicaService = {
   snapshot: (_gatewayId, after, _name, holdMs, signal) =>
     new Promise<SnapshotReply | undefined>((resolve) => {
       if (after !== 'v1') return resolve({ version: 'v1', snapshot: { version: 'v1', listeners: [], sources: [], identity: { applications: [], tiers: [], contracts: [] } } });
-      const timer = setTimeout(() => resolve(undefined), holdMs);
+      holding++;
+      let done = false;
+      const end = () => {
+        done = true;
+        holding--;
+        resolve(undefined);
+      };
+      const timer = setTimeout(end, holdMs);
       signal.addEventListener('abort', () => {
+        if (done) return; // the poll had already answered
         aborted++;
         clearTimeout(timer);
-        resolve(undefined);
+        end();
       });
     }),
   heartbeat: (gatewayId, beat) => {
@@ -88,10 +98,11 @@ describe('replica routes', () => {
     const before = aborted;
     const controller = new AbortController();
     const pending = fetch(`${admin.server.url}/api/v1/replicas/snapshot?after=v1`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal }).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Leave once the server holds the poll (not after a fixed time: on a busy machine the request may not have arrived yet).
+    while (holding === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     controller.abort();
     await pending;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    while (aborted === before) await new Promise((resolve) => setTimeout(resolve, 2));
     expect(aborted).toBe(before + 1);
   });
 });
