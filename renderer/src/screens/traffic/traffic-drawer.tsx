@@ -13,11 +13,12 @@ import { errorMessage } from '../../lib/errors';
 import { formatDateTime, formatMs, statusTone } from '../../lib/format';
 import { gatewayOrigin } from '../../lib/gateway-url';
 import { queryPairs, requestTarget } from '../../lib/har';
-import { apiPath, href } from '../../router/router';
+import { apiPath, href, navigate } from '../../router/router';
 import { useActions, useAppStore, useClient } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button, IconButton } from '../../ui/button';
 import { CopyButton } from '../../ui/copy-button';
+import { draftFromTraffic, handOverDraft } from '../api-detail/try-it/request-draft';
 import { reasonPhrase } from '../api-detail/try-it/try-result';
 import { TraceTable } from '../api-detail/try-it/trace-table';
 import { BodyViewer } from './body-viewer';
@@ -165,6 +166,21 @@ export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntr
             <a className="btn btn-secondary btn-sm" href={href(`${apiPath(api.id, 'try')}?method=${encodeURIComponent(entry.method)}&path=${encodeURIComponent(replayRequest(entry, api).path ?? '/')}`)}>
               Open in Try it
             </a>
+          ) : null}
+          {api ? (
+            <Button
+              icon="send"
+              variant="secondary"
+              size="sm"
+              disabled={pending}
+              onClick={() => {
+                handOverDraft(draftFromTraffic(entry, api, bodies));
+                navigate(apiPath(api.id, 'try'));
+              }}
+              title="Open it in Try it with method, path, headers and body filled in, to change and send again"
+            >
+              Edit and resend
+            </Button>
           ) : null}
           <CopyButton text={toCurl(copied)} label="Copy as curl" showLabel />
           <CopyButton text={toHttpie(copied)} label="Copy as HTTPie" showLabel />

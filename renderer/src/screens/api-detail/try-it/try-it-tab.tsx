@@ -16,6 +16,8 @@ import { CopyButton } from '../../../ui/copy-button';
 import { EmptyState } from '../../../ui/empty-state';
 import { Field } from '../../../ui/field';
 import { headersFromRows, HeaderRows, type HeaderRow } from './header-rows';
+import { CompareView } from './compare-view';
+import { clearDraft, peekDraft } from './request-draft';
 import { TokenPanel } from './token-panel';
 import { TryResultView } from './try-result';
 
@@ -28,10 +30,14 @@ export function TryItTab({ api }: { api: Api }) {
   const gateways = useAppStore((s) => s.gateways);
   const gatewayPort = useAppStore((s) => s.systemInfo?.gatewayPort);
   const { loadApplications } = useActions();
-  const [method, setMethod] = useState(query.get('method') ?? 'GET');
-  const [path, setPath] = useState(query.get('path') ?? '/');
-  const [rows, setRows] = useState<HeaderRow[]>([]);
-  const [body, setBody] = useState('');
+  // Edit and resend: a request handed over from Traffic fills the form once.
+  const [draft] = useState(() => peekDraft(api.id));
+  const [method, setMethod] = useState(draft?.method ?? query.get('method') ?? 'GET');
+  const [path, setPath] = useState(draft?.path ?? query.get('path') ?? '/');
+  const [rows, setRows] = useState<HeaderRow[]>(draft?.headers ?? []);
+  const [body, setBody] = useState(draft?.body ?? '');
+  const [target, setTarget] = useState<'gateway' | 'upstream' | 'compare'>('gateway');
+  const [compared, setCompared] = useState<{ gateway: TryResult; upstream: TryResult }>();
   const [applicationId, setApplicationId] = useState('');
   const [dryRun, setDryRun] = useState(false);
   const [pending, setPending] = useState(false);
@@ -43,6 +49,9 @@ export function TryItTab({ api }: { api: Api }) {
   useEffect(() => {
     void loadApplications();
   }, [loadApplications]);
+  useEffect(() => {
+    if (draft) clearDraft(draft);
+  }, [draft]);
 
   const hasBody = !['GET', 'HEAD'].includes(method);
   const headers = headersFromRows(rows);
@@ -64,7 +73,17 @@ export function TryItTab({ api }: { api: Api }) {
     setError(undefined);
     setFieldErrors({});
     try {
-      const sent = await client.try.send({ apiId: api.id, method, path: path.startsWith('/') ? path : `/${path}`, headers, ...(hasBody && body ? { body } : {}), ...(applicationId ? { applicationId } : {}), dryRun });
+      const request = { apiId: api.id, method, path: path.startsWith('/') ? path : `/${path}`, headers, ...(hasBody && body ? { body } : {}), ...(applicationId ? { applicationId } : {}), dryRun };
+      let sent: TryResult;
+      if (target === 'compare') {
+        // One after the other: the gateway's answer first, so a rate limit counts the same request once.
+        sent = await client.try.send({ ...request, target: 'gateway' });
+        const upstream = await client.try.send({ ...request, target: 'upstream' });
+        setCompared({ gateway: sent, upstream });
+      } else {
+        sent = await client.try.send({ ...request, target });
+        setCompared(undefined);
+      }
       setResult(sent);
       setHistory((list) => [{ id: Date.now() + Math.random(), method, path, status: sent.status }, ...list].slice(0, 8));
     } catch (caught) {
@@ -90,12 +109,23 @@ export function TryItTab({ api }: { api: Api }) {
             </span>
             <input className="mono" aria-label="Path" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} placeholder="/posts/1" aria-invalid={fieldErrors.path ? true : undefined} />
           </div>
+          <select className="select" aria-label="Send to" value={target} onChange={(e) => setTarget(e.target.value as typeof target)}>
+            <option value="gateway">Through the gateway</option>
+            <option value="upstream">Straight to the upstream</option>
+            <option value="compare">Compare both</option>
+          </select>
           <Button type="submit" variant="primary" icon="send" pending={pending}>
-            Send
+            {target === 'compare' ? 'Compare' : 'Send'}
           </Button>
           <CopyButton text={curl} label="Copy as curl" showLabel size="md" />
         </div>
         {fieldErrors.path ? <div className="field-error" role="alert">{fieldErrors.path}</div> : null}
+        {draft ? (
+          <Banner kind="info" title="From traffic: edit and send again">
+            {draft.redacted.length > 0 ? `Left out because the traffic log redacted their values: ${draft.redacted.join(', ')}. ` : ''}
+            {draft.bodyNote ?? ''}
+          </Banner>
+        ) : null}
       </div>
       <div className="try-layout">
         <div className="card try-request">
@@ -148,7 +178,9 @@ export function TryItTab({ api }: { api: Api }) {
               {error}
             </Banner>
           ) : null}
-          {result ? (
+          {compared ? (
+            <CompareView gateway={compared.gateway} upstream={compared.upstream} />
+          ) : result ? (
             <TryResultView result={result} />
           ) : !error ? (
             <EmptyState icon="send" title="Send a request">
