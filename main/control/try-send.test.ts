@@ -141,10 +141,14 @@ describe('try.send target', () => {
     expect(result.truncated).toBe(true);
   });
 
-  it('names the field when the target is neither gateway nor upstream', async () => {
+  it('names the field when the target is neither gateway nor upstream, or when upstream comes with gateway-only fields', async () => {
     const api = await fx.call('apis.create', { name: 'Odd target', implementationUrl: fx.upstream.url, basePath: '/odd' });
     const error = await rejection(fx.call('try.send', { apiId: api.id, path: '/', target: 'mars' as never }));
     expect(error).toMatchObject({ status: 400, details: [expect.objectContaining({ path: 'target' })] });
+    // A dry run and an application's credentials are the gateway's business: refused, not ignored.
+    const app = await fx.call('applications.create', { name: 'Direct' });
+    const gatewayOnly = await rejection(fx.call('try.send', { apiId: api.id, path: '/', target: 'upstream', dryRun: true, applicationId: app.id }));
+    expect(gatewayOnly).toMatchObject({ status: 400, details: [expect.objectContaining({ path: 'dryRun' }), expect.objectContaining({ path: 'applicationId' })] });
   });
 });
 

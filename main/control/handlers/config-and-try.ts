@@ -45,7 +45,15 @@ export function configHandlers(ctx: HandlerContext): ConfigHandlers {
     'try.send': async (input) => {
       const api = store.apis.get(input.apiId);
       if (!api) throw missingReference('apiId', 'API', input.apiId);
-      if (input.target === 'upstream') return trySendUpstream(input, api);
+      if (input.target === 'upstream') {
+        // Both belong to the gateway's policies, which a direct send bypasses: say so rather than ignore them.
+        const issues = [
+          ...(input.dryRun ? [{ path: 'dryRun', message: "a dry run shows the gateway's policy decisions; target 'upstream' bypasses the gateway" }] : []),
+          ...(input.applicationId !== undefined ? [{ path: 'applicationId', message: "an application's credentials are sent through the gateway; with target 'upstream' send them yourself as headers" }] : []),
+        ];
+        if (issues.length > 0) throw ContractError.validation(issues);
+        return trySendUpstream(input, api);
+      }
       const gateway = store.gateways.get(api.gatewayId)!;
       if (gateway.kind !== 'embedded')
         throw new ContractError(ContractErrorCode.unavailable, `API "${api.name}" is on docker gateway "${gateway.name}"; Try it sends through the embedded gateway only`);

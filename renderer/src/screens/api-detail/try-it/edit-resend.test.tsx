@@ -87,19 +87,25 @@ describe('Edit and resend', () => {
   it('Compare sends through the gateway and straight to the upstream and shows both answers with the headers that differ', async () => {
     const plane = createFakeControlPlane({ apis: [api] });
     const targets: string[] = [];
+    const inputs: Record<string, unknown>[] = [];
     plane.tryResult = (input) => {
       const target = (input as { target?: string }).target ?? 'gateway';
       targets.push(target);
+      inputs.push(input as Record<string, unknown>);
       return target === 'gateway'
         ? result('gateway', 401, { 'content-type': 'application/json', 'www-authenticate': 'Basic' }, '{"error":"unauthorized"}')
         : result('upstream', 200, { 'content-type': 'application/json', 'x-upstream': 'echo' }, '{"ok":true}');
     };
     renderWithApp(<TryItTab api={api} />, plane);
+    fireEvent.click(screen.getByLabelText(/^Dry run/));
     fireEvent.change(screen.getByLabelText('Send to'), { target: { value: 'compare' } });
     fireEvent.click(screen.getByRole('button', { name: 'Compare' }));
 
     const compare = await screen.findByTestId('try-compare');
     expect(targets).toEqual(['gateway', 'upstream']);
+    // The dry run is the gateway's: the direct send goes without it.
+    expect(inputs[0]).toMatchObject({ dryRun: true });
+    expect(inputs[1]).toMatchObject({ dryRun: false });
     expect(compare.textContent).toMatch(/The gateway answered 401; the upstream alone answered 200/);
     const differences = within(screen.getByRole('region', { name: 'Header differences' }));
     expect(differences.getByText('www-authenticate')).toBeTruthy();

@@ -23,6 +23,12 @@ import { TryResultView } from './try-result';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
+/** Straight to the upstream: no dry run and no application credentials (both are the gateway's). */
+function direct<T extends { dryRun?: boolean; applicationId?: string }>(request: T): Omit<T, 'dryRun' | 'applicationId'> {
+  const { dryRun: _dryRun, applicationId: _applicationId, ...rest } = request;
+  return rest;
+}
+
 export function TryItTab({ api }: { api: Api }) {
   const client = useClient();
   const { query } = useLocation();
@@ -78,10 +84,10 @@ export function TryItTab({ api }: { api: Api }) {
       if (target === 'compare') {
         // One after the other: the gateway's answer first, so a rate limit counts the same request once.
         sent = await client.try.send({ ...request, target: 'gateway' });
-        const upstream = await client.try.send({ ...request, target: 'upstream' });
+        const upstream = await client.try.send({ ...direct(request), target: 'upstream' });
         setCompared({ gateway: sent, upstream });
       } else {
-        sent = await client.try.send({ ...request, target });
+        sent = await client.try.send(target === 'upstream' ? { ...direct(request), target } : { ...request, target });
         setCompared(undefined);
       }
       setResult(sent);
