@@ -254,7 +254,7 @@ export const contractMethods = {
   'recordings.remove': method({ summary: 'Delete a recording', input: z.object({ apiId: id, recordingId: id }), output: nothing, http: { method: 'DELETE', path: '/apis/{apiId}/recordings/{recordingId}', status: 204 } }),
 
   // Try it
-  'try.send': method({ summary: 'Send a request through the gateway and show each policy decision', input: tryRequestSchema, output: tryResultSchema, http: { method: 'POST', path: '/try' } }),
+  'try.send': method({ summary: "Send a request through the gateway and show each policy decision (target 'upstream': straight to the API's upstream, no policies)", input: tryRequestSchema, output: tryResultSchema, http: { method: 'POST', path: '/try' } }),
 
   // Settings and system
   'settings.get': method({ summary: 'App settings', input: none, output: settingsSchema, http: { method: 'GET', path: '/settings' } }),
