@@ -163,11 +163,6 @@ export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntr
             Replay
           </Button>
           {api ? (
-            <a className="btn btn-secondary btn-sm" href={href(`${apiPath(api.id, 'try')}?method=${encodeURIComponent(entry.method)}&path=${encodeURIComponent(replayRequest(entry, api).path ?? '/')}`)}>
-              Open in Try it
-            </a>
-          ) : null}
-          {api ? (
             <Button
               icon="send"
               variant="secondary"
