@@ -85,7 +85,10 @@ export function parseYamlSafely(text: string, options: SafeYamlOptions = {}): Sa
   const errors: YamlIssue[] = [];
   const valid: { doc: Document.Parsed; index: number }[] = [];
   docs.forEach((doc, index) => {
-    for (const error of doc.errors) errors.push({ line: lineAt(error.pos[0]), kind: 'syntax', message: firstLine(error.message) });
+    // One error per document: what the yaml package reports after the first syntax error is
+    // nearly always the same mistake seen again (an unclosed `[` gave three lines).
+    const first = doc.errors.reduce<(typeof doc.errors)[number] | undefined>((earliest, error) => (earliest === undefined || error.pos[0] < earliest.pos[0] ? error : earliest), undefined);
+    if (first !== undefined) errors.push(syntaxIssue(text, first.pos[0], firstLine(first.message), lineAt));
     if (doc.errors.length === 0) valid.push({ doc, index });
   });
 
@@ -101,6 +104,34 @@ export function parseYamlSafely(text: string, options: SafeYamlOptions = {}): Sa
   errors.sort((a, b) => a.line - b.line);
   if (errors.length > MAX_YAML_ERRORS) return refuse({ line: errors[MAX_YAML_ERRORS]!.line, kind: 'limit', message: tooManyErrorsMessage });
   return { documents, errors, lineAt };
+}
+
+/**
+ * A syntax error as the user should read it. The yaml package notices an unclosed flow
+ * collection where the next line starts; the mistake is on the line of its `[` or `{`.
+ */
+function syntaxIssue(text: string, offset: number, message: string, lineAt: (offset: number) => number): YamlIssue {
+  const unclosed = /^Flow (sequence|map|mapping)\b.*end with an? ([\]}])/.exec(message);
+  if (unclosed) {
+    const close = unclosed[2]!;
+    const opener = unclosedOpener(text, offset, close === ']' ? '[' : '{', close);
+    if (opener !== undefined) return { line: lineAt(opener), kind: 'syntax', message: `this ${text[opener]} is never closed with ${close}` };
+  }
+  return { line: lineAt(offset), kind: 'syntax', message };
+}
+
+/** Offset of the last `open` before `from` that no `close` matches (quotes and comments are not parsed: a hint, not a parser). */
+function unclosedOpener(text: string, from: number, open: string, close: string): number | undefined {
+  let depth = 0;
+  for (let i = Math.min(from, text.length - 1); i >= 0; i--) {
+    const c = text[i];
+    if (c === close) depth++;
+    else if (c === open) {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** What a text or file over the size limit is told (also for files refused before reading). */

@@ -35,6 +35,33 @@ export function formatConfigError(error: ConfigError): string {
   return error.field ? `${where}: ${error.field}: ${error.message}` : `${where}: ${error.message}`;
 }
 
+/**
+ * One line per mistake: a misspelt field is dropped with an "unknown field … (did you mean
+ * maximumRequests?)" warning, and then the real name is missing. The two become one error,
+ * on the line of the misspelling, naming both.
+ */
+export function foldMisspellings(errors: ConfigError[], warnings: ConfigError[]): { errors: ConfigError[]; warnings: ConfigError[] } {
+  const folded = new Set<ConfigError>();
+  const out = errors.map((error) => {
+    if (!error.message.startsWith('required')) return error;
+    const cut = Math.max(error.field.lastIndexOf('.'), error.field.lastIndexOf('['));
+    const parent = cut < 0 ? '' : error.field.slice(0, cut);
+    const name = error.field.slice(cut + 1);
+    const typo = warnings.find(
+      (warning) =>
+        !folded.has(warning) &&
+        warning.file === error.file &&
+        warning.field.slice(0, Math.max(warning.field.lastIndexOf('.'), warning.field.lastIndexOf('['))) === parent &&
+        new RegExp(`did you mean (?:\\S+ or )*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(warning.message),
+    );
+    if (typo === undefined) return error;
+    folded.add(typo);
+    const misspelt = typo.field.slice(Math.max(typo.field.lastIndexOf('.'), typo.field.lastIndexOf('[')) + 1);
+    return { ...error, line: typo.line || error.line, message: `${error.message}; found "${misspelt}" instead (a misspelling?)` };
+  });
+  return { errors: out, warnings: warnings.filter((warning) => !folded.has(warning)) };
+}
+
 export function sortConfigErrors(errors: ConfigError[]): ConfigError[] {
   return [...errors].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }

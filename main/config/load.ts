@@ -9,7 +9,7 @@ import type { PolicyLookup } from './compile-bindings';
 import { compileResources } from './compile';
 import { compileLocalSettings, type LocalSettings } from './configuration';
 import type { Env } from './env';
-import { sortConfigErrors, type ConfigError } from './errors';
+import { foldMisspellings, sortConfigErrors, type ConfigError } from './errors';
 import { tolerateFlexFields } from './flex-fields';
 import { parseResources, type AnyResource } from './resources';
 import { listConfigFiles, parseSource, readConfigFiles, sourcesFingerprint, type SourceDocument, type SourceFile } from './yaml-source';
@@ -80,6 +80,9 @@ function loadSources(sources: SourceFile[], options: LoadOptions): Omit<LoadResu
   const settingWarnings: ConfigError[] = [];
   const settings = compileLocalSettings(resources, errors, settingWarnings);
   const allWarnings = settingWarnings.length ? sortConfigErrors([...warnings, ...settingWarnings]) : warnings;
-  if (errors.length > 0) return { errors: sortConfigErrors(errors), warnings: allWarnings, files, resources };
+  if (errors.length > 0) {
+    const folded = foldMisspellings(errors, allWarnings);
+    return { errors: sortConfigErrors(folded.errors), warnings: folded.warnings, files, resources };
+  }
   return { snapshot: compiled.snapshot, settings, errors: [], warnings: allWarnings, files, resources };
 }
