@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { parseRedisAddress, type RedisSettings } from './redis-counters';
+import { failFastRedisOptions, type RedisSettings } from './redis-counters';
 
 export interface CacheEntry {
   status: number;
@@ -139,21 +139,8 @@ function acquireRedis(settings: RedisSettings): { client: Redis; connected: Prom
   const id = `${settings.address}|${settings.username ?? ''}|${settings.db ?? ''}`;
   let slot = redisClients.get(id);
   if (slot === undefined) {
-    const parsed = parseRedisAddress(settings.address);
-    const client = new Redis({
-      host: parsed.host,
-      port: parsed.port,
-      ...(parsed.tls ? { tls: {} } : {}),
-      username: settings.username ?? parsed.username,
-      password: settings.password ?? parsed.password,
-      db: settings.db ?? parsed.db ?? 0,
-      // A cache that cannot answer at once is a miss: never queue requests behind a reconnect.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 1000,
-      commandTimeout: 500,
-      retryStrategy: (times) => Math.min(100 * times, 2000),
-    });
+    // A cache that cannot answer at once is a miss: never queue requests behind a reconnect.
+    const client = new Redis(failFastRedisOptions(settings, 500));
     client.on('error', () => {});
     // The first connection attempt, settled either way (at most connectTimeout): lookups made
     // while a gateway starts wait for it rather than miss; later outages never wait.

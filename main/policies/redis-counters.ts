@@ -6,8 +6,30 @@
  * serving with local counters, says so in `kind` (health), and goes back to Redis when it returns.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { MemoryCounterStore, type CounterResult, type CounterStore, type CounterWindow } from './counters';
+
+/**
+ * ioredis options for shared state on the request path: no offline queue and no retries per
+ * command (a caller that cannot be answered at once falls back instead of waiting), while the
+ * connection keeps trying to come back, at most every 2 s.
+ */
+export function failFastRedisOptions(settings: RedisSettings, commandTimeoutMs: number): RedisOptions {
+  const parsed = parseRedisAddress(settings.address);
+  return {
+    host: parsed.host,
+    port: parsed.port,
+    ...(parsed.tls ? { tls: {} } : {}),
+    username: settings.username ?? parsed.username,
+    password: settings.password ?? parsed.password,
+    db: settings.db ?? parsed.db ?? 0,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    commandTimeout: commandTimeoutMs,
+    retryStrategy: (times) => Math.min(100 * times, 2000),
+  };
+}
 
 export interface RedisSettings {
   /** `host:port`, `host` (port 6379) or a `redis://` URL. */
@@ -84,23 +106,9 @@ export class RedisCounterStore implements CounterStore {
   private lastError: Error | undefined;
 
   constructor(settings: RedisSettings, options: RedisCounterStoreOptions = {}) {
-    const parsed = parseRedisAddress(settings.address);
     this.prefix = options.keyPrefix ?? 'gatehouse:rl:';
-    this.client = new Redis({
-      host: parsed.host,
-      port: parsed.port,
-      ...(parsed.tls ? { tls: {} } : {}),
-      username: settings.username ?? parsed.username,
-      password: settings.password ?? parsed.password,
-      db: settings.db ?? parsed.db ?? 0,
-      // Fail fast while disconnected: the caller counts locally instead of queueing requests.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 1000,
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      // Keep trying to come back, at most every 2 s.
-      retryStrategy: (times) => Math.min(100 * times, 2000),
-    });
+    // Fail fast while disconnected: the caller counts locally instead of queueing requests.
+    this.client = new Redis(failFastRedisOptions(settings, options.commandTimeoutMs ?? 500));
     this.client.defineCommand('gatehouseHit', { lua: HIT_SCRIPT });
     this.client.on('ready', () => {
       this.lastError = undefined;
