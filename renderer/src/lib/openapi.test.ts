@@ -27,7 +27,7 @@ describe('parseOpenApi', () => {
 
   it.each([
     ['', 'empty.yaml: the file is empty'],
-    ['openapi: 3.0.3\ninfo:\n  title: [unclosed\n', 'bad.yaml: line 4: not valid JSON or YAML'],
+    ['openapi: 3.0.3\ninfo:\n  title: [unclosed\n', 'bad.yaml: line 3: not valid JSON or YAML (this [ is never closed with ])'],
     ['{"swagger": "2.0", "info": {"title": "x"}}', 'is a Swagger 2.0 document; only OpenAPI 3 is supported'],
     ['info: { title: x }', '"openapi" is missing'],
     ['openapi: 2.5.0\ninfo: { title: x }', 'only OpenAPI 3.x is supported'],
