@@ -72,7 +72,10 @@ spec:
     const fromOther = exported.stdout;
     expect(fromOther).toContain(`\${GATEHOUSE_GATEWAY_PORT:-${otherPort}}`);
 
-    // This instance has an API the file lacks.
+    // This instance holds exactly one API the file lacks. A spec that ran before in this worker
+    // (freshServer workers are shared by every spec that asks for one) may have left others.
+    for (const api of await adminCall<{ id: string }[]>(gatehouse, 'GET', '/apis')) await adminCall(gatehouse, 'DELETE', `/apis/${api.id}`);
+    for (const application of await adminCall<{ id: string }[]>(gatehouse, 'GET', '/applications')) await adminCall(gatehouse, 'DELETE', `/applications/${application.id}`);
     await adminCall(gatehouse, 'POST', '/apis', { name: 'legacy', implementationUrl: gatehouse.upstreamUrl, basePath: '/legacy' });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
