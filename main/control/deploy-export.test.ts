@@ -3,15 +3,18 @@
  * against the Kubernetes OpenAPI schemas (kubernetes-models bundles them), secrets are Secret
  * keys or Compose variables and never in the ConfigMap, the conf.d in the ConfigMap is what the
  * gateway image runs (it passes the same loader as `gatehouse validate`), shared counters on a
- * loopback Redis get a Redis of their own. `docker compose config` checks the Compose file where
- * Docker Compose v2 is installed.
+ * loopback Redis get a Redis of their own. The Compose file validates offline against the Compose
+ * Specification's JSON schema (compose-spec.json, as the dclint package ships it), after Compose's
+ * own interpolation; `docker compose config` checks it too where Docker Compose v2 is installed.
  */
+import Ajv from 'ajv';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadConfigText } from '../config/load';
 import { EMBEDDED_GATEWAY_ID } from '../store/gateways';
 import { Store } from '../store/store';
@@ -52,6 +55,42 @@ async function validateKubernetes(manifest: Manifest): Promise<void> {
   const Model = models[manifest.kind];
   if (!Model) throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind}`);
   new Model(manifest).validate();
+}
+
+const COMPOSE_ENV = { GATEHOUSE_WEBHOOK_ORDERS_5XX: 'http://h/x', GATEHOUSE_REDIS_PASSWORD: 'x' };
+
+/** The Compose Specification's schema, which `docker compose` itself validates a file against. */
+const validateComposeSchema = (() => {
+  const dclint = path.dirname(createRequire(import.meta.url).resolve('dclint/package.json'));
+  const schema = JSON.parse(readFileSync(path.join(dclint, 'schemas', 'compose.schema.json'), 'utf8')) as Record<string, unknown>;
+  // Draft-07, which ajv knows under its own meta-schema id.
+  delete schema.$schema;
+  return new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(schema);
+})();
+
+/**
+ * What Compose does to a file before it validates it: `$$` is a literal `$`, `${NAME}` and
+ * `${NAME:-default}` read the environment, `${NAME:?message}` refuses to go on when NAME is unset.
+ */
+function interpolateCompose(value: unknown, env: Record<string, string>): unknown {
+  if (typeof value === 'string')
+    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (match, name: string | undefined, operator: string | undefined, rest: string) => {
+      if (match === '$$') return '$';
+      const set = env[name!];
+      if (operator?.endsWith('?') && !set) throw new Error(`required variable ${name} is missing a value: ${rest}`);
+      return set ?? (operator?.endsWith('-') ? rest : '');
+    });
+  if (Array.isArray(value)) return value.map((item) => interpolateCompose(item, env));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateCompose(item, env)]));
+  return value;
+}
+
+/** The Compose file as `docker compose config` would read it: interpolated, then checked against the schema. */
+function validateCompose(text: string, env: Record<string, string> = COMPOSE_ENV): Record<string, any> {
+  const document = interpolateCompose(parse(text), env) as Record<string, any>;
+  if (!validateComposeSchema(document))
+    throw new Error(`not a valid Compose file: ${validateComposeSchema.errors!.map((error) => `${error.instancePath || '/'} ${error.message}${error.params && 'additionalProperty' in error.params ? ` (${error.params.additionalProperty})` : ''}`).join('; ')}`);
+  return document;
 }
 
 describe('gatehouse export --format kubernetes', () => {
@@ -116,6 +155,33 @@ describe('gatehouse export --format compose', () => {
     const loaded = loadConfigText(conf, 'gatehouse.yaml', { env: { GATEHOUSE_GATEWAY_PORT: '8081', GATEHOUSE_WEBHOOK_ORDERS_5XX: 'http://h/x', GATEHOUSE_REDIS_PASSWORD: 'x' } });
     expect(loaded.errors).toEqual([]);
     expect(loaded.snapshot!.sharedStorage).toMatchObject({ redis: { address: 'redis:6379' } });
+  });
+
+  it('validates against the Compose Specification schema, and the schema catches real mistakes', () => {
+    const text = deployManifests(store, 'compose', { name: 'shop', image: 'registry.example.com/gatehouse-gateway:1.0', replicas: 1 });
+    const document = validateCompose(text);
+    expect(document.name).toBe('shop');
+    // After interpolation the config is the conf.d the gateway loads, its own ${VARIABLES} intact.
+    const loaded = loadConfigText(document.configs.conf.content, 'gatehouse.yaml', { env: { GATEHOUSE_GATEWAY_PORT: '8081', ...COMPOSE_ENV } });
+    expect(loaded.errors).toEqual([]);
+    // Without redis, too.
+    store.settings.set(SHARED_STORAGE_KEY, {});
+    expect(Object.keys(validateCompose(deployManifests(store, 'compose'), { GATEHOUSE_WEBHOOK_ORDERS_5XX: 'http://h/x' }).services)).toEqual(['gateway']);
+
+    // Mistakes Compose itself refuses are caught by the same check: misspelt keys, wrong types.
+    const mistakes: [string, (doc: Record<string, any>) => void, RegExp][] = [
+      ['misspelt key', (doc) => (doc.services.gateway.healthcheck.retry = 3), /\/services\/gateway\/healthcheck must NOT have additional properties \(retry\)/],
+      ['wrong type', (doc) => (doc.services.gateway.ports = '127.0.0.1:8081:8081'), /\/services\/gateway\/ports must be array/],
+      ['dependency as a string', (doc) => (doc.services.gateway.depends_on = 'redis'), /\/services\/gateway\/depends_on must be array/],
+      ['config without a source', (doc) => (doc.configs.conf = { contents: 'x' }), /\/configs\/conf must NOT have additional properties \(contents\)/],
+    ];
+    for (const [what, mistake, message] of mistakes) {
+      const broken = parse(text) as Record<string, any>;
+      mistake(broken);
+      expect(() => validateCompose(stringify(broken)), what).toThrow(message);
+    }
+    // A secret left unset stops it as `docker compose` would, naming the variable.
+    expect(() => validateCompose(text, { GATEHOUSE_REDIS_PASSWORD: 'x' })).toThrow(/required variable GATEHOUSE_WEBHOOK_ORDERS_5XX is missing a value/);
   });
 
   it('passes `docker compose config` where Docker Compose v2 is installed', async (context) => {
