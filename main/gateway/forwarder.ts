@@ -15,6 +15,8 @@ import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
 import { keepIdleFor, upstreamIdleLimit, upstreamTimeoutError } from './idle-timeouts';
 import { readRequestBody, sendRequestBody } from './request-body';
 import { finalizeHead, sendGatewayError } from './responses';
+import { onProxyReqWs } from './forward-websocket';
+import { finishCapture, keepChunk, startCapture } from './policy-body-captures';
 import { pickTarget } from './routes';
 import { answerFromMock, recordResponse } from './mock';
 import { BodyTrickle } from './slow-body';
@@ -117,12 +119,6 @@ function onProxyReq(proxyReq: ClientRequest, req: Req): void {
   if (ctx.upstreamIdleTimeoutMs !== undefined) keepIdleFor(proxyReq, ctx.upstreamIdleTimeoutMs);
 }
 
-function onUpstreamTimeout(this: ClientRequest): void {
-  const error = new Error('upstream timed out') as NodeJS.ErrnoException;
-  error.code = GatewayErrorCode.upstreamTimeout;
-  this.destroy(error);
-}
-
 function onProxyRes(proxyRes: WithContext<IncomingMessage>, req: Req, res: ServerResponse): void {
   const ctx = req[CTX];
   if (ctx === undefined || ctx.finished || res.headersSent) {
@@ -209,41 +205,6 @@ function onUpstreamBodyClose(this: WithContext<IncomingMessage>): void {
   if (this.complete) return;
   ctx.errorCode ??= 'UPSTREAM_ABORTED';
   ctx.res?.destroy();
-}
-
-/*
- * A copy of the body for policies (http-caching-flex, spec-validation-flex): the head is offered
- * first (before any policy changes it); chunks are kept while within the largest bound asked.
- */
-function startCapture(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders): void {
-  const wanted = ctx.bodyCaptures!.filter((capture) => capture.head(status, { ...headers }));
-  if (wanted.length === 0) {
-    ctx.bodyCaptures = undefined;
-    return;
-  }
-  ctx.bodyCaptures = wanted;
-  ctx.capturedMaxBytes = Math.max(...wanted.map((capture) => capture.maxBytes));
-  ctx.capturedChunks = [];
-  ctx.capturedBytes = 0;
-}
-
-function keepChunk(ctx: GatewayRequest, chunk: Buffer): void {
-  ctx.capturedBytes += chunk.length;
-  if (ctx.capturedBytes <= ctx.capturedMaxBytes) ctx.capturedChunks!.push(chunk);
-  else finishCapture(ctx, undefined);
-}
-
-function finishCapture(ctx: GatewayRequest, body: Buffer | undefined): void {
-  const captures = ctx.bodyCaptures!;
-  ctx.bodyCaptures = undefined;
-  ctx.capturedChunks = undefined;
-  for (const capture of captures) {
-    try {
-      capture.done(body !== undefined && body.length <= capture.maxBytes ? body : undefined);
-    } catch (error) {
-      ctx.listener.services.log('error', `response body capture failed: ${(error as Error).message}`, { api: ctx.api.id });
-    }
-  }
 }
 
 /** A response hook answered with its own body (a 304 turned into the stored response): the upstream's is drained. */
@@ -370,44 +331,6 @@ export function mapUpstreamError(error: NodeJS.ErrnoException, ctx: GatewayReque
   };
   const reason = reasons[code] ?? `failed: ${error.message}`;
   return { status: 502, code: GatewayErrorCode.upstreamUnavailable, message: `${upstream} ${reason}` };
-}
-
-// --- WebSocket upgrades ------------------------------------------------------------------
-
-function onProxyReqWs(proxyReq: WithContext<ClientRequest>, req: Req): void {
-  const ctx = req[CTX];
-  if (ctx === undefined) return;
-  ctx.upstreamRequest = proxyReq;
-  proxyReq[CTX] = ctx;
-  proxyReq.setTimeout(timeoutFor(ctx));
-  proxyReq.on('timeout', onUpstreamTimeout);
-  // Registered before http-proxy's own listeners, so the head is fixed before it is written.
-  proxyReq.on('upgrade', onUpstreamUpgrade);
-  proxyReq.on('response', onUpstreamRefusedUpgrade);
-}
-
-function onUpstreamUpgrade(this: WithContext<ClientRequest>, proxyRes: IncomingMessage, proxySocket: Socket): void {
-  const ctx = this[CTX]!;
-  this.setTimeout(0);
-  proxySocket.on('error', ignore);
-  ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
-  stripResponseHopByHop(proxyRes.headers, true);
-  finalizeHead(ctx, 101, proxyRes.headers, 'upstream');
-  ctx.status = 101;
-  ctx.listener.services.complete(ctx);
-}
-
-/** The upstream answered the upgrade with a plain response; http-proxy writes it raw. */
-function onUpstreamRefusedUpgrade(this: WithContext<ClientRequest>, proxyRes: IncomingMessage): void {
-  if (proxyRes.statusCode === 101) return;
-  const ctx = this[CTX]!;
-  ctx.upstreamLatencyMs = performance.now() - ctx.upstreamStartedAt;
-  const headers = proxyRes.headers;
-  stripResponseHopByHop(headers, false);
-  finalizeHead(ctx, proxyRes.statusCode ?? 502, headers, 'upstream');
-  // Written raw and piped decoded: framed by closing the connection.
-  headers.connection = 'close';
-  ctx.listener.services.complete(ctx);
 }
 
 function ignore(): void {}
