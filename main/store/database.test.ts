@@ -24,7 +24,7 @@ describe('openDatabase', () => {
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
     expect(tables).toEqual([
       'alert_events', 'alert_rules', 'api_mocks', 'api_openapi_documents', 'apis', 'applications', 'contracts', 'gateways', 'policy_bindings',
-      'recording_exchanges', 'recordings', 'settings', 'signing_keys', 'sla_tiers',
+      'recording_exchanges', 'recordings', 'saved_requests', 'settings', 'signing_keys', 'sla_tiers',
     ]);
     db.close();
   });

@@ -212,6 +212,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'saved requests of Try it, per API',
+    sql: `
+      CREATE TABLE saved_requests (
+        id TEXT PRIMARY KEY,
+        api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        method TEXT NOT NULL,
+        -- path and query below the API's base path
+        path TEXT NOT NULL,
+        -- request headers (JSON object)
+        headers TEXT NOT NULL,
+        body TEXT,
+        -- the OpenAPI operation it was made from ('GET /users/{id}'), when one was chosen
+        operation TEXT,
+        ${TIMESTAMPS},
+        UNIQUE (api_id, name)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -16,6 +16,7 @@ import { unreadablePolicySecrets } from './policy-secrets';
 import { isSealed, SecretBox } from './secret-box';
 import { fileSecretKeyProvider, type SecretKeyProvider } from './secret-keys';
 import { MockRepository } from './mocks';
+import { SavedRequestRepository } from './saved-requests';
 import { SettingsRepository } from './settings';
 import { SigningKeyRepository } from './signing-keys';
 import { SlaTierRepository } from './sla-tiers';
@@ -39,6 +40,7 @@ export class Store {
   readonly settings: SettingsRepository;
   readonly mocks: MockRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly savedRequests: SavedRequestRepository;
   private readonly clearStatements;
 
   constructor(
@@ -56,6 +58,7 @@ export class Store {
     this.settings = new SettingsRepository(db);
     this.mocks = new MockRepository(db);
     this.signingKeys = new SigningKeyRepository(db, secrets);
+    this.savedRequests = new SavedRequestRepository(db);
     // Children first, so foreign keys hold at every step.
     this.clearStatements = ['api_mocks', 'recording_exchanges', 'recordings', 'api_openapi_documents', 'alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
       (table) => db.prepare(`DELETE FROM ${table}`),
@@ -101,8 +104,9 @@ export class Store {
 
   /** Deletes every resource (not settings); callers wrap it in a transaction with the refill. */
   clearResources(): void {
-    // Signing keys are not configuration: those of APIs the refill keeps come back with them.
+    // Signing keys and saved requests are not configuration: those of APIs the refill keeps come back with them.
     this.signingKeys.setAsideForRefill();
+    this.savedRequests.setAsideForRefill();
     for (const statement of this.clearStatements) statement.run();
   }
 

@@ -50,6 +50,7 @@ import {
 } from './models';
 import { trafficBodiesSchema } from './capture-models';
 import { mockSettingsPatchSchema, mockSettingsSchema, recordingFileSchema, recordingSummarySchema } from '../mocks/mock-models';
+import { apiOperationsSchema, savedRequestNameSchema, savedRequestSaveSchema, savedRequestSchema } from '../collections/collection-models';
 import { apiMetricsSchema, metricsQuerySchema, trafficEntrySchema, trafficQuerySchema } from './telemetry-models';
 import { configImportModeSchema, environmentInputSchema, environmentNameSchema, environmentSchema } from './config-models';
 import {
@@ -252,6 +253,28 @@ export const contractMethods = {
     http: { method: 'POST', path: '/apis/{apiId}/recordings', status: 201 },
   }),
   'recordings.remove': method({ summary: 'Delete a recording', input: z.object({ apiId: id, recordingId: id }), output: nothing, http: { method: 'DELETE', path: '/apis/{apiId}/recordings/{recordingId}', status: 204 } }),
+
+  // Collections (issue 15): the kept OpenAPI document's operations, and requests saved per API
+  'collections.operations': method({
+    summary: "The operations of the API's kept OpenAPI document (parameters, a body to start from), grouped by tag; none when no document is kept",
+    input: z.object({ apiId: id }),
+    output: apiOperationsSchema,
+    http: { method: 'GET', path: '/apis/{apiId}/operations' },
+  }),
+  'savedRequests.list': method({ summary: "An API's saved requests, by name", input: z.object({ apiId: id }), output: z.array(savedRequestSchema), http: { method: 'GET', path: '/apis/{apiId}/saved-requests' } }),
+  'savedRequests.save': method({
+    summary: 'Save a request under a name; a saved request of the same name on this API is replaced',
+    input: savedRequestSaveSchema.extend({ apiId: id }),
+    output: savedRequestSchema,
+    http: { method: 'POST', path: '/apis/{apiId}/saved-requests' },
+  }),
+  'savedRequests.rename': method({
+    summary: 'Rename a saved request',
+    input: z.object({ apiId: id, requestId: id, name: savedRequestNameSchema }),
+    output: savedRequestSchema,
+    http: { method: 'PATCH', path: '/apis/{apiId}/saved-requests/{requestId}' },
+  }),
+  'savedRequests.remove': method({ summary: 'Delete a saved request', input: z.object({ apiId: id, requestId: id }), output: nothing, http: { method: 'DELETE', path: '/apis/{apiId}/saved-requests/{requestId}', status: 204 } }),
 
   // Try it
   'try.send': method({ summary: "Send a request through the gateway and show each policy decision (target 'upstream': straight to the API's upstream, no policies)", input: tryRequestSchema, output: tryResultSchema, http: { method: 'POST', path: '/try' } }),

@@ -41,7 +41,8 @@ function resolveRef(doc: Doc, ref: string): Json {
   return node;
 }
 
-function deref(doc: Doc, node: Json, seen: Set<string>): { node: Json; seen: Set<string> } {
+/** Follows local `$ref`s (at most 20 hops, cycles give undefined); `seen` carries the chain for nested lookups. */
+export function deref(doc: Doc, node: Json, seen: Set<string>): { node: Json; seen: Set<string> } {
   let current = node;
   let chain = seen;
   for (let hops = 0; isObject(current) && typeof current.$ref === 'string' && hops < 20; hops++) {
@@ -133,7 +134,8 @@ function pickResponse(responses: Record<string, Json>): [number, Json] | undefin
   return [status, responses[success]];
 }
 
-function mediaExample(doc: Doc, media: Record<string, Json>): { value: Json; origin: 'example' | 'generated' } {
+/** A media type's example (`example`, first of `examples`, the schema's `example`), else one generated from its schema. */
+export function mediaExample(doc: Doc, media: Record<string, Json>): { value: Json; origin: 'example' | 'generated' } {
   if (media.example !== undefined) return { value: media.example, origin: 'example' };
   if (isObject(media.examples)) {
     const first = deref(doc, Object.values(media.examples)[0], new Set()).node;

@@ -3,6 +3,7 @@
  */
 import type { BaseHandlers } from '../docker-gateway-handlers';
 import { alertHandlers } from './alerts';
+import { collectionHandlers } from './collections';
 import { apiHandlers } from './apis';
 import { configHandlers } from './config-and-try';
 import type { HandlerContext } from './context';
@@ -25,5 +26,6 @@ export function createHandlers(ctx: HandlerContext): BaseHandlers {
     ...configHandlers(ctx),
     ...tokenHandlers(ctx),
     ...mockHandlers(ctx),
+    ...collectionHandlers(ctx),
   };
 }
