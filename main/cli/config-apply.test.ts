@@ -170,6 +170,59 @@ describe('gatehouse diff and apply', () => {
     expect(text.match(/policyRef/g)).toHaveLength(1);
   });
 
+  it('a reorder of policies whose order fields are equal is shown and applied; the same order again is no change', async () => {
+    const dataDir = tempDir();
+    const files = tempDir();
+    const policy = (name: string, config: string) => `    - policyRef:\n        name: ${name}\n      config:\n${config}`;
+    const inject = policy('header-injection-flex', '        inboundHeaders:\n          - key: x-one\n            value: "1"\n');
+    const cors = policy('cors-flex', '        originGroups:\n          - origins: [http://localhost:3000]\n');
+    const spec = (...policies: string[]) => file(files, 'setup.yaml', api('orders', '/orders', 'http://127.0.0.1:3001/', `  policies:\n${policies.join('')}`));
+    expect((await run(applyCommand, [spec(rateLimit(10).split('\n').slice(1).join('\n'), inject, cors), '--data-dir', dataDir])).code).toBe(0);
+    const policyNames = async () => [...(await exported(dataDir)).matchAll(/policyRef:\n\s+name: (\S+)/g)].map((match) => match[1]);
+    expect(await policyNames()).toEqual(['rate-limiting-flex', 'header-injection-flex', 'cors-flex']);
+
+    // The same policies, none with an order field (all 50): only their sequence decides.
+    const reordered = spec(cors, inject, rateLimit(10).split('\n').slice(1).join('\n'));
+    const shown = await run(diffCommand, [reordered, '--data-dir', dataDir]);
+    expect(lines(shown.out)).toEqual(['~ ApiInstance orders (policy order)', `${reordered} (merge): 0 to add, 1 to change, 0 to remove; nothing was changed (dry run)`]);
+    const applied = await run(applyCommand, [reordered, '--data-dir', dataDir]);
+    expect(lines(applied.out)).toEqual(['~ ApiInstance orders (policy order)', `applied ${reordered} to ${dataDir} (merge): 0 added, 1 changed, 0 removed`]);
+    expect(await policyNames()).toEqual(['cors-flex', 'header-injection-flex', 'rate-limiting-flex']);
+    expect(lines((await run(diffCommand, [reordered, '--data-dir', dataDir])).out)).toEqual([`${reordered} (merge): 0 to add, 0 to change, 0 to remove; nothing was changed (dry run)`]);
+
+    // A changed policy that also moves is one change to the policies, not two lines.
+    const changed = spec(inject, cors, rateLimit(20).split('\n').slice(1).join('\n'));
+    expect(lines((await run(diffCommand, [changed, '--data-dir', dataDir])).out)[0]).toBe('~ ApiInstance orders (policies)');
+    // Moving a policy whose order field already puts it first changes nothing the gateway runs.
+    const ordered = spec(inject.replace('    - policyRef:', '    - order: 10\n      policyRef:'), cors, rateLimit(10).split('\n').slice(1).join('\n'));
+    expect((await run(applyCommand, [ordered, '--data-dir', dataDir])).code).toBe(0);
+    const moved = spec(cors, inject.replace('    - policyRef:', '    - order: 10\n      policyRef:'), rateLimit(10).split('\n').slice(1).join('\n'));
+    expect(lines((await run(diffCommand, [moved, '--data-dir', dataDir])).out)).toEqual([`${moved} (merge): 0 to add, 0 to change, 0 to remove; nothing was changed (dry run)`]);
+  });
+
+  it('applications with a plain clientSecret: a second apply of the same file changes nothing; a new secret is a change', async () => {
+    const dataDir = tempDir();
+    const files = tempDir();
+    const setup = file(files, 'setup.yaml', api('orders', '/orders', 'http://127.0.0.1:3001/') + app('mobile', 'mobile-id') + app('web', 'web-id'));
+    expect((await run(applyCommand, [setup, '--data-dir', dataDir])).code).toBe(0);
+    const first = await exported(dataDir);
+    for (const mode of ['merge', 'sync']) {
+      expect(lines((await run(diffCommand, [setup, '--mode', mode, '--data-dir', dataDir])).out)).toEqual([`${setup} (${mode}): 0 to add, 0 to change, 0 to remove; nothing was changed (dry run)`]);
+      expect(lines((await run(applyCommand, [setup, '--mode', mode, '--data-dir', dataDir])).out)).toEqual([`${setup} (${mode}): no changes; ${dataDir} already matches`]);
+    }
+    // The stored hashes are the same ones, not re-salted.
+    expect(await exported(dataDir)).toBe(first);
+
+    const rotated = file(files, 'rotated.yaml', api('orders', '/orders', 'http://127.0.0.1:3001/') + app('mobile', 'mobile-id').replace('s3cret-mobile-id', 'new-secret') + app('web', 'web-id'));
+    const applied = await run(applyCommand, [rotated, '--data-dir', dataDir]);
+    expect(lines(applied.out)).toEqual(['~ Application mobile (secretHash)', `applied ${rotated} to ${dataDir} (merge): 0 added, 1 changed, 0 removed`]);
+    expect(applied.out).not.toContain('new-secret');
+    const after = await exported(dataDir);
+    const hashOf = (text: string, name: string) => new RegExp(`name: ${name}\\n[\\s\\S]*?clientSecretHash: (\\S+)`).exec(text)![1];
+    expect(hashOf(after, 'mobile')).not.toBe(hashOf(first, 'mobile'));
+    expect(hashOf(after, 'web')).toBe(hashOf(first, 'web'));
+  });
+
   it('--env-file fills the variables; an unset one is an error naming it, and nothing changes', async () => {
     const dataDir = tempDir();
     const files = tempDir();

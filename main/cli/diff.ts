@@ -7,7 +7,8 @@ const usage = `Usage: gatehouse diff FILE [--mode merge|sync] [--env NAME | --en
 Prints what \`gatehouse apply FILE\` with the same options would change, without changing
 anything:
   + Kind name            would be added
-  ~ Kind name (fields)   would change (field names only: values may be secrets)
+  ~ Kind name (fields)   would change (field names only: values may be secrets;
+                         "policy order": the same policies would run in another sequence)
   - Kind name            would be removed (sync only)
 
   --mode merge      the file adds and updates only (default)

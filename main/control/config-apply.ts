@@ -123,10 +123,13 @@ export function applyImport(store: Store, parsed: ParsedImport, file: string, op
   return { ...outcome, applied: true };
 }
 
+/** The diff's name for a change in the sequence of an API's policies alone. */
+const POLICY_ORDER = 'policy order';
+
 type Planned = {
   gateways: { id: string; name: string; port: number; createdAt?: number }[];
   apis: { id?: string; name: string; gatewayId: string; basePath?: string; createdAt?: number }[];
-  bindings: { id?: string; apiId: string; policyRef: string; createdAt?: number }[];
+  bindings: { id?: string; apiId: string; policyRef: string; order?: number; position?: number; createdAt?: number }[];
   tiers: { id?: string; apiId: string; name: string; createdAt?: number }[];
   applications: { id?: string; name: string; clientId: string; createdAt?: number }[];
   contracts: { id?: string; applicationId: string; apiId: string; tierId?: string; createdAt?: number }[];
@@ -194,12 +197,14 @@ function entriesOf(records: Planned): Entry[] {
     entries.push({ kind, id: record.id!, name, fields: { ...comparable(record), ...extra } });
   for (const gateway of records.gateways) push('Gateway', gateway, gateway.name);
   for (const api of records.apis) {
-    // An API's policies are part of it, as in the file (ApiInstance spec.policies).
-    const policies = records.bindings
+    // An API's policies are part of it, as in the file (ApiInstance spec.policies), in the order
+    // the pipeline runs them (order, then declaration): a reorder among equal orders is a change.
+    // Positions themselves are not compared (stored ones may have gaps); the sequence is.
+    const bindings = records.bindings
       .filter((binding) => binding.apiId === api.id)
-      .map((binding) => comparable(binding))
-      .sort((a, b) => String(a.policyRef).localeCompare(String(b.policyRef)) || stable(a).localeCompare(stable(b)));
-    push('ApiInstance', api, api.name, { policies });
+      .sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || (a.position ?? 0) - (b.position ?? 0) || String(a.id).localeCompare(String(b.id)))
+      .map((binding) => stable(comparable(binding)));
+    push('ApiInstance', api, api.name, { policies: [...bindings].sort(), [POLICY_ORDER]: bindings });
   }
   for (const tier of records.tiers) push('SlaTier', tier, `${apiNames.get(tier.apiId) ?? tier.apiId}/${tier.name}`);
   for (const app of records.applications) push('Application', app, app.name);
@@ -221,9 +226,11 @@ function diff(before: Entry[], after: Entry[]): ConfigChange[] {
       changes.push({ action: 'add', kind: entry.kind, name: entry.name });
       continue;
     }
-    const fields = [...new Set([...Object.keys(previous.fields), ...Object.keys(entry.fields)])]
+    const changed = [...new Set([...Object.keys(previous.fields), ...Object.keys(entry.fields)])]
       .filter((field) => stable(previous.fields[field]) !== stable(entry.fields[field]))
       .sort();
+    // Changed policies change the sequence too: the order is news only when the policies are the same.
+    const fields = changed.includes('policies') ? changed.filter((field) => field !== POLICY_ORDER) : changed;
     if (fields.length > 0) changes.push({ action: 'change', kind: entry.kind, name: entry.name, fields });
   }
   for (const entry of before) if (!seen.has(`${entry.kind} ${entry.id}`)) changes.push({ action: 'remove', kind: entry.kind, name: entry.name });

@@ -5,7 +5,7 @@
  */
 import { alertRuleCreateSchema } from '../../shared/contract/models';
 import { resourcesOfKind, type AnyResource } from '../config/resources';
-import { hashSecret } from '../policies/secret-hash';
+import { hashSecret, verifySecret } from '../policies/secret-hash';
 import type { NewAlertRule } from '../store/alert-rules';
 import type { NewApplication } from '../store/applications';
 import type { NewContract } from '../store/contracts';
@@ -61,7 +61,7 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
       id,
       name,
       clientId: app.spec.clientId,
-      secretHash: app.spec.clientSecretHash ?? hashSecret(app.spec.clientSecret!),
+      secretHash: app.spec.clientSecretHash ?? secretHashFor(ctx, id, app.spec.clientSecret!),
       ...(app.spec.description !== undefined ? { description: app.spec.description } : {}),
       createdAt: now,
     });
@@ -129,6 +129,16 @@ export function importIdentity(ctx: ImportContext, resources: readonly AnyResour
     });
   }
   return plan;
+}
+
+/**
+ * A plain secret's hash: the stored one when it is the hash of this same secret (hashes are
+ * salted, so hashing again would differ and every apply of an unchanged file would rewrite the
+ * application), else a new one.
+ */
+function secretHashFor(ctx: ImportContext, id: string, secret: string): string {
+  const stored = ctx.store?.applications.get(id)?.secretHash;
+  return stored !== undefined && verifySecret(secret, stored) ? stored : hashSecret(secret);
 }
 
 /** Display names must be unique too; the same metadata.name twice is reported by uniqueNames. */
