@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { BodyInspector, PolicyRequest, ResponseBodyCapture, ResponseHook, UnauthorizedHook } from '../policies/types';
+import type { CompiledBreakpoint } from './breakpoints';
 import type { CompiledApi, CompiledListener, CompiledRoute } from './compile';
 import type { RouteTarget } from './routes';
 import type { ListenerHost } from './listener';
@@ -133,6 +134,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare replacementBody: Buffer | undefined;
   /** Set by fault-injection's slowBody: the response body goes out at this rate. */
   declare bodyBytesPerSecond: number | undefined;
+  /** The breakpoint rule this request matched (see breakpoints.ts), when any rule is set. */
+  declare breakpoint: CompiledBreakpoint | undefined;
 
   declare private _id: string | undefined;
   declare private _query: URLSearchParams | undefined;
@@ -212,6 +215,7 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.capturedBytes = 0;
     this.replacementBody = undefined;
     this.bodyBytesPerSecond = undefined;
+    this.breakpoint = undefined;
     this._id = undefined;
     this._query = undefined;
     this._abort = undefined;

@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import type { Socket } from 'node:net';
 import { GatewayErrorCode } from '../../shared/errors';
 import { joinCapture } from './body-capture';
+import type { BreakpointController } from './breakpoints';
 import type { CompiledApi, GatewayLog } from './compile';
 import { CTX, GatewayRequest, type WithContext } from './context';
 import { abortUpstream, forward } from './forwarder';
@@ -35,6 +36,8 @@ export interface DispatcherOptions {
   dryRunToken?: string;
   /** Gets the upstream responses of APIs that record (mock.ts). */
   onRecorded?: RecordedResponseListener;
+  /** Pauses requests and responses that match its rules (breakpoints.ts). */
+  breakpoints?: BreakpointController;
 }
 
 /** Try it's dry run: the policies decide, the gateway answers instead of the upstream. */
@@ -53,8 +56,10 @@ export class Dispatcher implements GatewayServices {
   private readonly health: () => GatewayHealth;
   private readonly dryRunToken: string | undefined;
   readonly onRecorded: RecordedResponseListener | undefined;
+  readonly breakpoints: BreakpointController | undefined;
 
   constructor(options: DispatcherOptions) {
+    this.breakpoints = options.breakpoints;
     this.dryRunToken = options.dryRunToken;
     this.onRecorded = options.onRecorded;
     this.log = options.log;
@@ -198,12 +203,19 @@ export class Dispatcher implements GatewayServices {
       return;
     }
     const dryRun = ctx.headers[DRY_RUN_HEADER];
-    if (dryRun === undefined) return forward(ctx);
+    if (dryRun === undefined) return this.toUpstream(ctx);
     // The marker is never forwarded; a wrong token is an ordinary request.
     delete ctx.headers[DRY_RUN_HEADER];
-    if (this.dryRunToken === undefined || dryRun !== this.dryRunToken) return forward(ctx);
+    if (this.dryRunToken === undefined || dryRun !== this.dryRunToken) return this.toUpstream(ctx);
     const body = JSON.stringify({ dryRun: true, message: `every policy let this request through; in a dry run the gateway answers instead of the upstream of API "${ctx.api.name}"` });
     sendGatewayResponse(ctx, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body);
+  }
+
+  /** Breakpoints cost one field check while no rule is set; a match holds the request or its response (forwarder.ts). */
+  private toUpstream(ctx: GatewayRequest): void {
+    const breakpoints = this.breakpoints;
+    if (breakpoints !== undefined && breakpoints.active && ctx.res !== undefined) ctx.breakpoint = breakpoints.match(ctx);
+    forward(ctx);
   }
 
   private failed(ctx: GatewayRequest, error: unknown): void {

@@ -9,7 +9,11 @@ import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerRespons
 import type { Socket } from 'node:net';
 import type httpProxy from 'http-proxy';
 import { GatewayErrorCode } from '../../shared/errors';
+import { BREAKPOINT_BODY_LIMIT_BYTES } from '../../shared/contract/breakpoints';
+import { DEFAULT_BODY_BUFFER_BYTES } from '../../shared/policies/request-handling';
 import { captureResponseChunk } from './body-capture';
+import { holdRequest, holdResponse } from './breakpoint-hold';
+import type { CompiledBreakpoint } from './breakpoints';
 import { CTX, type GatewayRequest, type WithContext } from './context';
 import { responseEndToEnd, stripResponseHopByHop } from './hop-by-hop';
 import { keepIdleFor, upstreamIdleLimit, upstreamTimeoutError } from './idle-timeouts';
@@ -51,11 +55,20 @@ export function forward(ctx: GatewayRequest): void {
   if (headers.host === ctx.host || headers.host === undefined) headers.host = upstream.hostHeader;
   const path = target.prefix + ctx.forwardPath;
   req.url = (path === '' ? '/' : path) + ctx.search;
+  const breakpoint = ctx.breakpoint;
+  const next = breakpoint !== undefined && breakpoint.request ? holdThenSend : send;
   if (ctx.hasBody && ctx.res !== undefined) {
     // The client already got its 100 Continue from us; the upstream gets the whole body.
     if (headers.expect !== undefined) delete headers.expect;
-    readRequestBody(ctx, ctx.listener.bodyDeadlineMs, send);
-  } else send(ctx);
+    // A paused request shows its whole body (up to the breakpoint limit).
+    if (next === holdThenSend) ctx.bodyBufferBytes = Math.max(ctx.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES, BREAKPOINT_BODY_LIMIT_BYTES);
+    readRequestBody(ctx, ctx.listener.bodyDeadlineMs, next);
+  } else next(ctx);
+}
+
+/** A request breakpoint matched: the request waits for the developer (breakpoint-hold.ts), then goes on through send(). */
+function holdThenSend(ctx: GatewayRequest): void {
+  holdRequest(ctx, ctx.listener.services.breakpoints!, ctx.breakpoint!, send);
 }
 
 function send(ctx: GatewayRequest): void {
@@ -140,15 +153,38 @@ function deliver(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, re
   const status = finalizeHead(ctx, proxyRes.statusCode ?? 502, headers, 'upstream');
   if (ctx.listener.draining) res.shouldKeepAlive = false;
   if (ctx.replacementBody !== undefined) return deliverReplacement(ctx, proxyRes, res, status, headers);
+  const breakpoint = ctx.breakpoint;
+  if (breakpoint !== undefined && breakpoint.response && holdUpstreamResponse(ctx, breakpoint, proxyRes, res, status, headers)) return;
   res.writeHead(status, proxyRes.statusMessage, headers);
+  watchUpstreamBody(ctx, proxyRes);
+  if (ctx.bodyBytesPerSecond !== undefined) return deliverSlowly(ctx, proxyRes, res, ctx.bodyBytesPerSecond);
+  proxyRes.on('data', onUpstreamData);
+  proxyRes.on('end', onUpstreamEnd);
+}
+
+function watchUpstreamBody(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>): void {
   proxyRes[CTX] = ctx;
   proxyRes.on('error', ignore);
   proxyRes.on('close', onUpstreamBodyClose);
   const recorder = ctx.listener.services.onRecorded;
   if (recorder !== undefined && ctx.compiledApi?.recording !== undefined) recordResponse(ctx, proxyRes, proxyRes.statusCode ?? 502, recorder);
-  if (ctx.bodyBytesPerSecond !== undefined) return deliverSlowly(ctx, proxyRes, res, ctx.bodyBytesPerSecond);
-  proxyRes.on('data', onUpstreamData);
-  proxyRes.on('end', onUpstreamEnd);
+}
+
+/**
+ * A response breakpoint matched: the body is read in full and the response held (breakpoint-hold.ts).
+ * Policies get no copy of a response the developer may change; one too large to hold goes on as read.
+ */
+function holdUpstreamResponse(ctx: GatewayRequest, breakpoint: CompiledBreakpoint, proxyRes: WithContext<IncomingMessage>, res: ServerResponse, status: number, headers: OutgoingHttpHeaders): boolean {
+  const held = holdResponse(ctx, ctx.listener.services.breakpoints!, breakpoint, proxyRes, status, headers, (chunks) => {
+    res.writeHead(status, proxyRes.statusMessage, headers);
+    for (const chunk of chunks) onUpstreamData.call(proxyRes, chunk);
+    proxyRes.on('data', onUpstreamData);
+    proxyRes.on('end', onUpstreamEnd);
+  });
+  if (!held) return false;
+  if (ctx.capturedChunks !== undefined) finishCapture(ctx, undefined);
+  watchUpstreamBody(ctx, proxyRes);
+  return true;
 }
 
 /** fault-injection's slowBody: the upstream body trickles to the client (rare; closures are fine). */

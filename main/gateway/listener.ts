@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import type { BreakpointController } from './breakpoints';
 import type { CompiledListener, GatewayLog } from './compile';
 import type { GatewayRequest } from './context';
 import type { RecordedResponseListener } from './mock';
@@ -21,6 +22,8 @@ export interface GatewayServices {
   complete(ctx: GatewayRequest): void;
   /** Gets upstream responses of APIs whose recording switch is on (see mock.ts). */
   readonly onRecorded?: RecordedResponseListener;
+  /** Breakpoints (embedded gateway and local mode only). */
+  readonly breakpoints?: BreakpointController;
 }
 
 export interface ListenerTimeouts {

@@ -7,6 +7,7 @@
 import type { CounterStore } from '../policies/counters';
 import { MemoryCounterStore } from '../policies/counters';
 import { BindingStates, type BindingStateChange } from './binding-states';
+import type { BreakpointController } from './breakpoints';
 import { compileSnapshot, type CompiledSnapshot, type GatewayLog, type PolicyCatalogueLookup } from './compile';
 import { Dispatcher } from './dispatcher';
 import { buildHealth, type ConfigErrorReport, type GatewayHealth } from './health';
@@ -42,6 +43,8 @@ export interface GatewayRuntimeOptions {
   dryRunToken?: string;
   /** Gets the upstream responses of APIs whose snapshot asks for a recording. */
   onRecorded?: RecordedResponseListener;
+  /** Breakpoints: pause matching requests/responses for the developer (embedded gateway and local mode). */
+  breakpoints?: BreakpointController;
 }
 
 export interface ListenerAddress {
@@ -92,6 +95,7 @@ export class GatewayRuntime {
       health: () => this.health(),
       ...(options.dryRunToken ? { dryRunToken: options.dryRunToken } : {}),
       ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
+      ...(options.breakpoints ? { breakpoints: options.breakpoints } : {}),
     });
     this.prober = new UpstreamProber({ log: this.log });
     this.states = new BindingStates((error) => this.log('error', `binding state listener failed: ${error.message}`));
@@ -290,6 +294,8 @@ export class GatewayRuntime {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.stopped = true;
     this.prober.stop();
+    // Paused messages go on unchanged, so that the drain can finish them.
+    this.options.breakpoints?.resumeAll();
     await this.queue;
     const hosts = [...this.hosts.values(), ...this.retiring];
     this.hosts.clear();
