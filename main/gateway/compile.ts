@@ -10,7 +10,7 @@ import type { ZodType } from 'zod';
 import { findPolicy } from '../../shared/policies/catalogue';
 import type { CounterStore } from '../policies/counters';
 import { policyDefinition } from '../policies/registry';
-import type { IdentityIndex, PolicyInstance, PolicyState } from '../policies/types';
+import type { IdentityIndex, PolicyDefinition, PolicyInstance, PolicyState } from '../policies/types';
 import type { BindingStates } from './binding-states';
 import { createIdentityIndex } from './identity';
 import { compileMock, type CompiledMock } from './mock';
@@ -40,7 +40,11 @@ export interface CompileDeps {
   health?: HealthLookup;
   /** Where bindings report their own state (see binding-states.ts). */
   states?: BindingStates;
+  /** Implementations beyond the built-in registry (custom policies), consulted first. */
+  policies?: PolicyDefinitionLookup;
 }
+
+export type PolicyDefinitionLookup = (name: string) => PolicyDefinition | undefined;
 
 export interface CompiledBinding {
   readonly id: string;
@@ -254,7 +258,7 @@ function compileBinding(api: ApiSnapshot, binding: PolicyBindingSnapshot, field:
     }
     config = parsed.data as Record<string, unknown>;
   }
-  const definition = policyDefinition(binding.name);
+  const definition = deps.policies?.(binding.name) ?? policyDefinition(binding.name);
   if (!definition)
     throw SnapshotError.at(`${field}.name`, entry ? `API "${apiName}": policy "${binding.name}" has no implementation in this gateway` : `API "${apiName}": unknown policy "${binding.name}"`, where);
   const matcher = compileRules(binding.rules, `${field}.rules`, where);

@@ -70,6 +70,41 @@ export interface PolicyRequest {
    * e.g. on the response: message-logging-flex's second section). Absent without a trace.
    */
   traceNote?(binding: { readonly id: string; readonly name: string }, detail: string): void;
+  /**
+   * Reads the whole request body before the upstream is called (custom policies'
+   * `request.body()`); later calls get the same bytes. Undefined when the body is larger than
+   * `limit`: the caller refuses the request (413; the connection is then closed). A request
+   * without a body gives an empty buffer. Absent where no body is read (tests' fake requests).
+   */
+  readBody?(limit: number): Promise<Buffer | undefined>;
+  /** Replaces the body sent upstream (framed with its Content-Length); a body sent by the client must have been read first. */
+  replaceBody?(body: Buffer): void;
+  /**
+   * Runs `interceptor` on whatever response reaches the client (the upstream's, a later policy's
+   * answer or a gateway error) before its head is written; it may be asynchronous and may read
+   * or replace the body. Absent where there is no response to hold (tests' fake requests).
+   */
+  interceptResponse?(interceptor: ResponseInterceptor): void;
+}
+
+/** An asynchronous response hook that may read or replace the body (custom policies' onResponse). */
+export interface ResponseInterceptor {
+  /** The binding that registered it: named in the error, the trace and the log when it fails. */
+  readonly binding: { readonly id: string; readonly name: string };
+  intercept(response: InterceptedResponse): void | Promise<void>;
+}
+
+export interface InterceptedResponse {
+  status: number;
+  /** The head going to the client; names in lower case. */
+  readonly headers: OutgoingHttpHeaders;
+  /**
+   * The body as it stands (the upstream's, read whole on first call; or an earlier
+   * replacement). Undefined when it is larger than `limit`: the gateway then answers 502.
+   */
+  readBody(limit: number): Promise<Buffer | undefined>;
+  /** Replaces the body sent to the client (Content-Length is set by the gateway). */
+  replaceBody(body: Buffer): void;
 }
 
 export interface RequestAuthentication {

@@ -114,7 +114,7 @@ export const catalogueItemSchema = z.object({
   name: z.string(),
   title: z.string(),
   description: z.string(),
-  category: z.enum(['traffic', 'security', 'transformation', 'quality', 'tls']),
+  category: z.enum(['traffic', 'security', 'transformation', 'quality', 'tls', 'custom']),
   scope: z.enum(['request', 'listener', 'upstream', 'probe']),
   defaults: z.unknown(),
   configSchema: z.record(z.string(), z.unknown()),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
-export type PolicyCategory = 'traffic' | 'security' | 'transformation' | 'quality' | 'tls';
+/** `custom`: a policy written with the SDK (shared/policy-sdk), loaded from a file. */
+export type PolicyCategory = 'traffic' | 'security' | 'transformation' | 'quality' | 'tls' | 'custom';
 
 /** The unit a number is stored in; the form shows value + unit and converts back. */
 export type FieldUnit = 'milliseconds' | 'seconds' | 'minutes' | 'bytes';
