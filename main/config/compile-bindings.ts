@@ -15,8 +15,11 @@ export type PolicyScope = 'request' | 'listener' | 'upstream' | 'probe';
 
 /** What the compiler needs from the policy catalogue (shared/policies). */
 export interface PolicyLookup {
-  find(name: string): { schema: ZodType; scope: PolicyScope } | undefined;
+  /** `name`: what the snapshot calls it, when a binding may use another name (a custom policy's Extension). */
+  find(name: string): { schema: ZodType; scope: PolicyScope; name?: string } | undefined;
   names(): string[];
+  /** Why a name that `find` does not know cannot be used, when there is more to say than "unknown". */
+  explain?(name: string): string | undefined;
 }
 
 export interface BindingUse {
@@ -46,7 +49,8 @@ export interface RouteDestination {
 
 export type ValidatedUse =
   | { kind: 'route'; use: BindingUse; destinations: RouteDestination[]; rules?: PolicyRule[] }
-  | { kind: 'policy'; use: BindingUse; scope: PolicyScope; config: Record<string, unknown> };
+  /** `name`: the policy's name in the snapshot (a custom policy's own, whatever Extension name the binding used). */
+  | { kind: 'policy'; use: BindingUse; scope: PolicyScope; config: Record<string, unknown>; name: string };
 
 const destinationRefSchema = z.object({ name: z.string().min(1), kind: z.literal('Service').optional(), namespace: z.string().optional() }).strict();
 
@@ -126,6 +130,8 @@ export class UseValidator {
     }
     const entry = this.lookup.find(name);
     if (!entry) {
+      const explanation = this.lookup.explain?.(name);
+      if (explanation) return void this.error(use, ['policyRef', 'name'], explanation);
       const suggestions = similarNames(name, this.lookup.names());
       const hint = suggestions.length ? ` (did you mean ${suggestions.join(' or ')}?)` : '';
       this.error(use, ['policyRef', 'name'], `unknown policy "${name}"${hint}`);
@@ -142,7 +148,7 @@ export class UseValidator {
       if (typeof inlined === 'string') return void this.error(use, ['config', 'spec'], inlined);
       config = inlined;
     }
-    return { kind: 'policy', use, scope: entry.scope, config };
+    return { kind: 'policy', use, scope: entry.scope, config, name: entry.name ?? name };
   }
 }
 

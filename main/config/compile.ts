@@ -30,6 +30,8 @@ export interface CompileOptions {
   lookup: PolicyLookup;
   /** Files the resources came from, recorded as the snapshot's sources. */
   files: string[];
+  /** Also part of the version (custom policies' `name@checksum`): an edited policy is a new snapshot. */
+  versionInputs?: string[];
 }
 
 export interface CompileResult {
@@ -133,7 +135,7 @@ export function compileResources(resources: readonly AnyResource[], options: Com
       const validated = validator.validate(use);
       if (!validated || validated.kind !== 'policy') continue;
       if (SERVICE_REQUEST_POLICIES.has(use.policyName)) {
-        bindToServiceUsers(drafts, serviceName, services.has(serviceName), use, validated.config);
+        bindToServiceUsers(drafts, serviceName, services.has(serviceName), use, validated.config, validated.name);
         continue;
       }
       const tls = upstreamTls(validated.config, { file: use.resource.file, lineOf: use.resource.lineOf, base: [...use.base, 'config'] }, errors);
@@ -157,17 +159,17 @@ export function compileResources(resources: readonly AnyResource[], options: Com
   if (errors.length > 0) return { errors: sortConfigErrors(errors) };
   const snapshot: GatewaySnapshot = { version: '', listeners, sources: [...options.files], identity };
   if (sharedStorage) snapshot.sharedStorage = sharedStorage;
-  snapshot.version = snapshotVersion(snapshot, secretFingerprints);
+  snapshot.version = snapshotVersion(snapshot, secretFingerprints, options.versionInputs ?? []);
   return { snapshot, errors: [] };
 }
 
-function bindToServiceUsers(drafts: ApiDraft[], serviceName: string, fromResource: boolean, use: BindingUse, config: Record<string, unknown>): void {
+function bindToServiceUsers(drafts: ApiDraft[], serviceName: string, fromResource: boolean, use: BindingUse, config: Record<string, unknown>, name: string): void {
   for (const draft of drafts) {
     const uses = draft.api.services.some((service) => service.name === serviceName && draft.serviceOrigin.get(service.name) === (fromResource ? 'resource' : 'inline'));
     if (!uses) continue;
     const binding: PolicyBindingSnapshot = {
       id: use.id,
-      name: use.policyName,
+      name,
       config,
       order: use.order ?? 50,
       enabled: use.enabled,
@@ -279,7 +281,7 @@ function compileApi(
     }
     const binding: PolicyBindingSnapshot & { seq: number } = {
       id: use.id,
-      name: use.policyName,
+      name: validated.name,
       config: validated.config,
       order: use.order ?? 50,
       enabled: use.enabled,
@@ -390,11 +392,14 @@ function compileSharedStorage(resources: readonly AnyResource[], errors: ConfigE
 }
 
 /** A short hash of the content; salted secret hashes are replaced by stable fingerprints. */
-function snapshotVersion(snapshot: GatewaySnapshot, secretFingerprints: string[]): string {
+function snapshotVersion(snapshot: GatewaySnapshot, secretFingerprints: string[], inputs: string[]): string {
   const stable = {
     ...snapshot,
     version: '',
     identity: { ...snapshot.identity, applications: snapshot.identity.applications.map((app, i) => ({ ...app, secretHash: secretFingerprints[i] })) },
   };
-  return createHash('sha256').update(JSON.stringify(stable)).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(JSON.stringify(stable));
+  // Without inputs the hash is what it always was: versions of existing configs do not move.
+  if (inputs.length) hash.update(`\u0000${inputs.join('\u0000')}`);
+  return hash.digest('hex').slice(0, 12);
 }

@@ -90,6 +90,26 @@ export const apiInstanceSpecSchema = z
 
 export const serviceSpecSchema = z.object({ address: z.string().min(1) }).strict();
 
+/**
+ * Flex's custom policy resource. A definition extends `extension-definition` (plus a category
+ * such as `extension-authentication`) and declares its config as JSON Schema (`properties`,
+ * `required`); an implementation extends a definition by name and carries the code: `wasm` in
+ * Flex (cannot run here), `source` (a .ts/.js file or folder, relative to the YAML file) in
+ * Gatehouse, which may also sit on the definition itself. See extensions.ts.
+ */
+export const extensionSpecSchema = z
+  .object({
+    extends: z.array(z.object({ name: z.string().min(1), namespace: z.string().optional() }).strict()).min(1, 'needs at least one entry: `- name: extension-definition` for a policy definition'),
+    properties: z.record(z.string(), z.unknown()).optional(),
+    required: z.array(z.string()).optional(),
+    /** Gatehouse: the TypeScript or JavaScript policy (file or folder), relative to this file. */
+    source: z.string().min(1).optional(),
+    /** Flex: the WebAssembly implementation (any form); reported, never run. */
+    wasm: z.unknown().optional(),
+    order: z.number().int().optional(),
+  })
+  .strict();
+
 const selectorSchema = z
   .object({
     kind: z.enum(['ApiInstance', 'Service']).optional(),
@@ -211,6 +231,7 @@ export const SPEC_SCHEMAS = {
     Service: serviceSpecSchema,
     PolicyBinding: policyBindingSpecSchema,
     Configuration: configurationSpecSchema,
+    Extension: extensionSpecSchema,
   },
   [FLEX_V1BETA1_API_VERSION]: {
     Configuration: configurationSpecSchema,

@@ -81,7 +81,7 @@ spec:
 `);
     const name = path.basename(file);
     expect(errorsOf(file)).toEqual([
-      `${name}:2: kind: unknown kind "ApiInstanse" (did you mean ApiInstance?); supported: ApiInstance, Service, PolicyBinding, Configuration, Gateway, SlaTier, Application, Contract, AlertRule, Mock`,
+      `${name}:2: kind: unknown kind "ApiInstanse" (did you mean ApiInstance?); supported: ApiInstance, Service, PolicyBinding, Configuration, Extension, Gateway, SlaTier, Application, Contract, AlertRule, Mock`,
       `${name}:7: apiVersion: wrong apiVersion for kind PolicyBinding: expected gateway.mulesoft.com/v1alpha1, got gatehouse.dev/v1`,
       `${name}:13: apiVersion: unknown apiVersion "gateway.mulesoft.com/v2"; Service belongs to gateway.mulesoft.com/v1alpha1`,
     ]);
