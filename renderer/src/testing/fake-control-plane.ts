@@ -12,6 +12,7 @@ import type { ApiMetrics, TrafficEntry } from '../../../shared/contract/telemetr
 import { isHmacAlgorithm, policySettingsFor, type SigningKey, type TokenInspection } from '../../../shared/contract/token-models';
 import { trafficMatcher } from '../../../shared/contract/traffic-match';
 import { findPolicy } from '../../../shared/policies/catalogue';
+import type { ApiOperations, SavedRequest } from '../../../shared/collections/collection-models';
 import { createMemoryTransport, type MemoryTransport } from '../transport/memory-transport';
 
 export interface FakeState {
@@ -32,6 +33,9 @@ export interface FakeState {
   trafficState: TrafficState;
   /** Token workbench: signing keys (public parts). */
   signingKeys: SigningKey[];
+  /** Collections: the operations of each API's OpenAPI document, and saved requests. */
+  operations: Record<string, ApiOperations>;
+  savedRequests: SavedRequest[];
 }
 
 export interface FakeControlPlane {
@@ -69,6 +73,8 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     logs: {},
     trafficState: { paused: false },
     signingKeys: [],
+    operations: {},
+    savedRequests: [],
     ...initial,
   };
   const transport = createMemoryTransport();
@@ -293,6 +299,26 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
         }
       });
       return header && payload ? { header, payload, policies: [] } : { reason: 'the token is not a JWT (expected header.payload.signature)', policies: [] };
+    },
+    'collections.operations': ({ apiId }) => state.operations[find(state.apis, apiId, 'API').id] ?? { apiId, tags: [], operations: [] },
+    'savedRequests.list': ({ apiId }) => state.savedRequests.filter((r) => r.apiId === find(state.apis, apiId, 'API').id).sort((a, b) => a.name.localeCompare(b.name)),
+    'savedRequests.save': ({ apiId, name, ...content }) => {
+      find(state.apis, apiId, 'API');
+      const existing = state.savedRequests.find((r) => r.apiId === apiId && r.name === name);
+      const saved: SavedRequest = { id: existing?.id ?? nextId('req'), apiId, name, ...content, createdAt: existing?.createdAt ?? now(), updatedAt: now() };
+      state.savedRequests = [...state.savedRequests.filter((r) => r !== existing), saved];
+      return saved;
+    },
+    'savedRequests.rename': ({ apiId, requestId, name }) => {
+      const current = find(state.savedRequests.filter((r) => r.apiId === apiId), requestId, 'saved request');
+      if (state.savedRequests.some((r) => r.apiId === apiId && r.name === name && r.id !== requestId))
+        throw ContractError.conflict(`a saved request named "${name}" already exists on this API`, [{ path: 'name', message: 'already used' }]);
+      current.name = name;
+      return current;
+    },
+    'savedRequests.remove': ({ apiId, requestId }) => {
+      const current = find(state.savedRequests.filter((r) => r.apiId === apiId), requestId, 'saved request');
+      state.savedRequests = state.savedRequests.filter((r) => r !== current);
     },
     'try.send': (input) => {
       const api = find(state.apis, input.apiId, 'API');

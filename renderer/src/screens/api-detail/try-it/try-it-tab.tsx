@@ -1,8 +1,12 @@
 /**
  * Try it: compose a request (method, path, headers, body, an application's credentials), send
  * it through the gateway with `try.send`, and see what each policy decided. Copy as curl.
+ * With an OpenAPI document kept, its operations fill the request (parameters checked before
+ * sending); requests can be saved per API and run again.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import type { OpenApiOperation, SavedRequest } from '../../../../../shared/collections/collection-models';
+import { buildOperationRequest, initialParameterValues, type ParameterValues } from '../../../../../shared/collections/operation-request';
 import type { Api, TryResult } from '../../../../../shared/contract/models';
 import { toCurl } from '../../../lib/curl';
 import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
@@ -11,15 +15,19 @@ import { statusTone } from '../../../lib/format';
 import { useLocation } from '../../../router/router';
 import { useActions, useAppStore, useClient } from '../../../state/store';
 import { Banner } from '../../../ui/banner';
-import { Button } from '../../../ui/button';
+import { Button, IconButton } from '../../../ui/button';
 import { CopyButton } from '../../../ui/copy-button';
 import { EmptyState } from '../../../ui/empty-state';
 import { Field } from '../../../ui/field';
 import { headersFromRows, HeaderRows, type HeaderRow } from './header-rows';
 import { CompareView } from './compare-view';
+import { OperationsPanel, useOperations } from './operations-panel';
+import { ParameterEditor } from './parameter-editor';
+import { SavedRequestsList, SaveRequestForm, useSavedRequests } from './saved-requests';
 import { clearDraft, peekDraft } from './request-draft';
 import { TokenPanel } from './token-panel';
 import { TryResultView } from './try-result';
+import './try-collections.css';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -51,6 +59,13 @@ export function TryItTab({ api }: { api: Api }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [result, setResult] = useState<TryResult>();
   const [history, setHistory] = useState<{ id: number; method: string; path: string; status: number }[]>([]);
+  const listed = useOperations(api.id);
+  const saved = useSavedRequests(api.id);
+  const [operation, setOperation] = useState<OpenApiOperation>();
+  const [parameters, setParameters] = useState<ParameterValues>({});
+  const [parameterErrors, setParameterErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const [running, setRunning] = useState<string>();
 
   useEffect(() => {
     void loadApplications();
@@ -63,23 +78,71 @@ export function TryItTab({ api }: { api: Api }) {
   const headers = headersFromRows(rows);
   const app = applications.find((a) => a.id === applicationId);
   const base = apiUrl(api, gateways, gatewayPort) ?? api.basePath;
+  const typedPath = path.startsWith('/') ? path : `/${path}`;
+  // With an operation chosen, its parameters fill the path template and add their headers.
+  const built = operation ? buildOperationRequest(operation.parameters, parameters, typedPath) : { ok: true as const, path: typedPath, headers: {} };
+  const sentPath = built.ok ? built.path : typedPath;
+  const sentHeaders = built.ok ? { ...headers, ...built.headers } : headers;
   const curl = toCurl({
     method,
-    url: `${base}${path.startsWith('/') ? path : `/${path}`}`,
-    headers: app ? { ...headers, client_id: app.clientId, client_secret: '$CLIENT_SECRET' } : headers,
+    url: `${base}${sentPath}`,
+    headers: app ? { ...sentHeaders, client_id: app.clientId, client_secret: '$CLIENT_SECRET' } : sentHeaders,
     body: hasBody && body ? body : undefined,
     basicAuth: app ? `${app.clientId}:$CLIENT_SECRET` : undefined,
     // The secret is never shown: the command reads it from the environment when it runs.
     variables: ['CLIENT_SECRET'],
   });
 
+  function choose(chosen: OpenApiOperation) {
+    setOperation(chosen);
+    setMethod(chosen.method);
+    setPath(chosen.path);
+    setParameters(initialParameterValues(chosen.parameters));
+    setParameterErrors({});
+    setBody(chosen.body?.example ?? '');
+    const contentType = chosen.body?.contentType;
+    if (contentType) setRows((current) => (current.some((row) => row.name.trim().toLowerCase() === 'content-type') ? current : [...current, { name: 'Content-Type', value: contentType }]));
+  }
+
+  /** The parameters' problems shown at their fields; false when there are any. */
+  function parametersReady(): boolean {
+    setParameterErrors(built.ok ? {} : built.errors);
+    if (!built.ok) setError('Some parameters are missing or do not fit their type: see the fields marked below.');
+    return built.ok;
+  }
+
+  function load(request: SavedRequest) {
+    setOperation(undefined);
+    setParameterErrors({});
+    setMethod(request.method);
+    setPath(request.path);
+    setRows(Object.entries(request.headers).map(([name, value]) => ({ name, value })));
+    setBody(request.body ?? '');
+  }
+
+  async function run(request: SavedRequest) {
+    setRunning(request.id);
+    setError(undefined);
+    try {
+      const sent = await client.try.send({ apiId: api.id, method: request.method, path: request.path, headers: request.headers, ...(request.body !== undefined ? { body: request.body } : {}), target: 'gateway' });
+      setCompared(undefined);
+      setResult(sent);
+      setHistory((list) => [{ id: Date.now() + Math.random(), method: request.method, path: request.path, status: sent.status }, ...list].slice(0, 8));
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setRunning(undefined);
+    }
+  }
+
   async function send(event?: FormEvent) {
     event?.preventDefault();
-    setPending(true);
     setError(undefined);
     setFieldErrors({});
+    if (!parametersReady()) return;
+    setPending(true);
     try {
-      const request = { apiId: api.id, method, path: path.startsWith('/') ? path : `/${path}`, headers, ...(hasBody && body ? { body } : {}), ...(applicationId ? { applicationId } : {}), dryRun };
+      const request = { apiId: api.id, method, path: sentPath, headers: sentHeaders, ...(hasBody && body ? { body } : {}), ...(applicationId ? { applicationId } : {}), dryRun };
       let sent: TryResult;
       if (target === 'compare') {
         // One after the other: the gateway's answer first, so a rate limit counts the same request once.
@@ -91,7 +154,7 @@ export function TryItTab({ api }: { api: Api }) {
         setCompared(undefined);
       }
       setResult(sent);
-      setHistory((list) => [{ id: Date.now() + Math.random(), method, path, status: sent.status }, ...list].slice(0, 8));
+      setHistory((list) => [{ id: Date.now() + Math.random(), method, path: sentPath, status: sent.status }, ...list].slice(0, 8));
     } catch (caught) {
       setFieldErrors(fieldErrorsOf(caught));
       setError(errorMessage(caught));
@@ -124,8 +187,35 @@ export function TryItTab({ api }: { api: Api }) {
             {target === 'compare' ? 'Compare' : 'Send'}
           </Button>
           <CopyButton text={curl} label="Copy as curl" showLabel size="md" />
+          <Button icon="download" onClick={() => setSaving(true)} disabled={saving}>
+            Save
+          </Button>
         </div>
         {fieldErrors.path ? <div className="field-error" role="alert">{fieldErrors.path}</div> : null}
+        {operation ? (
+          <div className="operation-chosen">
+            <span className="muted small">Operation</span>
+            <span className="mono">{operation.key}</span>
+            {operation.summary ? <span className="muted">{operation.summary}</span> : null}
+            {built.ok && sentPath !== typedPath ? (
+              <span className="small" data-testid="sends-path">
+                sends <span className="mono">{sentPath}</span>
+              </span>
+            ) : null}
+            <IconButton icon="x" label="Stop using the operation" onClick={() => setOperation(undefined)} />
+          </div>
+        ) : null}
+        {saving ? (
+          <SaveRequestForm
+            saved={saved}
+            suggestedName={operation?.summary ?? `${method} ${sentPath}`}
+            onClose={() => setSaving(false)}
+            onSave={async (name) => {
+              if (!parametersReady()) throw new Error('Fill the parameters first.');
+              await saved.save({ method, path: sentPath, headers: sentHeaders, ...(hasBody && body ? { body } : {}), ...(operation ? { operation: operation.key } : {}) }, name);
+            }}
+          />
+        ) : null}
         {draft ? (
           <Banner kind="info" title="From traffic: edit and send again">
             {draft.redacted.length > 0 ? `Left out because the traffic log redacted their values: ${draft.redacted.join(', ')}. ` : ''}
@@ -133,7 +223,11 @@ export function TryItTab({ api }: { api: Api }) {
           </Banner>
         ) : null}
       </div>
-      <div className="try-layout">
+      <div className="try-layout try-layout-collections">
+        <div className="card try-collections">
+          {listed && listed.operations.length > 0 ? <OperationsPanel listed={listed} chosen={operation?.key} onChoose={choose} /> : null}
+          <SavedRequestsList saved={saved} running={running} onRun={(request) => void run(request)} onLoad={load} />
+        </div>
         <div className="card try-request">
           <Field
             label="Credentials"
@@ -151,6 +245,7 @@ export function TryItTab({ api }: { api: Api }) {
           <Field label="Dry run: run the policies without calling the upstream" inline>
             <input type="checkbox" className="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} />
           </Field>
+          {operation ? <ParameterEditor operation={operation} values={parameters} errors={parameterErrors} onChange={setParameters} /> : null}
           <fieldset className="fieldset">
             <legend className="fieldset-legend">Headers</legend>
             <HeaderRows rows={rows} onChange={setRows} />
@@ -161,7 +256,7 @@ export function TryItTab({ api }: { api: Api }) {
             onUseToken={(token) => setRows((current) => [...current.filter((row) => row.name.trim().toLowerCase() !== 'authorization'), { name: 'Authorization', value: `Bearer ${token}` }])}
           />
           {hasBody ? (
-            <Field label="Body" error={fieldErrors.body}>
+            <Field label="Body" error={fieldErrors.body} hint={operation?.body ? `${operation.body.contentType}${operation.body.required ? ', required' : ''}; ${operation.body.origin === 'example' ? "from the document's example" : 'generated from the schema'}` : undefined}>
               <textarea className="textarea mono" rows={6} value={body} spellCheck={false} onChange={(e) => setBody(e.target.value)} placeholder='{"title": "hello"}' />
             </Field>
           ) : null}
