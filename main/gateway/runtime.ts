@@ -8,7 +8,7 @@ import type { CounterStore } from '../policies/counters';
 import { MemoryCounterStore } from '../policies/counters';
 import { BindingStates, type BindingStateChange } from './binding-states';
 import type { BreakpointController } from './breakpoints';
-import { compileSnapshot, type CompiledSnapshot, type GatewayLog, type PolicyCatalogueLookup } from './compile';
+import { compileSnapshot, type CompiledSnapshot, type GatewayLog, type PolicyCatalogueLookup, type PolicyDefinitionLookup } from './compile';
 import { Dispatcher } from './dispatcher';
 import { buildHealth, type ConfigErrorReport, type GatewayHealth } from './health';
 import { ListenerHost, type ListenerTimeouts } from './listener';
@@ -45,6 +45,8 @@ export interface GatewayRuntimeOptions {
   onRecorded?: RecordedResponseListener;
   /** Breakpoints: pause matching requests/responses for the developer (embedded gateway and local mode). */
   breakpoints?: BreakpointController;
+  /** Custom policies' implementations by name (CustomPolicyLibrary.definition), before the built-ins. */
+  policies?: PolicyDefinitionLookup;
 }
 
 export interface ListenerAddress {
@@ -141,6 +143,7 @@ export class GatewayRuntime {
         log: this.log,
         agents: this.agents,
         catalogue: this.options.catalogue,
+        policies: this.options.policies,
         health: (apiId, service) => this.prober.cell(apiId, service),
         states: this.states,
       });
