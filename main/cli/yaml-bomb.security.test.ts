@@ -22,7 +22,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-bomb-'));
 
 function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir, timeout: 15_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { cwd: dir, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
     });
   });
@@ -99,7 +99,7 @@ describe('gatehouse validate / import with a YAML alias bomb', () => {
     expect(huge.code).toBe(2);
     expect(huge.stderr).toContain('huge.yaml: too large (4.0 MiB): a YAML file may have at most 4 MiB');
     expect((await gatehouse(['export', '--data-dir', dataDir])).stdout).toBe(before.stdout);
-  });
+  }, 120_000); // six CLI runs one after another: a loaded 2-core machine takes seconds to start each
 });
 
 describe('gatehouse gateway --config with a YAML alias bomb dropped into conf.d', () => {
