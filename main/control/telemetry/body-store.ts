@@ -1,9 +1,13 @@
 /**
  * Captured request and response bodies of the request log, apart from the log itself: the log
- * is held in memory in full (for search), bodies are not. They wait in memory only until the
- * next flush, then live in SQLite by the entry's sequence number. Bounded twice: a body goes
- * with its entry when the log drops it, and the oldest bodies go first when their total bytes
- * pass the budget (bodies not yet flushed count too).
+ * is held in memory in full (for search), bodies are not. They wait in memory until the request
+ * log's next checkpoint writes their entries, and are written with them (same transaction, same
+ * range of sequence numbers), then live in SQLite by the entry's sequence number. Under load the
+ * log checkpoints every few seconds and only its newest entries: the bodies of entries the log
+ * drops before then are never written at all, which is most of what capture used to cost.
+ * Bounded twice: a body goes with its entry when the log drops it (pending ones too: at most
+ * `maxEntries` wait), and the oldest bodies go first when their total bytes pass the budget
+ * (bodies not yet written count too).
  */
 import type { TelemetryDb } from './telemetry-db';
 
@@ -16,34 +20,34 @@ export interface StoredBodies {
 export const DEFAULT_BODY_STORE_BYTES = 256 * 1024 * 1024;
 
 export class BodyStore {
-  private pending = new Map<number, StoredBodies>();
+  private readonly pending = new PendingBodies();
   private pendingBytes = 0;
   private storedBytes: number;
 
+  /** `maxEntries`: the request log's size (an older entry's bodies could never be shown). */
   constructor(
     private readonly db: TelemetryDb,
     readonly maxBytes: number = DEFAULT_BODY_STORE_BYTES,
+    private readonly maxEntries: number = Number.POSITIVE_INFINITY,
   ) {
     if (!(Number.isInteger(maxBytes) && maxBytes >= 0)) throw new Error(`body store budget must be an integer ≥ 0, got ${maxBytes}`);
     this.storedBytes = db.requestBodyBytes();
   }
 
-  /** Keeps the bodies of entry `seq` until the next flush (the oldest unflushed go beyond the budget). */
+  /**
+   * Keeps the bodies of entry `seq` (sequence numbers only grow) until they are written; the
+   * oldest waiting go beyond the budget or the log's size.
+   */
   put(seq: number, request: Buffer | undefined, response: Buffer | undefined): void {
     const bytes = (request?.length ?? 0) + (response?.length ?? 0);
     if (bytes === 0 || bytes > this.maxBytes) return;
-    this.pending.set(seq, { request, response });
+    this.pending.push(seq, { request, response });
     this.pendingBytes += bytes;
-    if (this.pendingBytes <= this.maxBytes) return;
-    for (const [oldest, bodies] of this.pending) {
-      if (this.pendingBytes <= this.maxBytes) break;
-      this.pending.delete(oldest);
-      this.pendingBytes -= size(bodies);
-    }
+    while (this.pendingBytes > this.maxBytes || this.pending.size > this.maxEntries) this.pendingBytes -= size(this.pending.shift()!);
   }
 
   get(seq: number): StoredBodies | undefined {
-    const pending = this.pending.get(seq);
+    const pending = this.pending.find(seq);
     if (pending !== undefined) return pending;
     if (!this.db.open) return undefined;
     const row = this.db.readRequestBodies(seq);
@@ -55,17 +59,22 @@ export class BodyStore {
   }
 
   /**
-   * Inside the flush transaction: writes what is pending, deletes the bodies of entries the
-   * log no longer holds (seq < oldestSeq) and the oldest beyond the budget. Returns what to
-   * apply once the transaction committed (a failed one leaves everything pending).
+   * Inside the transaction that writes the request log up to `upToSeq`: writes the bodies of
+   * those entries, drops (unwritten) the bodies of entries the log no longer holds
+   * (seq < oldestSeq), deletes stored ones of such entries and the oldest beyond the budget.
+   * Returns what to apply once the transaction committed (a failed one leaves everything pending).
    */
-  write(oldestSeq: number): () => void {
+  write(oldestSeq: number, upToSeq: number): () => void {
     let stored = this.storedBytes;
-    for (const [seq, bodies] of this.pending) {
-      if (seq < oldestSeq) continue;
+    let done = 0;
+    let doneBytes = 0;
+    this.pending.forEachUpTo(upToSeq, (seq, bodies) => {
+      done++;
+      doneBytes += size(bodies);
+      if (seq < oldestSeq) return;
       this.db.insertRequestBodies(seq, bodies.request, bodies.response);
       stored += size(bodies);
-    }
+    });
     stored -= this.db.deleteRequestBodiesUpTo(oldestSeq - 1);
     if (stored > this.maxBytes) {
       let upTo = -1;
@@ -79,11 +88,82 @@ export class BodyStore {
     }
     return () => {
       this.storedBytes = stored;
-      this.pending = new Map();
-      this.pendingBytes = 0;
+      // Called right after the commit, before any put: what was written (or dropped) is still the oldest `done`.
+      this.pending.drop(done);
+      this.pendingBytes -= doneBytes;
     };
   }
 }
+
+/**
+ * Bodies waiting to be written, oldest first, by growing sequence number: a queue over arrays
+ * (a Map that loses its oldest key on every put keeps the deleted slots until it rehashes, and
+ * walking past them to the oldest made each put cost more the longer bodies waited).
+ */
+class PendingBodies {
+  private seqs: number[] = [];
+  private items: StoredBodies[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.seqs.length - this.head;
+  }
+
+  push(seq: number, bodies: StoredBodies): void {
+    this.seqs.push(seq);
+    this.items.push(bodies);
+  }
+
+  shift(): StoredBodies | undefined {
+    if (this.head >= this.seqs.length) return undefined;
+    const bodies = this.items[this.head]!;
+    this.items[this.head] = EMPTY;
+    this.head++;
+    this.compact();
+    return bodies;
+  }
+
+  /** Removes the oldest `count`. */
+  drop(count: number): void {
+    const end = Math.min(this.head + count, this.seqs.length);
+    this.items.fill(EMPTY, this.head, end);
+    this.head = end;
+    this.compact();
+  }
+
+  find(seq: number): StoredBodies | undefined {
+    let low = this.head;
+    let high = this.seqs.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = this.seqs[middle]!;
+      if (at === seq) return this.items[middle];
+      if (at < seq) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  /** Oldest first, while seq ≤ upToSeq. */
+  forEachUpTo(upToSeq: number, visit: (seq: number, bodies: StoredBodies) => void): void {
+    for (let index = this.head; index < this.seqs.length && this.seqs[index]! <= upToSeq; index++) visit(this.seqs[index]!, this.items[index]!);
+  }
+
+  /** Gives back the space of removed entries once they are most of the arrays. */
+  private compact(): void {
+    if (this.head === this.seqs.length) {
+      this.seqs = [];
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 4096 && this.head * 2 >= this.seqs.length) {
+      this.seqs = this.seqs.slice(this.head);
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+const EMPTY: StoredBodies = { request: undefined, response: undefined };
 
 function size(bodies: StoredBodies): number {
   return (bodies.request?.length ?? 0) + (bodies.response?.length ?? 0);

@@ -55,10 +55,11 @@ const REQUEST_DELIVERY_DELAY_MS = 50;
 /** Retention also runs while idle, at most this often. */
 const IDLE_RETENTION_INTERVAL_MS = 60_000;
 /**
- * The request log is the costliest write (JSON of every request, several µs each). Background
- * flushes keep it within this share of the time: after a checkpoint that took d ms, the next
- * waits at least d / share ms (light traffic is still written every flush; 10,000 entries
- * every several seconds under load: a crash can lose those seconds of the log, never counts). A checkpoint holds at most the newest requestLogSize entries
+ * The request log (with its entries' captured bodies, body-store.ts) is the costliest write
+ * (JSON of every request, several µs each). Background flushes keep it within this share of the
+ * time: after a checkpoint that took d ms, the next waits at least d / share ms (light traffic
+ * is still written every flush; 10,000 entries every several seconds under load: a crash can
+ * lose those seconds of the log and bodies, never counts). A checkpoint holds at most the newest requestLogSize entries
  * (older ones would be deleted at once) and is written in chunks, one per event-loop turn, so
  * that traffic never waits long behind it. Explicit flush() and close() write all at once.
  */
@@ -101,7 +102,7 @@ export class Telemetry {
     this.deliveredSeq = this.flushedSeq;
     this.ring = new RequestRing(this.retention.requestLogSize, this.flushedSeq);
     this.ring.restore(this.db.requestBatchesAfter(this.flushedSeq - this.retention.requestLogSize));
-    this.bodies = new BodyStore(this.db, options.bodyStoreBytes);
+    this.bodies = new BodyStore(this.db, options.bodyStoreBytes, this.retention.requestLogSize);
     this.flushTimer = setInterval(() => this.flushInBackground(), flushIntervalMs);
     this.flushTimer.unref();
   }
@@ -163,7 +164,8 @@ export class Telemetry {
     const started = performance.now();
     let commitBodies: (() => void) | undefined;
     this.db.transaction(() => {
-      commitBodies = this.bodies.write(this.ring.oldestSeq);
+      // Bodies go with their log entries: written when the log is, for the same entries.
+      if (writeLog) commitBodies = this.bodies.write(this.ring.oldestSeq, logTo);
       for (const [apiId, t, bucket] of this.pending.entries()) if (t >= cutoffs.second) this.writeMerged('second', apiId, t, bucket);
       for (const [apiId, t, bucket] of minutes.entries()) if (t >= cutoffs.minute) this.writeMerged('minute', apiId, t, bucket);
       if (writeLog) {
