@@ -65,8 +65,10 @@ export function OperationsPanel({ listed, chosen, onChoose }: { listed: ApiOpera
                   onClick={() => onChoose(operation)}
                 >
                   <span className={`method-tag method-${operation.method.toLowerCase()}`}>{operation.method}</span>
-                  <span className="mono truncate">{operation.path}</span>
-                  {operation.summary ? <span className="muted small truncate">{operation.summary}</span> : null}
+                  <span className="operation-text">
+                    <span className="mono truncate">{operation.path}</span>
+                    {operation.summary ? <span className="muted small truncate">{operation.summary}</span> : null}
+                  </span>
                 </button>
               </li>
             ))}

@@ -178,7 +178,7 @@ export function TryItTab({ api }: { api: Api }) {
             </span>
             <input className="mono" aria-label="Path" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} placeholder="/posts/1" aria-invalid={fieldErrors.path ? true : undefined} />
           </div>
-          <select className="select" aria-label="Send to" value={target} onChange={(e) => setTarget(e.target.value as typeof target)}>
+          <select className="select target-select" aria-label="Send to" value={target} onChange={(e) => setTarget(e.target.value as typeof target)}>
             <option value="gateway">Through the gateway</option>
             <option value="upstream">Straight to the upstream</option>
             <option value="compare">Compare both</option>
