@@ -1,4 +1,8 @@
-/** The left navigation: the seven places of the app, with live counts where they help. */
+/**
+ * The left navigation: the seven places of the app, with live counts where they help. In a
+ * small window (styles/narrow.css) it is a rail of icons: each label stays in the link for
+ * screen readers and shows as a tooltip (data-label) on hover and keyboard focus.
+ */
 import { activeAlerts } from '../state/alerts';
 import { useAppStore } from '../state/store';
 import { href, type Route } from '../router/router';
@@ -33,7 +37,7 @@ export function Sidebar({ current }: { current: Route['name'] }) {
             const count = item.id === 'apis' ? apiCount : item.id === 'alerts' ? alerting : 0;
             return (
               <li key={item.id}>
-                <a href={href(item.path)} className={`nav-item ${section === item.id ? 'nav-item-active' : ''}`} aria-current={section === item.id ? 'page' : undefined}>
+                <a href={href(item.path)} className={`nav-item ${section === item.id ? 'nav-item-active' : ''}`} aria-current={section === item.id ? 'page' : undefined} data-label={item.label}>
                   <Icon name={item.icon} size={17} />
                   <span className="nav-label">{item.label}</span>
                   {count > 0 ? (

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { cssVar } from '../lib/theme';
+import { TIME_TICK_SPACE, timeAxisLabels, timeLegendLabel } from '../lib/chart-axis';
 
 export interface ChartSeries {
   label: string;
@@ -103,13 +104,17 @@ export function TimeChart({ times, series, height = 220, label, formatValue, tes
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
         series: [
-          {},
+          { value: (_u: uPlot, v: number | null) => timeLegendLabel(v) },
           ...series.map((s) => {
             const color = cssVar(s.colorVar) || '#5b5bd6';
             return { label: s.label, stroke: color, width: 2, fill: s.fill ? withAlpha(color, '22') : undefined, points: { show: false }, value: (_u: uPlot, v: number | null) => (v == null ? '–' : fmt(v)) };
           }),
         ],
-        axes: [axis, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) }],
+        axes: [
+          // One short label per tick, spaced so neighbours never touch however narrow the chart.
+          { ...axis, space: TIME_TICK_SPACE, values: (_u, splits, _axis, _space, increment) => timeAxisLabels(splits, increment) },
+          { ...axis, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) },
+        ],
       },
       dataRef.current,
       node,

@@ -65,7 +65,7 @@ export function ApisScreen() {
                 <th>Name</th>
                 <th>Status</th>
                 <th>Gateway URL</th>
-                <th>Upstream</th>
+                <th className="hide-narrow">Upstream</th>
                 <th className="num">Req/s</th>
                 <th>Last minute</th>
               </tr>
@@ -90,7 +90,7 @@ export function ApisScreen() {
                       </Badge>
                     </td>
                     <td className="mono small">{apiUrl(api, gateways, gatewayPort) ?? api.basePath}</td>
-                    <td className="mono small truncate" title={api.implementationUrl}>
+                    <td className="mono small truncate hide-narrow" title={api.implementationUrl}>
                       {api.implementationUrl}
                     </td>
                     <td className="num">{formatRate(last)}</td>

@@ -71,7 +71,7 @@ export function ApplicationsScreen() {
                 <th>Application</th>
                 <th>Client ID</th>
                 <th>Contracts</th>
-                <th>Created</th>
+                <th className="hide-narrow">Created</th>
                 <th className="actions-col">Actions</th>
               </tr>
             </thead>
@@ -107,7 +107,7 @@ export function ApplicationsScreen() {
                         })}
                       </div>
                     </td>
-                    <td className="small muted">{timeAgo(app.createdAt)}</td>
+                    <td className="small muted hide-narrow">{timeAgo(app.createdAt)}</td>
                     <td className="actions-col">
                       <Button size="sm" variant="ghost" onClick={() => setConfirm({ kind: 'secret', app })}>
                         New secret
