@@ -21,7 +21,7 @@ import { Sidebar } from './sidebar';
 import { TrafficPausedBanner } from './traffic-pause';
 import { useShortcuts } from './use-shortcuts';
 
-function Screen({ route }: { route: Route }) {
+function Screen({ route, search }: { route: Route; search: string }) {
   switch (route.name) {
     case 'overview':
       return <OverviewScreen />;
@@ -30,7 +30,8 @@ function Screen({ route }: { route: Route }) {
     case 'api':
       return <ApiDetailScreen id={route.id} tab={route.tab} />;
     case 'traffic':
-      return <TrafficScreen />;
+      // Keyed by its query: the palette opening another request starts from that request.
+      return <TrafficScreen key={search} />;
     case 'gateways':
       return <GatewaysScreen />;
     case 'applications':
@@ -51,7 +52,7 @@ function Screen({ route }: { route: Route }) {
 }
 
 export function AppShell() {
-  const { route, path } = useLocation();
+  const { route, path, query } = useLocation();
   const connection = useAppStore((s) => s.connection);
   const main = useRef<HTMLElement>(null);
   useShortcuts();
@@ -78,7 +79,7 @@ export function AppShell() {
         ) : null}
         <TrafficPausedBanner />
         <main id="main" ref={main} className="content" tabIndex={-1} data-path={path}>
-          <Screen route={route} />
+          <Screen route={route} search={query.toString()} />
         </main>
       </div>
       <ToastViewport />

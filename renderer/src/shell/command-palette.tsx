@@ -1,37 +1,25 @@
 /**
- * Ctrl/Cmd+K: every main action and every API, filtered as you type, run with Enter. A
- * combobox + listbox, so screen readers follow the highlighted option.
+ * Ctrl/Cmd+K: every main action and place, and, as you type, the things of the app (APIs,
+ * policies, applications, alert rules, gateways, Settings sections, requests by path; see
+ * palette-commands.ts). Enter runs or opens the highlighted one. A combobox + listbox, so screen
+ * readers follow the highlighted option.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
+import type { TrafficEntry } from '../../../shared/contract/telemetry-models';
 import { apiPath, navigate } from '../router/router';
 import { useAppContext, useAppStore } from '../state/store';
 import { exportConfig } from '../lib/config-actions';
 import { errorMessage } from '../lib/errors';
 import { resolveTheme } from '../lib/theme';
-import { Icon, type IconName } from '../ui/icons';
+import { Icon } from '../ui/icons';
+import { entityCommands, matchCommands, trafficCommands, trafficSearchWord, type PaletteCommand } from './palette-commands';
 import { NAV_ITEMS } from './sidebar';
 
-export interface PaletteCommand {
-  id: string;
-  label: string;
-  group: 'Actions' | 'Go to' | 'APIs';
-  icon: IconName;
-  keywords?: string;
-  hint?: string;
-  run(): void | Promise<void>;
-}
+/** Asks the server's request log for older requests once typing pauses this long. */
+const TRAFFIC_SEARCH_DELAY_MS = 150;
 
-/** Every word typed must appear in the label or keywords (in any order). */
-export function matchCommands(commands: PaletteCommand[], query: string): PaletteCommand[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return commands;
-  return commands.filter((command) => {
-    const text = `${command.label} ${command.keywords ?? ''} ${command.group}`.toLowerCase();
-    return words.every((word) => text.includes(word));
-  });
-}
-
+/** Actions, places and APIs: what the palette lists before anything is typed. */
 function useCommands(): PaletteCommand[] {
   const { store, client } = useAppContext();
   const apis = useAppStore((s) => s.apis);
@@ -94,6 +82,54 @@ function useCommands(): PaletteCommand[] {
   }, [apis, client, paused, store]);
 }
 
+/** Loads what the palette searches that no screen may have loaded yet (each policy list is per API). */
+function useSearchableData(): void {
+  const { store } = useAppContext();
+  useEffect(() => {
+    const state = store.getState();
+    if (state.applicationsLoad.status === 'idle') void state.loadApplications();
+    if (state.alertRulesLoad.status === 'idle') void state.loadAlertRules();
+    if (state.gatewaysLoad.status === 'idle') void state.loadGateways();
+    for (const api of state.apis) if (!state.policiesLoad[api.id]) void state.loadPolicies(api.id);
+  }, [store]);
+}
+
+/** The things of the app matching `query`, and requests by path (live window and the server's log). */
+function useFoundCommands(query: string): PaletteCommand[] {
+  const { client } = useAppContext();
+  const apis = useAppStore((s) => s.apis);
+  const policies = useAppStore((s) => s.policies);
+  const applications = useAppStore((s) => s.applications);
+  const alertRules = useAppStore((s) => s.alertRules);
+  const gateways = useAppStore((s) => s.gateways);
+  const live = useAppStore((s) => s.traffic);
+  const [stored, setStored] = useState<TrafficEntry[]>([]);
+  const entities = useMemo(() => entityCommands({ apis, policies, applications, alertRules, gateways }), [apis, policies, applications, alertRules, gateways]);
+
+  const word = trafficSearchWord(query);
+  useEffect(() => {
+    if (!word) return setStored([]);
+    let current = true;
+    const timer = setTimeout(() => {
+      client.traffic.list({ path: word, limit: 50 }).then(
+        (entries) => current && setStored(entries),
+        () => undefined, // The live window still answers; a failed search is not worth a toast here.
+      );
+    }, TRAFFIC_SEARCH_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [client, word]);
+
+  return useMemo(() => {
+    if (!query.trim()) return [];
+    const byId = new Map<string, TrafficEntry>();
+    for (const entry of [...live, ...stored]) byId.set(entry.id, entry);
+    return [...matchCommands(entities, query), ...trafficCommands([...byId.values()], query)];
+  }, [entities, live, stored, query]);
+}
+
 export function CommandPalette() {
   const open = useAppStore((s) => s.paletteOpen);
   const setOpen = useAppStore((s) => s.setPaletteOpen);
@@ -107,7 +143,9 @@ function PaletteDialog({ onClose }: { onClose(): void }) {
   const [active, setActive] = useState(0);
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
-  const results = useMemo(() => matchCommands(commands, query), [commands, query]);
+  useSearchableData();
+  const found = useFoundCommands(query);
+  const results = useMemo(() => [...matchCommands(commands, query), ...found], [commands, found, query]);
   const previous = useRef<Element | null>(null);
 
   useEffect(() => {
@@ -152,7 +190,7 @@ function PaletteDialog({ onClose }: { onClose(): void }) {
           <input
             ref={input}
             className="palette-input"
-            placeholder="Type a command or an API name…"
+            placeholder="Search APIs, policies, traffic… or type a command"
             aria-label="Command"
             role="combobox"
             aria-expanded="true"
@@ -180,7 +218,10 @@ function PaletteDialog({ onClose }: { onClose(): void }) {
                   onClick={() => run(command)}
                 >
                   <Icon name={command.icon} />
-                  <span className="palette-label">{command.label}</span>
+                  <span className="palette-label">
+                    {command.label}
+                    {command.detail ? <span className="palette-detail"> {command.detail}</span> : null}
+                  </span>
                   {command.hint ? <span className="palette-hint">{command.hint}</span> : null}
                 </div>
               </li>

@@ -12,6 +12,7 @@ import { useAppContext } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
 import { Field } from '../../ui/field';
+import { settingsSectionId } from './settings-sections';
 
 type Variable = { name: string; value?: string; secret: boolean };
 
@@ -101,7 +102,7 @@ export function EnvironmentsSection() {
   }
 
   return (
-    <section className="card settings-section" aria-labelledby="environments-title">
+    <section className="card settings-section" id={settingsSectionId('environments')} aria-labelledby="environments-title">
       <h2 className="card-title" id="environments-title">
         Environments
       </h2>

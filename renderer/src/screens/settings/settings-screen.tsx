@@ -5,6 +5,7 @@ import { exportConfig } from '../../lib/config-actions';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { useSubmit } from '../../lib/use-submit';
+import { useLocation } from '../../router/router';
 import { useActions, useAppContext, useAppStore } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button } from '../../ui/button';
@@ -15,6 +16,7 @@ import { Badge } from '../../ui/status-badge';
 import { Segmented } from '../../ui/tabs';
 import { EnvironmentsSection } from './environments-section';
 import { ImportConfigDialog } from './import-config-dialog';
+import { settingsSectionId } from './settings-sections';
 
 function retentionValues(settings: Settings) {
   return {
@@ -90,6 +92,15 @@ export function SettingsScreen() {
     void loadSystemInfo();
   }, [loadSettings, loadSystemInfo]);
 
+  // `?section=retention` (from the command palette): that section, scrolled into view. A frame
+  // later, so the shell's "new screen starts at the top" does not undo it.
+  const section = useLocation().query.get('section');
+  useEffect(() => {
+    if (!section) return;
+    const frame = requestAnimationFrame(() => document.getElementById(settingsSectionId(section))?.scrollIntoView?.({ block: 'start' }));
+    return () => cancelAnimationFrame(frame);
+  }, [section]);
+
   async function change(patch: Parameters<typeof updateSettings>[0]) {
     setError(undefined);
     try {
@@ -125,7 +136,7 @@ export function SettingsScreen() {
     <div className="page page-narrow">
       <PageHeader title="Settings" />
       {error ? <Banner kind="error">{error}</Banner> : null}
-      <section className="card settings-section">
+      <section className="card settings-section" id={settingsSectionId('appearance')}>
         <h2 className="card-title">Appearance</h2>
         <div className="setting-row">
           <div>
@@ -144,7 +155,7 @@ export function SettingsScreen() {
           />
         </div>
       </section>
-      <section className="card settings-section">
+      <section className="card settings-section" id={settingsSectionId('desktop')}>
         <h2 className="card-title">
           Desktop app {transport.platform.isDesktop ? null : <Badge>applies in the desktop app</Badge>}
         </h2>
@@ -169,7 +180,7 @@ export function SettingsScreen() {
           </span>
         </label>
       </section>
-      <section className="card settings-section">
+      <section className="card settings-section" id={settingsSectionId('on-quit')}>
         <h2 className="card-title">When Gatehouse quits</h2>
         <div className="setting-row">
           <div>
@@ -192,11 +203,11 @@ export function SettingsScreen() {
           />
         </div>
       </section>
-      <section className="card settings-section">
+      <section className="card settings-section" id={settingsSectionId('retention')}>
         <h2 className="card-title">Data retention</h2>
         <RetentionForm settings={settings} />
       </section>
-      <section className="card settings-section">
+      <section className="card settings-section" id={settingsSectionId('configuration')}>
         <h2 className="card-title">Configuration</h2>
         <p className="muted small">The whole setup as declarative YAML (Flex Gateway resources plus Gatehouse kinds): keep it in git, run it with <code>gatehouse gateway --config</code>. Secrets are never exported in clear text.</p>
         <div className="row">
@@ -209,7 +220,7 @@ export function SettingsScreen() {
         </div>
       </section>
       <EnvironmentsSection />
-      <section className="card settings-section">
+      <section className="card settings-section" id={settingsSectionId('system')}>
         <h2 className="card-title">System</h2>
         <dl className="facts facts-wide">
           {facts.map(([label, value, copy]) => (

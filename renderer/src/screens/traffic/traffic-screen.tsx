@@ -40,8 +40,10 @@ export function TrafficScreen() {
   const gateways = useAppStore((s) => s.gateways);
   const systemInfo = useAppStore((s) => s.systemInfo);
   const { loadTraffic, setTrafficPaused, clearTraffic, pushToast, searchTraffic, searchOlderTraffic } = useActions();
-  const [filter, setFilter] = useState<TrafficFilter>({ ...emptyFilter, apiId: query.get('apiId') ?? '' });
+  // `?apiId=` (from an API), `?q=` and `?entry=` (a request chosen in the command palette).
+  const [filter, setFilter] = useState<TrafficFilter>({ ...emptyFilter, apiId: query.get('apiId') ?? '', text: query.get('q') ?? '' });
   const [selected, setSelected] = useState<TrafficEntry>();
+  const [wanted, setWanted] = useState(query.get('entry') ?? undefined);
   const [imported, setImported] = useState<ImportedHar & { file: string }>();
   const [exporting, setExporting] = useState(false);
 
@@ -52,6 +54,14 @@ export function TrafficScreen() {
   const view = useTrafficView(filter);
   const { entries } = view;
   const close = useCallback(() => setSelected(undefined), []);
+
+  // The request asked for opens in the drawer once the log (or the search) has it.
+  useEffect(() => {
+    const entry = wanted ? entries.find((e) => e.id === wanted) : undefined;
+    if (!entry) return;
+    setSelected(entry);
+    setWanted(undefined);
+  }, [entries, wanted]);
 
   async function bodiesOf(list: readonly TrafficEntry[]): Promise<Map<string, TrafficBodies>> {
     const out = new Map<string, TrafficBodies>();
