@@ -7,8 +7,10 @@ import { version } from '../../package.json';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { formatConfigError, type ConfigError } from '../config/errors';
 import type { LocalSettings } from '../config/configuration';
-import { loadConfig, type LoadResult } from '../config/load';
+import { loadConfigWithPolicies, type LoadResult } from '../config/load';
+import { PolicySources } from '../config/policy-sources';
 import { watchConfig } from '../config/watch';
+import { CustomPolicyLibrary } from '../policies/custom/library';
 import { SharedCounters } from '../gateway/connected/shared-counters';
 import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
@@ -26,7 +28,9 @@ const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--
 
 Local mode: serves the APIs declared in PATH (a YAML file or a conf.d directory of Flex Gateway
 local-mode resources), reloading within about a second when a file changes, is added or removed.
-An invalid change is reported and the last good config keeps serving. An empty directory is
+Custom policies (an Extension's spec.source: a .ts or .js file or folder) are compiled on load
+and watched the same way. An invalid change (a YAML error, a policy that does not compile) is
+reported with its file and line and the last good config keeps serving. An empty directory is
 fine: the gateway waits for files. A Configuration's logging, timeouts and probe apply too.
 
   --config PATH          file or directory to load and watch
@@ -75,8 +79,14 @@ export const gatewayCommand: CliCommand = {
     const healthPort = healthPortOption === undefined ? undefined : portOption(healthPortOption, 'health-port', DEFAULT_HEALTH_PORT);
     const logger = new GatewayLogger({ quiet: values.quiet === true, verbose: values.verbose === true });
 
+    // Custom policies: the last good version of each serves while an edit does not compile.
+    const library = new CustomPolicyLibrary({
+      onBlocked: (report) =>
+        logger.runtime('warn', `custom policy ${report.policy} (${report.apiId}/${report.bindingId}) blocked the event loop for ${Math.round(report.durationMs)} ms in ${report.hook} (limit ${report.limitMs} ms): every request waited`),
+    });
+    const policies = new PolicySources(library);
     // An empty folder is a gateway waiting for its first API, as in Flex.
-    const first = loadConfig(target, { allowEmpty: true });
+    const first = await loadConfigWithPolicies(target, { allowEmpty: true, policies });
     printWarnings(first.warnings);
     if (!first.snapshot) {
       printErrors(first.errors, `gatehouse: ${target} is invalid`);
@@ -90,6 +100,7 @@ export const gatewayCommand: CliCommand = {
     const runtime = new GatewayRuntime({
       name: values.name as string | undefined,
       catalogue: findPolicy,
+      policies: (name) => library.definition(name),
       counters,
       // Always on: a Configuration's access-log output may ask for lines even with --quiet.
       onRequest: logger.request,
@@ -117,6 +128,7 @@ export const gatewayCommand: CliCommand = {
       return 1;
     }
     for (const line of describeListeners(withHostOverride(first.snapshot, hostOverride))) logger.notice(line);
+    for (const policy of library.policies()) logger.notice(`custom policy ${policy.name} ${policy.version} from ${policy.source}`);
     const apiCount = countApis(first.snapshot);
     // Without an API nothing else answers health: open the health port then, or when asked to.
     if (healthPort !== undefined || apiCount === 0) {
@@ -147,7 +159,7 @@ export const gatewayCommand: CliCommand = {
       (result) => {
         reloading = reloading.then(() => applyChange(running, result, hostOverride));
       },
-      { initial: first, allowEmpty: true },
+      { initial: first, allowEmpty: true, policies },
     );
 
     const signal = await untilSignal();

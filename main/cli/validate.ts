@@ -3,18 +3,20 @@
  * exit 0. Warnings (accepted, not acted on) are printed as `warning: file:line: field: message`
  * and never change the exit code.
  */
-import { formatConfigError, sortConfigErrors } from '../config/errors';
-import { loadConfig } from '../config/load';
+import { formatConfigError, sortConfigErrors, type ConfigError } from '../config/errors';
+import { loadConfigWithPolicies } from '../config/load';
+import { PolicySources } from '../config/policy-sources';
+import { CustomPolicyLibrary } from '../policies/custom/library';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliCommand } from './command';
 
 const usage = `Usage: gatehouse validate PATH
 
 Checks a config file or conf.d directory (Flex Gateway local-mode YAML and gatehouse.dev
-resources) without starting anything, with the same checks as \`gatehouse import\`. Prints every
-error as file:line: field: message, every field accepted but not acted on as
-warning: file:line: field: message, and what only local mode runs (the app's import refuses it)
-as note: file:line: field: message.
+resources, and the custom policies an Extension's spec.source names) without starting anything,
+with the same checks as \`gatehouse import\`. Prints every error as file:line: field: message,
+every field accepted but not acted on as warning: file:line: field: message, and what only local
+mode runs (the app's import refuses it) as note: file:line: field: message.
 Exit codes: 0 valid (warnings or not), 2 invalid.`;
 
 export const validateCommand: CliCommand = {
@@ -29,10 +31,17 @@ export const validateCommand: CliCommand = {
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one PATH' : 'PATH is required');
     const target = positionals[0]!;
-    const result = loadConfig(target);
+    // Custom policies are compiled and loaded as the gateway would (their errors at their file and line).
+    const library = new CustomPolicyLibrary();
+    const result = await loadConfigWithPolicies(target, { policies: new PolicySources(library) });
     // The import's own checks too (ids, names, ports): validate and import agree on what is valid.
     const { checkImport } = await import('../control/config-apply');
     const imported = result.errors.length === 0 ? checkImport(result.resources) : { errors: [], localModeOnly: [] };
+    // The app's import does not take custom policies (yet): local mode only, not an error here.
+    const custom = new Set([...library.policies().map((policy) => policy.name), ...result.resources.filter((r) => r.kind === 'Extension').map((r) => r.metadata.name)]);
+    const customUse = (error: ConfigError) => /policyRef(\.name)?$/.test(error.field) && [...custom].some((name) => error.message.startsWith(`unknown policy "${name}"`));
+    imported.localModeOnly.push(...imported.errors.filter(customUse).map((error) => ({ ...error, message: 'a custom policy (Extension)' })));
+    imported.errors = imported.errors.filter((error) => !customUse(error));
     const errors = sortConfigErrors([...result.errors, ...imported.errors]);
     for (const warning of result.warnings) process.stdout.write(`warning: ${formatConfigError(warning)}\n`);
     for (const note of imported.localModeOnly) process.stdout.write(`note: ${formatConfigError(note)} (\`gatehouse gateway --config\` runs this; \`gatehouse import\` refuses it)\n`);
