@@ -15,6 +15,7 @@ import type { ContractHandlers } from '../../shared/contract/methods';
 import type { OnQuit, SystemInfo } from '../../shared/contract/models';
 import { findPolicy } from '../../shared/policies/catalogue';
 import { startAlerting, type Alerting } from '../alerts/alerting';
+import { BreakpointController } from '../gateway/breakpoints';
 import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import { MemoryCounterStore } from '../policies/counters';
@@ -159,7 +160,10 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
   const bus = new EventBus((error, event) => log('error', `${event} listener failed: ${error.message}`));
   const tryTraces = new TryTraces();
   const withTelemetry = options.telemetry !== false;
+  // Breakpoints pause requests on the embedded gateway only (replicas run unattended).
+  const breakpoints = new BreakpointController({ log: (level, message) => log(level, message) });
   const runtime = new GatewayRuntime({
+    breakpoints,
     name: 'embedded',
     counters: new MemoryCounterStore(),
     // Known only to this process: clients of the gateway cannot ask for a dry run.
@@ -256,6 +260,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     systemInfo,
     demoUpstream,
     trafficPause,
+    breakpoints,
   }), dockerGateways);
 
   const unsubscribe: (() => void)[] = [];
@@ -277,6 +282,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
       if (started) return;
       started = true;
       unsubscribe.push(telemetry.onTick((tick) => bus.emit('traffic.tick', tick)));
+      unsubscribe.push(breakpoints.onChange((state) => bus.emit('breakpoints.changed', state)));
       // Live traffic is copied for the bus only while someone (SSE, IPC) listens to it.
       unsubscribe.push(telemetry.onRequest((entry) => bus.emit('traffic.request', entry), () => bus.listenerCount('traffic.request') > 0));
       // A port in use must not keep the app from starting: the gateway shows the error instead.

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { alertEventSchema, dockerInfoSchema, gatewaySchema, trafficStateSchema } from './models';
 import { trafficEntrySchema, trafficTickSchema } from './telemetry-models';
+import { breakpointStateSchema } from './breakpoints';
 
 export const resourceKindSchema = z.enum([
   'api',
@@ -41,6 +42,8 @@ export const contractEvents = {
   'docker.status': dockerInfoSchema,
   /** One line of gateway image build or pull output. */
   'docker.progress': z.object({ stage: z.enum(['bundle', 'base', 'pull', 'build']), line: z.string() }),
+  /** Breakpoint rules changed, or a message was paused or let go (embedded gateway). */
+  'breakpoints.changed': breakpointStateSchema,
   /** Something was created, updated or removed; `apiId` is set for resources under an API. */
   'resource.changed': z.object({
     kind: resourceKindSchema,

@@ -49,6 +49,7 @@ import {
   tryResultSchema,
 } from './models';
 import { trafficBodiesSchema } from './capture-models';
+import { breakpointConfigInputSchema, breakpointEditSchema, breakpointResponseSchema, breakpointStateSchema, pausedMessageSchema } from './breakpoints';
 import { mockSettingsPatchSchema, mockSettingsSchema, recordingFileSchema, recordingSummarySchema } from '../mocks/mock-models';
 import { apiOperationsSchema, savedRequestNameSchema, savedRequestSaveSchema, savedRequestSchema } from '../collections/collection-models';
 import { apiMetricsSchema, metricsQuerySchema, trafficEntrySchema, trafficQuerySchema } from './telemetry-models';
@@ -275,6 +276,24 @@ export const contractMethods = {
     http: { method: 'PATCH', path: '/apis/{apiId}/saved-requests/{requestId}' },
   }),
   'savedRequests.remove': method({ summary: 'Delete a saved request', input: z.object({ apiId: id, requestId: id }), output: nothing, http: { method: 'DELETE', path: '/apis/{apiId}/saved-requests/{requestId}', status: 204 } }),
+
+  // Breakpoints (issue 15): embedded gateway only; rules live in memory
+  'breakpoints.get': method({ summary: 'Breakpoint rules, the paused-message timeout, and the messages paused right now', input: none, output: breakpointStateSchema, http: { method: 'GET', path: '/breakpoints' } }),
+  'breakpoints.set': method({
+    summary: 'Replace the breakpoint rules (method, path regex, header; on request and/or response) and optionally the timeout after which a paused message resumes unchanged',
+    input: breakpointConfigInputSchema,
+    output: breakpointStateSchema,
+    http: { method: 'PUT', path: '/breakpoints' },
+  }),
+  'breakpoints.paused': method({ summary: 'A paused message in full: the request as the upstream gets it, or the response as the client would', input: byId, output: pausedMessageSchema, http: { method: 'GET', path: '/breakpoints/paused/{id}' } }),
+  'breakpoints.resume': method({
+    summary: 'Let a paused message go on, with the edits given (method, url, headers, body for a request; status, headers, body for a response)',
+    input: breakpointEditSchema.extend({ id }),
+    output: breakpointStateSchema,
+    http: { method: 'POST', path: '/breakpoints/paused/{id}/resume' },
+  }),
+  'breakpoints.respond': method({ summary: 'Answer a paused message with this response instead of the upstream\'s', input: breakpointResponseSchema.extend({ id }), output: breakpointStateSchema, http: { method: 'POST', path: '/breakpoints/paused/{id}/respond' } }),
+  'breakpoints.drop': method({ summary: 'Drop a paused message: its connection closes without an answer', input: byId, output: breakpointStateSchema, http: { method: 'POST', path: '/breakpoints/paused/{id}/drop' } }),
 
   // Try it
   'try.send': method({ summary: "Send a request through the gateway and show each policy decision (target 'upstream': straight to the API's upstream, no policies)", input: tryRequestSchema, output: tryResultSchema, http: { method: 'POST', path: '/try' } }),

@@ -6,6 +6,7 @@
  */
 import { ContractError } from '../../../shared/contract/errors';
 import type { SystemInfo } from '../../../shared/contract/models';
+import type { BreakpointController } from '../../gateway/breakpoints';
 import type { GatewayRuntime } from '../../gateway/runtime';
 import type { ApiRecord } from '../../store/apis';
 import type { GatewayRecord } from '../../store/gateways';
@@ -32,6 +33,8 @@ export interface HandlerContext {
   systemInfo(): SystemInfo;
   demoUpstream: DemoUpstreamService;
   trafficPause: TrafficPause;
+  /** The embedded gateway's breakpoints (rules in memory). */
+  breakpoints: BreakpointController;
 }
 
 export function notFound(kind: string, id: string): ContractError {

@@ -3,6 +3,7 @@
  */
 import type { BaseHandlers } from '../docker-gateway-handlers';
 import { alertHandlers } from './alerts';
+import { breakpointHandlers } from './breakpoints';
 import { collectionHandlers } from './collections';
 import { apiHandlers } from './apis';
 import { configHandlers } from './config-and-try';
@@ -26,6 +27,7 @@ export function createHandlers(ctx: HandlerContext): BaseHandlers {
     ...configHandlers(ctx),
     ...tokenHandlers(ctx),
     ...mockHandlers(ctx),
+    ...breakpointHandlers(ctx),
     ...collectionHandlers(ctx),
   };
 }
