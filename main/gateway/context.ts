@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { BodyInspector, PolicyRequest, ResponseBodyCapture, ResponseHook, UnauthorizedHook } from '../policies/types';
+import type { BodyInspector, PolicyRequest, ResponseBodyCapture, ResponseHook, ResponseInterceptor, UnauthorizedHook } from '../policies/types';
 import type { CompiledBreakpoint } from './breakpoints';
 import type { CompiledApi, CompiledListener, CompiledRoute } from './compile';
 import type { RouteTarget } from './routes';
 import type { ListenerHost } from './listener';
+import { readBodyForPolicy, replaceRequestBody } from './request-body';
 import type { PolicyTraceEntry } from './telemetry';
 import type { UpstreamWatch } from './upstream-deadlines';
 
@@ -136,6 +137,10 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare bodyBytesPerSecond: number | undefined;
   /** The breakpoint rule this request matched (see breakpoints.ts), when any rule is set. */
   declare breakpoint: CompiledBreakpoint | undefined;
+  /** Custom policies' onResponse, run before the response head is written (response-interception.ts). */
+  declare interceptors: ResponseInterceptor[] | undefined;
+  /** A policy's read of the whole body, while it is under way (request-body.ts). */
+  declare bodyRead: Promise<Buffer | undefined> | undefined;
 
   declare private _id: string | undefined;
   declare private _query: URLSearchParams | undefined;
@@ -216,6 +221,8 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
     this.replacementBody = undefined;
     this.bodyBytesPerSecond = undefined;
     this.breakpoint = undefined;
+    this.interceptors = undefined;
+    this.bodyRead = undefined;
     this._id = undefined;
     this._query = undefined;
     this._abort = undefined;
@@ -263,6 +270,18 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
 
   captureResponseBody(capture: ResponseBodyCapture): void {
     (this.bodyCaptures ??= []).push(capture);
+  }
+
+  interceptResponse(interceptor: ResponseInterceptor): void {
+    (this.interceptors ??= []).push(interceptor);
+  }
+
+  readBody(limit: number): Promise<Buffer | undefined> {
+    return readBodyForPolicy(this, limit);
+  }
+
+  replaceBody(body: Buffer): void {
+    replaceRequestBody(this, body);
   }
 
   throttleResponseBody(bytesPerSecond: number): void {

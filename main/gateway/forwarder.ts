@@ -21,6 +21,7 @@ import { readRequestBody, sendRequestBody } from './request-body';
 import { finalizeHead, sendGatewayError } from './responses';
 import { onProxyReqWs } from './forward-websocket';
 import { finishCapture, keepChunk, startCapture } from './policy-body-captures';
+import { runInterceptors } from './response-interception';
 import { pickTarget } from './routes';
 import { answerFromMock, recordResponse } from './mock';
 import { BodyTrickle } from './slow-body';
@@ -60,6 +61,8 @@ export function forward(ctx: GatewayRequest): void {
   if (ctx.hasBody && ctx.res !== undefined) {
     // The client already got its 100 Continue from us; the upstream gets the whole body.
     if (headers.expect !== undefined) delete headers.expect;
+    // A policy read it already (a custom policy's request.body()).
+    if (ctx.body !== undefined) return next(ctx);
     // A paused request shows its whole body (up to the breakpoint limit).
     if (next === holdThenSend) ctx.bodyBufferBytes = Math.max(ctx.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES, BREAKPOINT_BODY_LIMIT_BYTES);
     readRequestBody(ctx, ctx.listener.bodyDeadlineMs, next);
@@ -153,6 +156,12 @@ function deliver(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, re
   const status = finalizeHead(ctx, proxyRes.statusCode ?? 502, headers, 'upstream');
   if (ctx.listener.draining) res.shouldKeepAlive = false;
   if (ctx.replacementBody !== undefined) return deliverReplacement(ctx, proxyRes, res, status, headers);
+  if (ctx.interceptors !== undefined) return deliverIntercepted(ctx, proxyRes, res, status, headers);
+  sendUpstreamHead(ctx, proxyRes, res, status, headers);
+}
+
+/** The head goes out (unless a breakpoint holds it), then the body streams. */
+function sendUpstreamHead(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, res: ServerResponse, status: number, headers: OutgoingHttpHeaders): void {
   const breakpoint = ctx.breakpoint;
   if (breakpoint !== undefined && breakpoint.response && holdUpstreamResponse(ctx, breakpoint, proxyRes, res, status, headers)) return;
   res.writeHead(status, proxyRes.statusMessage, headers);
@@ -241,6 +250,35 @@ function onUpstreamBodyClose(this: WithContext<IncomingMessage>): void {
   if (this.complete) return;
   ctx.errorCode ??= 'UPSTREAM_ABORTED';
   ctx.res?.destroy();
+}
+
+/**
+ * Custom policies' onResponse (response-interception.ts): the head, and the body when one asks
+ * for it, wait for them; the upstream response stays paused meanwhile.
+ */
+function deliverIntercepted(ctx: GatewayRequest, proxyRes: WithContext<IncomingMessage>, res: ServerResponse, status: number, headers: OutgoingHttpHeaders): void {
+  proxyRes.pause();
+  proxyRes.on('error', ignore);
+  void runInterceptors(ctx, status, headers, proxyRes).then(({ status: final, body, sourcePending, failure }) => {
+    if (ctx.finished || res.headersSent || res.destroyed) {
+      proxyRes.destroy();
+      return;
+    }
+    if (failure !== undefined) {
+      deadlines.unwatch(ctx);
+      if (sourcePending) proxyRes.destroy();
+      if (ctx.capturedChunks !== undefined) finishCapture(ctx, undefined);
+      sendGatewayError(ctx, failure.status, failure.code, failure.message, failure.policy);
+      return;
+    }
+    ctx.status = final;
+    if (body !== undefined) {
+      ctx.replacementBody = body;
+      return deliverReplacement(ctx, proxyRes, res, final, headers);
+    }
+    sendUpstreamHead(ctx, proxyRes, res, final, headers);
+    proxyRes.resume();
+  });
 }
 
 /** A response hook answered with its own body (a 304 turned into the stored response): the upstream's is drained. */

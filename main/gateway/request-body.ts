@@ -43,6 +43,43 @@ export function readRequestBody(ctx: GatewayRequest, deadlineMs: number, send: (
   req.once('end', onBodyArrived);
 }
 
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * A policy reads the whole body before the upstream is called (PolicyRequest.readBody): the
+ * same reading as forwarding's, so inspectors, capture and the body deadline apply; forward()
+ * then sends what was read. Undefined when it outgrew the buffer: the caller refuses the
+ * request, and the connection closes (the rest of the body is never read).
+ */
+export function readBodyForPolicy(ctx: GatewayRequest, limit: number): Promise<Buffer | undefined> {
+  if (ctx.body !== undefined) return Promise.resolve(ctx.body.length <= limit ? ctx.body : undefined);
+  if (!ctx.hasBody || ctx.res === undefined) return Promise.resolve(NO_BODY);
+  if (ctx.bodyStreaming) return Promise.resolve(undefined);
+  return (ctx.bodyRead ??= new Promise<Buffer | undefined>((resolve) => {
+    if (ctx.headers.expect !== undefined) delete ctx.headers.expect;
+    ctx.bodyBufferBytes = Math.max(ctx.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES, limit);
+    // A refused or timed-out body ends the exchange without calling back: the abort settles the read.
+    const abandoned = (): void => resolve(undefined);
+    ctx.signal.addEventListener('abort', abandoned, { once: true });
+    readRequestBody(ctx, ctx.listener.bodyDeadlineMs, () => {
+      ctx.signal.removeEventListener('abort', abandoned);
+      ctx.bodyRead = undefined;
+      if (ctx.body !== undefined && ctx.body.length <= limit) return resolve(ctx.body);
+      ctx.res!.shouldKeepAlive = false;
+      resolve(undefined);
+    });
+  }));
+}
+
+/** A policy's body replaces the client's (already read, or none was sent). */
+export function replaceRequestBody(ctx: GatewayRequest, body: Buffer): void {
+  if (ctx.hasBody && ctx.body === undefined && ctx.res !== undefined) throw new Error('the request body must be read before it is replaced');
+  ctx.body = body;
+  ctx.hasBody = true;
+  ctx.bodyChunked = false;
+  ctx.bodyLength = String(body.length);
+}
+
 /** The exchange is over: no deadline may fire for it any more. */
 export function clearBodyDeadline(ctx: GatewayRequest): void {
   if (ctx.bodyTimer !== undefined) {

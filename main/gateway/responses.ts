@@ -7,6 +7,7 @@ import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import { errorEnvelope } from '../../shared/errors';
 import { captureResponseChunk } from './body-capture';
 import type { GatewayRequest } from './context';
+import { runInterceptors } from './response-interception';
 import { trickleBody } from './slow-body';
 
 /**
@@ -52,6 +53,22 @@ export function sendGatewayResponse(ctx: GatewayRequest, status: number, headers
   const finalStatus = finalizeHead(ctx, status, headers, source);
   // A response hook may answer with its own body (a cache serving a stale entry on an error).
   const payload = ctx.replacementBody ?? body ?? '';
+  if (ctx.interceptors !== undefined && ctx.res !== undefined) return interceptGatewayResponse(ctx, finalStatus, headers, payload);
+  writeGatewayResponse(ctx, finalStatus, headers, payload);
+}
+
+/** Custom policies' onResponse on a gateway-made answer (a later policy's reject, a mock): see response-interception.ts. */
+function interceptGatewayResponse(ctx: GatewayRequest, status: number, headers: OutgoingHttpHeaders, payload: string | Buffer): void {
+  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  void runInterceptors(ctx, status, headers, body).then((result) => {
+    if (ctx.finished) return;
+    if (result.failure !== undefined) return sendGatewayError(ctx, result.failure.status, result.failure.code, result.failure.message, result.failure.policy);
+    ctx.status = result.status;
+    writeGatewayResponse(ctx, result.status, headers, result.body ?? body);
+  });
+}
+
+function writeGatewayResponse(ctx: GatewayRequest, finalStatus: number, headers: OutgoingHttpHeaders, payload: string | Buffer): void {
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   headers['content-length'] = length;
   ctx.bytesOut = ctx.method === 'HEAD' ? 0 : length;

@@ -40,6 +40,11 @@ export interface PolicyRequestView {
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
   /**
+   * Lines about this request: always in its trace (the traffic view) and in the gateway log.
+   * (`context.log` reaches the trace only while a hook runs before its first `await`.)
+   */
+  readonly log: PolicyLogger;
+  /**
    * The request body, read whole on first call (up to the binding's body limit, 1 MiB by
    * default; larger → the request is refused with 413 by the gateway). Later calls return the
    * same bytes.

@@ -114,16 +114,34 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
     },
   });
 
+  /** onResponse runs on the response of a request this policy let through (not on its own reject). */
+  const watchResponse = (view: RequestView): void => {
+    const request = view.request;
+    if (request.interceptResponse !== undefined) request.interceptResponse(interceptorFor(view));
+    // Without interception (tests' fake requests) the hook runs on the head only.
+    else request.onResponse((head) => void interceptorFor(view).intercept({ status: head.status, headers: head.headers, readBody: async () => Buffer.alloc(0), replaceBody: (body) => (head.body = body) }));
+  };
+  const finish = (view: RequestView, result: PolicyResult): PolicyDecision | Promise<PolicyDecision> => {
+    const decision = decisionOf(view, result);
+    if (onResponse === undefined) return decision;
+    if (!isPromise(decision)) {
+      if (decision.action === 'continue') watchResponse(view);
+      return decision;
+    }
+    return decision.then((settled) => {
+      if (settled.action === 'continue') watchResponse(view);
+      return settled;
+    });
+  };
+
   const onRequest = hooks.onRequest;
   return {
     onRequest(request) {
-      const view = viewOf(request);
-      if (onResponse !== undefined) {
-        if (request.interceptResponse !== undefined) request.interceptResponse(interceptorFor(view));
-        // Without interception (tests' fake requests) the hook runs on the head only.
-        else request.onResponse((head) => void interceptorFor(view).intercept({ status: head.status, headers: head.headers, readBody: async () => Buffer.alloc(0), replaceBody: (body) => (head.body = body) }));
+      if (onRequest === undefined) {
+        if (onResponse !== undefined) watchResponse(viewOf(request));
+        return CONTINUE;
       }
-      if (onRequest === undefined) return CONTINUE;
+      const view = viewOf(request);
       const began = performance.now();
       current = request;
       let result: PolicyResult | Promise<PolicyResult>;
@@ -153,7 +171,7 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
 }
 
 /** The hook's result as the pipeline's decision; a body set with setBody goes upstream first. */
-function finish(view: RequestView, result: PolicyResult): PolicyDecision | Promise<PolicyDecision> {
+function decisionOf(view: RequestView, result: PolicyResult): PolicyDecision | Promise<PolicyDecision> {
   if (view.refusal !== undefined) return view.refusal;
   const decision = toDecision(result, view.changed);
   if (view.replacement === undefined || decision.action !== 'continue') return decision;
