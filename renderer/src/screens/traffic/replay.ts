@@ -19,7 +19,8 @@ export function pathBelowBase(path: string, basePath: string): string {
 /** The same request again: path and query below the API's base path, headers, and the body when it was kept whole. */
 export function replayRequest(entry: TrafficEntry, api: Api, body?: string): TryRequest {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.requestHeaders ?? {})) if (!DROPPED.has(name.toLowerCase())) headers[name] = value;
+  // `:authority`, `:path`…: HTTP/2 pseudo-headers a browser's HAR lists; not headers to send.
+  for (const [name, value] of Object.entries(entry.requestHeaders ?? {})) if (!DROPPED.has(name.toLowerCase()) && !name.startsWith(':')) headers[name] = value;
   const request: TryRequest = { apiId: api.id, method: entry.method, path: pathBelowBase(requestTarget(entry), api.basePath), headers };
   if (body !== undefined) request.body = body;
   return request;

@@ -1,7 +1,8 @@
 /**
  * Details of one request: summary (who served it, which application), timing, policy trace,
  * query parameters, headers and the captured bodies; replay it or copy it as curl, HTTPie or
- * fetch. An entry imported from a HAR file brings its bodies along and cannot be replayed.
+ * fetch. An entry imported from a HAR file brings its bodies along; it is replayed or edited and
+ * resent through one of your APIs, chosen in the drawer (the likely one first).
  */
 import { useEffect, useState } from 'react';
 import type { TrafficBodies } from '../../../../shared/contract/capture-models';
@@ -18,7 +19,7 @@ import { useActions, useAppStore, useClient } from '../../state/store';
 import { Banner } from '../../ui/banner';
 import { Button, IconButton } from '../../ui/button';
 import { CopyButton } from '../../ui/copy-button';
-import { draftFromTraffic, handOverDraft } from '../api-detail/try-it/request-draft';
+import { draftFromTraffic, handOverDraft, likelyApi } from '../api-detail/try-it/request-draft';
 import { reasonPhrase } from '../api-detail/try-it/try-result';
 import { TraceTable } from '../api-detail/try-it/trace-table';
 import { BodyViewer } from './body-viewer';
@@ -92,8 +93,13 @@ function useBodies(entry: TrafficEntry, imported: TrafficBodies | undefined): { 
 
 export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntry; onClose(): void; imported?: { bodies: TrafficBodies | undefined; file: string } }) {
   const client = useClient();
-  const liveApi = useAppStore((s) => s.apis.find((a) => a.id === entry.apiId));
+  const apis = useAppStore((s) => s.apis);
+  const liveApi = apis.find((a) => a.id === entry.apiId);
+  // An imported entry belongs to no API here: it is resent through the one chosen below.
+  const [resendApiId, setResendApiId] = useState<string>();
+  const chosenApi = apis.find((a) => a.id === resendApiId) ?? (resendApiId === undefined ? likelyApi(entry, apis) : undefined);
   const api = imported ? undefined : liveApi;
+  const target = imported ? chosenApi : liveApi;
   const gateway = useAppStore((s) => s.gateways.find((g) => g.id === api?.gatewayId));
   const gatewayPort = useAppStore((s) => s.systemInfo?.gatewayPort);
   const application = useAppStore((s) => (entry.clientId ? s.applications.find((a) => a.clientId === entry.clientId) : undefined));
@@ -106,6 +112,7 @@ export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntr
   useEffect(() => {
     setReplayed(undefined);
     setError(undefined);
+    setResendApiId(undefined);
   }, [entry.id]);
 
   useEffect(() => {
@@ -120,15 +127,15 @@ export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntr
 
   const origin = imported ? `http://${entry.listener ?? '127.0.0.1'}` : (gatewayOrigin(gateway, gatewayPort) ?? 'http://127.0.0.1');
   const copied = copyRequest(entry, origin, bodies);
-  const target = requestTarget(entry);
+  const requestLine = requestTarget(entry);
   const servedBy = entry.replica ? `replica ${entry.replica}` : gateway ? `gateway ${gateway.name}` : imported ? `imported from ${imported.file}` : 'the embedded gateway';
 
   async function replay() {
-    if (!api) return;
+    if (!target) return;
     setReplaying(true);
     setError(undefined);
     try {
-      setReplayed(await client.try.send(replayRequest(entry, api, resendableBody(bodies))));
+      setReplayed(await client.try.send(replayRequest(entry, target, resendableBody(bodies))));
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
@@ -153,24 +160,45 @@ export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntr
         <div className="drawer-title">
           <span className={`status-code status-${statusTone(entry.status)}`}>{entry.status}</span>
           <span className="mono strong">{entry.method}</span>
-          <span className="mono truncate" title={target} data-testid="drawer-target">{target}</span>
+          <span className="mono truncate" title={requestLine} data-testid="drawer-target">{requestLine}</span>
         </div>
         <IconButton icon="x" label="Close details" onClick={onClose} />
       </header>
       <div className="drawer-body">
+        {imported ? (
+          <label className="row small">
+            <span className="muted">Resend through</span>
+            <select className="select select-sm" aria-label="Resend through API" value={chosenApi?.id ?? ''} onChange={(e) => setResendApiId(e.target.value)}>
+              <option value="">{apis.length === 0 ? 'No API yet' : 'Choose an API…'}</option>
+              {apis.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name} ({a.basePath})
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <div className="row">
-          <Button icon="replay" variant="primary" size="sm" pending={replaying} disabled={!api} onClick={replay} title={api ? 'Send it again through the gateway' : imported ? 'Imported from a file: open it in Try it of one of your APIs' : 'The API no longer exists'}>
+          <Button
+            icon="replay"
+            variant="primary"
+            size="sm"
+            pending={replaying}
+            disabled={!target}
+            onClick={replay}
+            title={target ? `Send it again through the gateway${imported ? ` to ${target.name}` : ''}` : imported ? 'Imported from a file: choose the API to send it through' : 'The API no longer exists'}
+          >
             Replay
           </Button>
-          {api ? (
+          {target ? (
             <Button
               icon="send"
               variant="secondary"
               size="sm"
               disabled={pending}
               onClick={() => {
-                handOverDraft(draftFromTraffic(entry, api, bodies));
-                navigate(apiPath(api.id, 'try'));
+                handOverDraft(draftFromTraffic(entry, target, bodies));
+                navigate(apiPath(target.id, 'try'));
               }}
               title="Open it in Try it with method, path, headers and body filled in, to change and send again"
             >

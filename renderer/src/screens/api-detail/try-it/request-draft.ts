@@ -31,7 +31,20 @@ const GATEWAY_SET = new Set(['x-request-id', 'x-forwarded-for', 'x-forwarded-hos
 const REDACTED = '[redacted]';
 
 function isOwnHeader(name: string): boolean {
-  return HOP_BY_HOP.has(name) || GATEWAY_SET.has(name) || name.startsWith('x-gatehouse-');
+  // `:authority`, `:path`…: HTTP/2 pseudo-headers a browser's HAR lists among the headers.
+  return HOP_BY_HOP.has(name) || GATEWAY_SET.has(name) || name.startsWith('x-gatehouse-') || name.startsWith(':');
+}
+
+/**
+ * The API an imported entry (from a HAR file, no API of its own) most likely went to: the one
+ * named in Gatehouse's own HAR fields, else the one whose base path is the longest prefix of
+ * the entry's path, else none (the user chooses).
+ */
+export function likelyApi(entry: TrafficEntry, apis: readonly Api[]): Api | undefined {
+  const named = entry.apiName ? apis.find((api) => api.name === entry.apiName) : undefined;
+  if (named) return named;
+  const under = apis.filter((api) => api.basePath !== '/' && (entry.path === api.basePath || entry.path.startsWith(`${api.basePath}/`)));
+  return under.sort((a, b) => b.basePath.length - a.basePath.length)[0] ?? apis.find((api) => api.basePath === '/');
 }
 
 export function draftFromTraffic(entry: TrafficEntry, api: Api, bodies: TrafficBodies | undefined): RequestDraft {
