@@ -20,6 +20,10 @@ export async function buildAtomically(options) {
 await buildAtomically({ ...common, entryPoints: ['main/cli.ts'], outfile: 'dist/cli.cjs' });
 console.log('built dist/cli.cjs');
 
+// --- The custom policy SDK, `require('gatehouse/policy-sdk')` (package.json "exports"): code + types.
+await (await import('./policy-sdk-build.mjs')).buildPolicySdk();
+console.log('built dist/policy-sdk.cjs, dist/policy-sdk.d.ts');
+
 // --- Electron (main/electron, owned by the Electron shell): app.cjs + preload.cjs, with --all.
 if (process.argv.includes('--all')) await (await import('./electron-build.mjs')).buildElectron(buildAtomically);
 
