@@ -107,7 +107,8 @@ export async function trySend(input: TryRequestInput, options: TrySendOptions): 
   const fact = await waiting.fact;
 
   const text = decode(response.body, response.headers['content-type']);
-  const source = response.headers['x-gatehouse-source'] === 'upstream' ? 'upstream' : 'gateway';
+  const marked = response.headers['x-gatehouse-source'];
+  const source = marked === 'upstream' || marked === 'mock' ? marked : 'gateway';
   return {
     url,
     status: response.status,

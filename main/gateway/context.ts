@@ -71,7 +71,7 @@ export class GatewayRequest implements PolicyRequest, UpstreamWatch {
   declare trace: PolicyTraceEntry[] | undefined;
   declare hooks: ResponseHook[] | undefined;
   declare status: number;
-  declare source: 'gateway' | 'upstream';
+  declare source: 'gateway' | 'upstream' | 'mock';
   declare errorCode: string | undefined;
   declare violatedPolicy: string | undefined;
   declare upstreamStartedAt: number;

@@ -33,8 +33,7 @@ export function finalizeHead(ctx: GatewayRequest, status: number, headers: Outgo
   headers['x-gatehouse-source'] = source;
   ctx.finalHeaders = headers;
   ctx.status = status;
-  // A mock answer is made by the gateway; the header tells clients it is a mock.
-  ctx.source = source === 'mock' ? 'gateway' : source;
+  ctx.source = source;
   return status;
 }
 

@@ -38,8 +38,8 @@ export interface RequestFact {
   bytesOut: number;
   clientId?: string;
   remoteAddress: string;
-  /** `gateway` when the gateway answered itself (policy, 404, 502…), else `upstream`. */
-  source: 'gateway' | 'upstream';
+  /** `gateway` when the gateway answered itself (policy, 404, 502…), `mock` when the API's mock did, else `upstream`. */
+  source: 'gateway' | 'upstream' | 'mock';
   /** Error code for gateway-made errors. */
   errorCode?: string;
   /** Policy that rejected the request, when one did. */

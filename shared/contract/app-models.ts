@@ -55,7 +55,8 @@ export const tryResultSchema = z.object({
   /** The body was cut at 256 KiB (Try it is for looking, not for downloads). */
   truncated: z.boolean().optional(),
   timing: z.object({ totalMs: z.number(), upstreamMs: z.number().optional() }),
-  source: z.enum(['gateway', 'upstream']),
+  /** Who answered, from the response's x-gatehouse-source. */
+  source: z.enum(['gateway', 'upstream', 'mock']),
   trace: z.array(policyTraceEntrySchema),
   requestId: z.string().optional(),
 });

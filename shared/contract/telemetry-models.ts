@@ -8,6 +8,10 @@ import { z } from 'zod';
 export const statusClassSchema = z.enum(['2xx', '3xx', '4xx', '5xx']);
 export type StatusClass = z.infer<typeof statusClassSchema>;
 
+/** Who answered a request: the gateway itself (a policy, no route, upstream down), the upstream, or the API's mock. */
+export const answerSourceSchema = z.enum(['gateway', 'upstream', 'mock']);
+export type AnswerSource = z.infer<typeof answerSourceSchema>;
+
 /** Same shape as main/gateway/telemetry.ts's PolicyTraceEntry (shared/ may not import main/). */
 export const policyTraceEntrySchema = z.object({
   policy: z.string(),
@@ -54,7 +58,7 @@ export const trafficEntrySchema = z.object({
   status: z.number().int(),
   latencyMs: z.number(),
   clientId: z.string().nullable(),
-  source: z.enum(['gateway', 'upstream']),
+  source: answerSourceSchema,
   errorCode: z.string().optional(),
   violatedPolicy: z.string().optional(),
   trace: z.array(policyTraceEntrySchema),
@@ -106,8 +110,8 @@ export const trafficQuerySchema = z
     clientId: z.string().min(1).optional(),
     /** Case-insensitive part of the client id. */
     client: z.string().min(1).max(200).optional(),
-    /** Who answered: the gateway itself (policy, no route, upstream down) or the upstream. */
-    source: z.enum(['gateway', 'upstream']).optional(),
+    /** Who answered: the gateway itself (policy, no route, upstream down), the upstream, or the API's mock. */
+    source: answerSourceSchema.optional(),
     /** Requests that arrived at or after this time. */
     since: instantSchema.optional(),
     /** Requests that arrived before this time. */

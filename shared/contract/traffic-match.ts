@@ -13,7 +13,7 @@ export interface TrafficCriteria {
   path?: string | undefined;
   clientId?: string | undefined;
   client?: string | undefined;
-  source?: 'gateway' | 'upstream' | undefined;
+  source?: 'gateway' | 'upstream' | 'mock' | undefined;
   since?: number | undefined;
   until?: number | undefined;
   q?: string | undefined;
@@ -29,7 +29,7 @@ export interface MatchableRequest {
   query?: string | undefined;
   status: number;
   clientId?: string | null | undefined;
-  source: 'gateway' | 'upstream';
+  source: 'gateway' | 'upstream' | 'mock';
   violatedPolicy?: string | undefined;
   errorCode?: string | undefined;
 }

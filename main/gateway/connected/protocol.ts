@@ -93,7 +93,7 @@ export const requestFactSchema = z.object({
   bytesOut: z.number(),
   clientId: z.string().optional(),
   remoteAddress: z.string(),
-  source: z.enum(['gateway', 'upstream']),
+  source: z.enum(['gateway', 'upstream', 'mock']),
   errorCode: z.string().optional(),
   violatedPolicy: z.string().optional(),
   trace: z.array(traceEntrySchema),

@@ -118,7 +118,7 @@ export function importHar(text: string): ImportedHar {
       status: response.status as number,
       latencyMs: raw.time as number,
       clientId: typeof own.clientId === 'string' ? own.clientId : null,
-      source: own.source === 'gateway' ? 'gateway' : 'upstream',
+      source: own.source === 'gateway' || own.source === 'mock' ? own.source : 'upstream',
       trace: Array.isArray(own.trace) ? (own.trace as TrafficEntry['trace']) : [],
       requestHeaders,
       responseHeaders,

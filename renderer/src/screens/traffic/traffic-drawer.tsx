@@ -149,7 +149,7 @@ export function TrafficDrawer({ entry, onClose, imported }: { entry: TrafficEntr
     ['Application', application ? <span>{application.name}</span> : entry.clientId ? <span className="mono">{entry.clientId}</span> : '—'],
     ['Served by', <span>{servedBy}{entry.listener && !imported ? <span className="muted mono"> ({entry.listener})</span> : null}</span>],
     ['Latency', formatMs(entry.latencyMs)],
-    ['Answered by', entry.source === 'gateway' ? 'the gateway' : 'the upstream'],
+    ['Answered by', entry.source === 'gateway' ? 'the gateway' : entry.source === 'mock' ? "the API's mock" : 'the upstream'],
     ...(entry.errorCode ? ([['Error code', <span className="mono">{entry.errorCode}</span>]] as [string, React.ReactNode][]) : []),
     ...(entry.violatedPolicy ? ([['Rejected by', findPolicy(entry.violatedPolicy)?.title ?? entry.violatedPolicy]] as [string, React.ReactNode][]) : []),
   ];

@@ -16,7 +16,7 @@ export interface TrafficFilter {
   clientId: string;
   /** Searched in method, path, status, policy and error code. */
   text: string;
-  source: 'gateway' | 'upstream' | '';
+  source: 'gateway' | 'upstream' | 'mock' | '';
   /** Only requests of the last 15 minutes, hour or day. */
   range: TimeRange | '';
 }

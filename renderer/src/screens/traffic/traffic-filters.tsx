@@ -52,6 +52,7 @@ export function TrafficFilters({ filter, onChange, apis, view, total, paused, on
           <option value="">Any</option>
           <option value="gateway">Gateway</option>
           <option value="upstream">Upstream</option>
+          <option value="mock">Mock</option>
         </select>
       </label>
       <label className="filter">
