@@ -1,16 +1,34 @@
 /**
- * A screenshot of each main screen, light and dark, at 1280×800, saved under
- * test-results/screenshots/ as artifacts (and looked at by a human). The setup gives every
- * screen something to show: APIs with policies, traffic with errors, an application with a
- * contract, a tier, an alert rule.
+ * Every screen, light and dark, at 1280×800 and at 900×600, saved under
+ * test-results/screenshots/ (gitignored) for a human to look at. The setup gives every screen
+ * something to show: APIs with policies, traffic with errors and rate-limit rejections, an
+ * application with a contract, a tier, an alert rule.
+ *
+ * At 900×600 it also checks what a user of a small window would notice: the page never scrolls
+ * sideways, the top bar stays one row, the sidebar is icons only (each still named), and the
+ * traffic table keeps Status, Method, Path, Latency and Policy. Layout checks are soft: one run
+ * reports every screen that breaks, with its screenshot already written.
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { adminCall, expect, test, unlabeledControls, type GatehouseServer } from './fixtures';
 
 const DIR = 'test-results/screenshots';
+const WIDE = { width: 1280, height: 800 };
+const NARROW = { width: 900, height: 600 };
+type Theme = 'light' | 'dark';
 
-async function seed(gatehouse: GatehouseServer): Promise<{ apiId: string }> {
+interface Seeded {
+  apiId: string;
+}
+
+let seeded: Promise<Seeded> | undefined;
+
+// 68 screenshots: a trace of each would double the work on a busy machine, and says nothing the
+// screenshots and the soft failures do not.
+test.use({ trace: 'off' });
+
+async function seed(gatehouse: GatehouseServer): Promise<Seeded> {
   const api = await adminCall<{ id: string }>(gatehouse, 'POST', '/apis', { name: 'Payments', version: 'v2', implementationUrl: gatehouse.upstreamUrl, basePath: '/payments' });
   await adminCall(gatehouse, 'POST', '/apis', { name: 'Catalog', implementationUrl: gatehouse.upstreamUrl, basePath: '/catalog' });
   await adminCall(gatehouse, 'POST', `/apis/${api.id}/policies`, { policyRef: 'rate-limiting-flex', config: { rateLimits: [{ maximumRequests: 30, timePeriodInMilliseconds: 60_000 }], exposeHeaders: true } });
@@ -27,25 +45,86 @@ async function seed(gatehouse: GatehouseServer): Promise<{ apiId: string }> {
   return { apiId: api.id };
 }
 
-async function shoot(page: Page, name: string, theme: 'light' | 'dark') {
-  // Let charts receive a tick and animations settle.
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: `${DIR}/${name}-${theme}.png` });
-  // Every control on every screen has a name a screen reader can say.
-  expect(await unlabeledControls(page), `unlabeled controls on ${name}`).toEqual([]);
+/** What a user of a 900×600 window would notice first. */
+async function checkNarrowLayout(page: Page, name: string) {
+  const facts = await page.evaluate(() => {
+    const root = document.documentElement;
+    const main = document.querySelector('main');
+    const topbar = document.querySelector('.topbar');
+    const sidebar = document.querySelector('.sidebar');
+    const bar = topbar?.getBoundingClientRect();
+    const outside = topbar
+      ? [...topbar.querySelectorAll('*')]
+          .filter((el) => el.getClientRects().length > 0)
+          .filter((el) => {
+            const box = el.getBoundingClientRect();
+            return box.width > 0 && (box.top < bar!.top - 0.5 || box.bottom > bar!.bottom + 0.5 || box.right > bar!.right + 0.5);
+          })
+          .map((el) => el.outerHTML.slice(0, 80))
+      : [];
+    // Text a user can read: a visually hidden label (1 px, clipped) is for screen readers only.
+    const labels = sidebar ? [...sidebar.querySelectorAll('.nav-label, .brand-name, .sidebar-footer')].filter((el) => el.getBoundingClientRect().width > 1).map((el) => el.textContent) : [];
+    return {
+      pageOverflow: root.scrollWidth - root.clientWidth,
+      mainOverflow: main ? main.scrollWidth - main.clientWidth : 0,
+      topbarHeight: bar?.height ?? 0,
+      topbarExpected: parseFloat(getComputedStyle(root).getPropertyValue('--topbar-height')),
+      outside,
+      sidebarWidth: sidebar?.getBoundingClientRect().width ?? 0,
+      labels,
+    };
+  });
+  expect.soft(facts.pageOverflow, `${name}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+  expect.soft(facts.mainOverflow, `${name}: the content scrolls sideways`).toBeLessThanOrEqual(0);
+  if (facts.topbarHeight > 0) {
+    expect.soft(facts.topbarHeight, `${name}: top bar height`).toBe(facts.topbarExpected);
+    expect.soft(facts.outside, `${name}: top bar content outside its one row`).toEqual([]);
+  }
+  if (facts.sidebarWidth > 0) {
+    expect.soft(facts.labels, `${name}: sidebar shows text`).toEqual([]);
+    expect.soft(facts.sidebarWidth, `${name}: sidebar width`).toBeLessThanOrEqual(64);
+  }
 }
 
-test('screenshots of every main screen, light and dark (and every control labelled)', async ({ app: page, gatehouse }) => {
-  test.setTimeout(120_000);
-  mkdirSync(DIR, { recursive: true });
-  const { apiId } = await seed(gatehouse);
+/** The five columns a user triages requests by, all on screen and readable. */
+async function checkTrafficColumns(page: Page, name: string) {
+  const table = page.getByRole('table', { name: 'Requests, newest first' });
+  for (const column of ['Status', 'Method', 'Path', 'Latency', 'Policy']) {
+    const header = table.getByRole('columnheader', { name: new RegExp(`^${column}`) });
+    await expect.soft(header, `${name}: ${column} column`).toBeVisible();
+    await expect.soft(header, `${name}: ${column} column on screen`).toBeInViewport({ ratio: 1 });
+  }
+}
 
-  for (const theme of ['light', 'dark'] as const) {
+async function shoot(page: Page, name: string, theme: Theme, size: typeof WIDE) {
+  // Let charts redraw at the new size and animations settle.
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: `${DIR}/${name}-${size.width}x${size.height}-${theme}.png` });
+}
+
+/** Screenshots at both sizes, and the narrow layout's checks; the page is left at the wide size. */
+async function shootBoth(page: Page, name: string, theme: Theme, extra?: () => Promise<void>) {
+  await shoot(page, name, theme, WIDE);
+  if (theme === 'light') expect.soft(await unlabeledControls(page), `unlabeled controls on ${name}`).toEqual([]);
+  await page.setViewportSize(NARROW);
+  await shoot(page, name, theme, NARROW);
+  await checkNarrowLayout(page, name);
+  await extra?.();
+  await page.setViewportSize(WIDE);
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`every screen in the ${theme} theme at 1280×800 and 900×600: screenshots, labelled controls, a layout that fits`, async ({ app: page, gatehouse, browser }) => {
+    // 17 screens × 2 sizes; generous, for a loaded 2-core machine (about a minute when idle).
+    test.setTimeout(300_000);
+    mkdirSync(DIR, { recursive: true });
+    const { apiId } = await (seeded ??= seed(gatehouse));
+    await page.setViewportSize(WIDE);
     await adminCall(gatehouse, 'PATCH', '/settings', { theme });
     await page.goto(`${gatehouse.url}/#/`);
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await expect(page.getByTestId('overview-chart').locator('canvas')).toBeVisible();
-    await shoot(page, 'overview', theme);
+    await shootBoth(page, 'overview', theme);
 
     const screens: [string, string, () => Promise<void>][] = [
       ['apis', '/apis', () => expect(page.getByRole('link', { name: 'Payments' })).toBeVisible()],
@@ -53,7 +132,7 @@ test('screenshots of every main screen, light and dark (and every control labell
       ['api-policies', `/apis/${apiId}/policies`, () => expect(page.getByTestId('policy-cors-flex')).toBeVisible()],
       ['api-contracts', `/apis/${apiId}/contracts`, () => expect(page.getByTestId('contract-Mobile app')).toBeVisible()],
       ['api-alerts', `/apis/${apiId}/alerts`, () => expect(page.getByRole('table').getByText('Payments 5xx')).toBeVisible()],
-      ['traffic', '/traffic', () => expect(page.getByTestId('traffic-row').first()).toBeVisible()],
+      ['api-mock', `/apis/${apiId}/mock`, () => expect(page.getByRole('region', { name: 'Mock' })).toBeVisible()],
       ['gateways', '/gateways', () => expect(page.getByRole('region').first()).toBeVisible()],
       ['applications', '/applications', () => expect(page.getByText('Mobile app', { exact: true })).toBeVisible()],
       ['alerts', '/alerts', () => expect(page.getByRole('table').getByText('Payments 5xx')).toBeVisible()],
@@ -62,29 +141,48 @@ test('screenshots of every main screen, light and dark (and every control labell
     for (const [name, path, ready] of screens) {
       await page.goto(`${gatehouse.url}/#${path}`);
       await ready();
-      await shoot(page, name, theme);
+      await shootBoth(page, name, theme);
     }
 
-    // Try it with a result, the traffic drawer, the policy catalogue and the palette.
+    // Try it with a result.
     await page.goto(`${gatehouse.url}/#/apis/${apiId}/try?path=%2Fposts%2F1`);
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(page.getByTestId('try-status')).toBeVisible();
-    await shoot(page, 'api-try', theme);
+    await shootBoth(page, 'api-try', theme);
 
+    // Traffic, then one request's details.
     await page.goto(`${gatehouse.url}/#/traffic`);
+    await expect(page.getByTestId('traffic-row').first()).toBeVisible();
+    await shootBoth(page, 'traffic', theme, () => checkTrafficColumns(page, 'traffic'));
     await page.getByTestId('traffic-row').filter({ hasText: '429' }).first().click();
     await expect(page.getByRole('complementary', { name: 'Request details' })).toBeVisible();
-    await shoot(page, 'traffic-drawer', theme);
+    await shootBoth(page, 'traffic-drawer', theme, () => checkTrafficColumns(page, 'traffic-drawer'));
 
+    // Dialogs over a screen: the policy catalogue, the palette, the shortcuts list.
     await page.goto(`${gatehouse.url}/#/apis/${apiId}/policies`);
     await page.getByRole('button', { name: 'Add policy' }).click();
     await expect(page.getByRole('dialog', { name: 'Add policy' })).toBeVisible();
-    await shoot(page, 'add-policy', theme);
+    await shootBoth(page, 'add-policy', theme);
     await page.keyboard.press('Escape');
 
     await page.keyboard.press('Control+k');
-    await page.getByRole('combobox', { name: 'Command' }).fill('pay');
-    await shoot(page, 'command-palette', theme);
+    await page.getByRole('combobox', { name: 'Command' }).fill('rate');
+    await expect(page.getByRole('option', { name: /^Rate limiting on Payments v2/ })).toBeVisible();
+    await shootBoth(page, 'command-palette', theme);
     await page.keyboard.press('Escape');
-  }
-});
+
+    await page.locator('#main').focus();
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await shootBoth(page, 'shortcuts', theme);
+    await page.keyboard.press('Escape');
+
+    // The sign-in page, in a browser without a session (its theme is the system's).
+    const signedOut = await browser.newContext({ colorScheme: theme, viewport: WIDE });
+    const signIn = await signedOut.newPage();
+    await signIn.goto(`${gatehouse.url}/`);
+    await expect(signIn.getByRole('heading', { name: 'Sign in to this Gatehouse' })).toBeVisible();
+    await shootBoth(signIn, 'sign-in', theme);
+    await signedOut.close();
+  });
+}
