@@ -20,11 +20,13 @@ import { Button } from '../../ui/button';
 import { EmptyState } from '../../ui/empty-state';
 import { PageHeader } from '../../ui/stat-card';
 import { reasonPhrase } from '../api-detail/try-it/try-result';
+import { BreakpointsPanel } from './breakpoints-panel';
 import { TrafficDrawer } from './traffic-drawer';
 import { emptyFilter, type TrafficFilter } from './traffic-filter';
 import { TrafficFilters } from './traffic-filters';
 import { TrafficList } from './traffic-list';
 import { type TrafficView, useTrafficView } from './use-traffic-view';
+import { useBreakpoints } from './use-breakpoints';
 
 /** Bodies asked for at once while exporting (each entry is one 'traffic.bodies' call). */
 const BODY_FETCHES_IN_PARALLEL = 8;
@@ -46,6 +48,9 @@ export function TrafficScreen() {
   const [wanted, setWanted] = useState(query.get('entry') ?? undefined);
   const [imported, setImported] = useState<ImportedHar & { file: string }>();
   const [exporting, setExporting] = useState(false);
+  const breakpoints = useBreakpoints();
+  const [showBreakpoints, setShowBreakpoints] = useState(query.get('breakpoints') === '1');
+  const pausedCount = breakpoints.state?.paused.length ?? 0;
 
   useEffect(() => {
     void loadTraffic();
@@ -129,6 +134,19 @@ export function TrafficScreen() {
             <Button icon={paused ? 'play' : 'pause'} onClick={() => setTrafficPaused(!paused)} aria-pressed={paused}>
               {paused ? `Resume${held ? ` (${formatCount(held)} new)` : ''}` : 'Pause'}
             </Button>
+            <Button
+              icon="zap"
+              onClick={() => setShowBreakpoints(!showBreakpoints)}
+              aria-expanded={showBreakpoints}
+              aria-label={`Breakpoints${pausedCount > 0 ? `, ${pausedCount} paused` : ''}`}
+            >
+              Breakpoints
+              {pausedCount > 0 ? (
+                <span className="badge badge-warning badge-count" data-testid="paused-count">
+                  {formatCount(pausedCount)}
+                </span>
+              ) : null}
+            </Button>
             <Button icon="trash" variant="ghost" onClick={clearTraffic} disabled={traffic.length === 0}>
               Clear view
             </Button>
@@ -159,6 +177,7 @@ export function TrafficScreen() {
           </span>
         </Banner>
       ) : null}
+      {showBreakpoints ? <BreakpointsPanel view={breakpoints} /> : null}
       {imported ? null : <TrafficFilters
         filter={filter}
         onChange={setFilter}
