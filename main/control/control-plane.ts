@@ -30,6 +30,7 @@ import { DemoUpstreamService } from './demo-upstream-service';
 import { DockerGateways, type DockerGatewaysOptions } from './docker-gateways';
 import { EventBus } from './event-bus';
 import { redactFact } from './fact-redaction';
+import { CustomPolicies } from './custom-policies';
 import { createHandlers } from './handlers';
 import { readSettings } from './handlers/system';
 import { LiveConfig, stoppedGateways, type ControlLog } from './live-config';
@@ -160,6 +161,8 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
   const bus = new EventBus((error, event) => log('error', `${event} listener failed: ${error.message}`));
   const tryTraces = new TryTraces();
   const withTelemetry = options.telemetry !== false;
+  // The policies library's custom policies; their writes go through `live` (below) like any config change.
+  const customPolicies: CustomPolicies = new CustomPolicies({ store: reader, write: (change) => live.write(change), bus, log, onChange: () => dockerGateways.snapshots.invalidate() });
   // Breakpoints pause requests on the embedded gateway only (replicas run unattended).
   const breakpoints = new BreakpointController({ log: (level, message) => log(level, message) });
   const runtime = new GatewayRuntime({
@@ -173,7 +176,8 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     captureHeaders: withTelemetry,
     // The first bytes of every body, for the traffic view (the captureBodyLimitKiB setting).
     captureBodyBytes: withTelemetry ? captureBodyBytes : 0,
-    catalogue: (name) => findPolicy(name),
+    catalogue: (name) => findPolicy(name) ?? customPolicies.catalogueEntry(name),
+    policies: customPolicies.definition,
     // An API's record switch: responses go to its recording in the store.
     onRecorded: (recorded) => {
       try {
@@ -215,6 +219,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     bus,
     dataDir,
     log,
+    customPolicies,
     ...(options.watchIntervalMs ? { watchIntervalMs: options.watchIntervalMs } : {}),
     onApplied: () => {
       for (const gateway of reader.gateways.list())
@@ -232,6 +237,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     dataDir,
     log,
     paused: () => trafficPause.paused,
+    customPolicies,
     ...options.docker,
   });
 
@@ -261,6 +267,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     demoUpstream,
     trafficPause,
     breakpoints,
+    customPolicies,
   }), dockerGateways);
 
   const unsubscribe: (() => void)[] = [];
@@ -285,6 +292,8 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
       unsubscribe.push(breakpoints.onChange((state) => bus.emit('breakpoints.changed', state)));
       // Live traffic is copied for the bus only while someone (SSE, IPC) listens to it.
       unsubscribe.push(telemetry.onRequest((entry) => bus.emit('traffic.request', entry), () => bus.listenerCount('traffic.request') > 0));
+      // Before the first apply: bindings of custom policies need their implementations.
+      await customPolicies.start();
       // A port in use must not keep the app from starting: the gateway shows the error instead.
       await live.reconcile().catch(() => undefined);
       live.watch();
@@ -297,6 +306,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
         await alerts?.stop();
         await dockerGateways.stop({ replicas: stopOptions.dockerReplicas ?? 'keep-running', timeoutMs: stopOptions.dockerStopTimeoutMs });
         for (const off of unsubscribe.splice(0)) off();
+        customPolicies.close();
         await live.close();
         await runtime.stop({ graceMs: 5_000 });
         await demoUpstream.stop();
@@ -313,7 +323,7 @@ function assemble(options: ControlPlaneOptions, dataDir: string, log: ControlLog
     snapshotFor(gatewayId) {
       const gateway = reader.gateways.get(gatewayId);
       if (!gateway) return undefined;
-      return buildGatewaySnapshot(reader, gateway, { dataDir, stopped: stoppedGateways(reader) }).snapshot;
+      return buildGatewaySnapshot(reader, gateway, { dataDir, stopped: stoppedGateways(reader), customPolicies }).snapshot;
     },
 
     async reload() {

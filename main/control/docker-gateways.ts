@@ -22,6 +22,7 @@ import { stoppedGateways, type ControlLog } from './live-config';
 import { toGateway, type GatewayLiveState } from './models';
 import { ReplicaRegistry } from './replicas';
 import { ReplicaSnapshots } from './replica-snapshots';
+import type { CustomPolicySource } from './snapshot-builder';
 import { displayRedisAddress, openRedis, sealRedis, sealStoredRedisSecrets } from './shared-storage-secrets';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -47,6 +48,8 @@ export interface DockerGatewaysOptions {
   projectRoot?: string;
   /** Whether all traffic is paused (replicas get it with their snapshot). */
   paused?: () => boolean;
+  /** The app's custom policies (their code goes to replicas with the snapshot). */
+  customPolicies?: CustomPolicySource;
 }
 
 export interface DockerGatewaysStopOptions {
@@ -87,7 +90,7 @@ export class DockerGateways implements ReplicaService {
       ...(options.replicaExpiryMs ? { expireAfterMs: options.replicaExpiryMs } : {}),
       onChange: (gatewayId) => this.announce(gatewayId),
     });
-    this.snapshots = new ReplicaSnapshots({ store, dataDir: options.dataDir, sharedStorage: (id) => this.sharedStorage(id), paused: () => options.paused?.() ?? false, log });
+    this.snapshots = new ReplicaSnapshots({ store, dataDir: options.dataDir, sharedStorage: (id) => this.sharedStorage(id), paused: () => options.paused?.() ?? false, log, customPolicies: options.customPolicies });
     this.manager = new DockerManager({
       instanceId: this.instanceId,
       env: options.env,

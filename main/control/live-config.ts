@@ -13,7 +13,7 @@ import type { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import type { Store } from '../store/store';
 import type { EventBus } from './event-bus';
-import { buildEmbeddedSnapshot, type SnapshotBuild } from './snapshot-builder';
+import { buildEmbeddedSnapshot, type CustomPolicySource, type SnapshotBuild } from './snapshot-builder';
 
 export interface ResourceChange {
   kind: ResourceKind;
@@ -41,6 +41,8 @@ export interface LiveConfigOptions {
   onApplied?: (snapshot: GatewaySnapshot) => void;
   /** How often to look for commits by other processes (default 500 ms). */
   watchIntervalMs?: number;
+  /** The app's custom policies (bindings may use them; their code versions the snapshot). */
+  customPolicies?: CustomPolicySource;
 }
 
 export class LiveConfig {
@@ -168,7 +170,7 @@ export class LiveConfig {
 
   private build(): SnapshotBuild {
     const store = this.options.store;
-    return buildEmbeddedSnapshot(store, { dataDir: this.options.dataDir, stopped: stoppedGateways(store) });
+    return buildEmbeddedSnapshot(store, { dataDir: this.options.dataDir, stopped: stoppedGateways(store), customPolicies: this.options.customPolicies });
   }
 
   private async apply(snapshot: GatewaySnapshot): Promise<void> {

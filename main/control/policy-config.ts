@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ContractError, zodIssuesToDetails } from '../../shared/contract/errors';
 import type { ErrorDetail } from '../../shared/errors';
 import { findPolicy, policyNames } from '../../shared/policies/catalogue';
+import type { PolicyCatalogueEntry } from '../../shared/policies/catalogue-entry';
 import { listenerTls, upstreamTls } from '../config/compile-tls';
 import type { ConfigError } from '../config/errors';
 import { similarNames } from '../config/errors';
@@ -14,9 +15,12 @@ import type { ListenerTlsSnapshot, UpstreamTlsSnapshot } from '../gateway/snapsh
 
 export type PolicyCheck = { ok: true; config: Record<string, unknown> } | { ok: false; details: ErrorDetail[] };
 
-export function checkPolicyConfig(policyRef: string, config: unknown, prefix = ''): PolicyCheck {
+/** Catalogue entries beyond the built-ins: the custom policies loaded in the app (main/control/custom-policies.ts). */
+export type CustomCatalogue = (name: string) => PolicyCatalogueEntry | undefined;
+
+export function checkPolicyConfig(policyRef: string, config: unknown, prefix = '', custom?: CustomCatalogue): PolicyCheck {
   const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
-  const entry = findPolicy(policyRef);
+  const entry = findPolicy(policyRef) ?? custom?.(policyRef);
   if (!entry) {
     const suggestions = similarNames(policyRef, policyNames());
     const hint = suggestions.length ? `did you mean ${suggestions.join(' or ')}? ` : '';
@@ -34,8 +38,8 @@ export function checkPolicyConfig(policyRef: string, config: unknown, prefix = '
 }
 
 /** Like checkPolicyConfig, but throws VALIDATION_FAILED (400) with every detail. */
-export function validatePolicyConfig(policyRef: string, config: unknown): Record<string, unknown> {
-  const result = checkPolicyConfig(policyRef, config);
+export function validatePolicyConfig(policyRef: string, config: unknown, custom?: CustomCatalogue): Record<string, unknown> {
+  const result = checkPolicyConfig(policyRef, config, '', custom);
   if (!result.ok) throw ContractError.validation(result.details);
   return result.config;
 }

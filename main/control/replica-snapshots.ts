@@ -10,7 +10,7 @@ import type { SnapshotReply } from '../gateway/connected/protocol';
 import type { GatewaySnapshot, SharedStorageSnapshot } from '../gateway/snapshot';
 import type { Store } from '../store/store';
 import { stoppedGateways } from './live-config';
-import { buildGatewaySnapshot } from './snapshot-builder';
+import { buildGatewaySnapshot, type CustomPolicySource } from './snapshot-builder';
 
 export interface ReplicaSnapshotsOptions {
   store: Store;
@@ -19,6 +19,8 @@ export interface ReplicaSnapshotsOptions {
   /** "Pause all traffic": replicas answer 503 TRAFFIC_PAUSED while it is on. */
   paused?(): boolean;
   log?(level: 'info' | 'warn' | 'error', message: string): void;
+  /** The app's custom policies: replicas get the code of those their bindings use. */
+  customPolicies?: CustomPolicySource;
 }
 
 interface Built {
@@ -62,7 +64,7 @@ export class ReplicaSnapshots {
       this.lastGood.delete(gatewayId);
       return;
     }
-    const build = buildGatewaySnapshot(store, gateway, { dataDir, stopped: stoppedGateways(store) });
+    const build = buildGatewaySnapshot(store, gateway, { dataDir, stopped: stoppedGateways(store), customPolicies: this.options.customPolicies });
     let base = build.snapshot;
     if (build.errors.length > 0) {
       const message = `replicas keep their last config: ${build.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;

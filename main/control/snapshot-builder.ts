@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ErrorDetail } from '../../shared/errors';
 import type {
   ApiSnapshot,
+  CustomPolicySnapshot,
   GatewaySnapshot,
   IdentitySnapshot,
   ListenerSnapshot,
@@ -22,6 +23,7 @@ import type { GatewayRecord } from '../store/gateways';
 import { unreadablePolicySecrets } from '../store/policy-secrets';
 import type { Store } from '../store/store';
 import { findPolicy } from '../../shared/policies/catalogue';
+import type { PolicyCatalogueEntry } from '../../shared/policies/catalogue-entry';
 import { checkPolicyConfig, resolveTls } from './policy-config';
 import { mockPartsFor } from './mock-snapshot';
 
@@ -33,6 +35,15 @@ export interface SnapshotBuildOptions {
   dataDir: string;
   /** Gateways that are stopped get no listener. */
   stopped?: ReadonlySet<string>;
+  /** The custom policies loaded in the app: bindings may use them; the snapshot carries their code. */
+  customPolicies?: CustomPolicySource;
+}
+
+/** What the snapshot needs of the app's custom policies (main/control/custom-policies.ts). */
+export interface CustomPolicySource {
+  catalogueEntry(name: string): PolicyCatalogueEntry | undefined;
+  /** The serving version's bundled code. */
+  bundle(name: string): CustomPolicySnapshot | undefined;
 }
 
 export interface SnapshotBuild {
@@ -57,8 +68,24 @@ function buildSnapshot(store: Store, gateways: readonly GatewayRecord[], options
   const apiIds = new Set<string>();
   const listeners = gateways.map((gateway) => buildListener(store, gateway, options, errors, apiIds));
   const identity = buildIdentity(store, apiIds);
-  const version = createHash('sha256').update(JSON.stringify({ listeners, identity })).digest('hex').slice(0, 16);
-  return { snapshot: { version, listeners, sources: [], identity }, errors };
+  const customPolicies = customPoliciesUsed(listeners, options.customPolicies);
+  // A new version of a custom policy's code is a new snapshot (its bindings are compiled again).
+  const checksums = customPolicies.map((policy) => policy.checksum);
+  const version = createHash('sha256')
+    .update(JSON.stringify({ listeners, identity, ...(checksums.length > 0 ? { checksums } : {}) }))
+    .digest('hex')
+    .slice(0, 16);
+  return { snapshot: { version, listeners, sources: [], identity, ...(customPolicies.length > 0 ? { customPolicies } : {}) }, errors };
+}
+
+/** The code of every custom policy a binding uses, by name. */
+function customPoliciesUsed(listeners: readonly ListenerSnapshot[], source: CustomPolicySource | undefined): CustomPolicySnapshot[] {
+  if (!source) return [];
+  const names = new Set(listeners.flatMap((listener) => listener.apis.flatMap((api) => api.policies.map((binding) => binding.name))));
+  return [...names]
+    .sort()
+    .map((name) => (findPolicy(name) ? undefined : source.bundle(name)))
+    .filter((bundle): bundle is CustomPolicySnapshot => bundle !== undefined);
 }
 
 function buildListener(store: Store, gateway: GatewayRecord, options: SnapshotBuildOptions, errors: ErrorDetail[], apiIds: Set<string>): ListenerSnapshot {
@@ -87,7 +114,7 @@ function buildApi(store: Store, api: ApiRecord, options: SnapshotBuildOptions, e
   for (const binding of store.policies.listByApi(api.id)) {
     if (!binding.enabled) continue;
     const prefix = `apis.${api.name}.policies.${binding.id}`;
-    const checked = checkPolicyConfig(binding.policyRef, binding.config, prefix);
+    const checked = checkPolicyConfig(binding.policyRef, binding.config, prefix, options.customPolicies ? (name) => options.customPolicies!.catalogueEntry(name) : undefined);
     if (!checked.ok) {
       errors.push(...checked.details);
       continue;

@@ -20,6 +20,23 @@ export interface GatewaySnapshot {
    * gateway is paused directly). Applied by the connected replica, not by the runtime.
    */
   trafficPaused?: boolean;
+  /**
+   * Custom policies the bindings use, as bundled code (connected replicas have no compiler):
+   * a replica checks each checksum and instantiates the code. The embedded gateway and local
+   * mode get their implementations from their own library instead.
+   */
+  customPolicies?: CustomPolicySnapshot[];
+}
+
+export interface CustomPolicySnapshot {
+  name: string;
+  version: string;
+  /** sha256 (hex) of `code`. */
+  checksum: string;
+  /** Bundled CommonJS, as compileCustomPolicy produced it. */
+  code: string;
+  /** The file or folder it was compiled from on the control plane's machine (named in errors). */
+  source: string;
 }
 
 export interface ListenerSnapshot {

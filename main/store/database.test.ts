@@ -23,7 +23,7 @@ describe('openDatabase', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
     expect(tables).toEqual([
-      'alert_events', 'alert_rules', 'api_mocks', 'api_openapi_documents', 'apis', 'applications', 'contracts', 'gateways', 'policy_bindings',
+      'alert_events', 'alert_rules', 'api_mocks', 'api_openapi_documents', 'apis', 'applications', 'contracts', 'custom_policies', 'gateways', 'policy_bindings',
       'recording_exchanges', 'recordings', 'saved_requests', 'settings', 'signing_keys', 'sla_tiers',
     ]);
     db.close();

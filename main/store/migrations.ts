@@ -233,6 +233,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: 'custom policies added in the app (their source file or folder and the last version that loaded)',
+    sql: `
+      CREATE TABLE custom_policies (
+        id TEXT PRIMARY KEY,
+        -- absolute path of the .ts/.js file or folder
+        source TEXT NOT NULL UNIQUE,
+        -- the last version that compiled and loaded: a restart serves it while the file is broken
+        name TEXT,
+        version TEXT,
+        checksum TEXT,
+        code TEXT,
+        ${TIMESTAMPS}
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

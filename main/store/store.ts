@@ -9,6 +9,7 @@ import { AlertRuleRepository, webhookField } from './alert-rules';
 import { ApiRepository } from './apis';
 import { ApplicationRepository } from './applications';
 import { ContractRepository } from './contracts';
+import { CustomPolicyRepository } from './custom-policies';
 import { openDatabase, scrubFreeSpace, type OpenOptions, type SqliteDatabase } from './database';
 import { EMBEDDED_GATEWAY_ID, GatewayRepository, type GatewayRecord } from './gateways';
 import { PolicyBindingRepository } from './policy-bindings';
@@ -41,6 +42,7 @@ export class Store {
   readonly mocks: MockRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly savedRequests: SavedRequestRepository;
+  readonly customPolicies: CustomPolicyRepository;
   private readonly clearStatements;
 
   constructor(
@@ -59,6 +61,7 @@ export class Store {
     this.mocks = new MockRepository(db);
     this.signingKeys = new SigningKeyRepository(db, secrets);
     this.savedRequests = new SavedRequestRepository(db);
+    this.customPolicies = new CustomPolicyRepository(db);
     // Children first, so foreign keys hold at every step.
     this.clearStatements = ['api_mocks', 'recording_exchanges', 'recordings', 'api_openapi_documents', 'alert_events', 'alert_rules', 'contracts', 'sla_tiers', 'applications', 'policy_bindings', 'apis', 'gateways'].map(
       (table) => db.prepare(`DELETE FROM ${table}`),
@@ -104,9 +107,10 @@ export class Store {
 
   /** Deletes every resource (not settings); callers wrap it in a transaction with the refill. */
   clearResources(): void {
-    // Signing keys and saved requests are not configuration: those of APIs the refill keeps come back with them.
+    // Signing keys, saved requests and OpenAPI documents are not in the YAML: those of APIs the refill keeps come back with them.
     this.signingKeys.setAsideForRefill();
     this.savedRequests.setAsideForRefill();
+    this.mocks.setOpenApiDocumentsAsideForRefill();
     for (const statement of this.clearStatements) statement.run();
   }
 

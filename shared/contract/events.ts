@@ -42,6 +42,8 @@ export const contractEvents = {
   'docker.status': dockerInfoSchema,
   /** One line of gateway image build or pull output. */
   'docker.progress': z.object({ stage: z.enum(['bundle', 'base', 'pull', 'build']), line: z.string() }),
+  /** A custom policy was added, removed, or reloaded from its file (a new version or a load error). */
+  'customPolicies.changed': z.object({ id: z.string(), action: z.enum(['created', 'updated', 'removed']) }),
   /** Breakpoint rules changed, or a message was paused or let go (embedded gateway). */
   'breakpoints.changed': breakpointStateSchema,
   /** Something was created, updated or removed; `apiId` is set for resources under an API. */

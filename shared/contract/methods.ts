@@ -50,6 +50,7 @@ import {
 } from './models';
 import { trafficBodiesSchema } from './capture-models';
 import { breakpointConfigInputSchema, breakpointEditSchema, breakpointResponseSchema, breakpointStateSchema, pausedMessageSchema } from './breakpoints';
+import { customPolicyAddSchema, customPolicyInfoSchema } from './custom-policies';
 import { mockSettingsPatchSchema, mockSettingsSchema, recordingFileSchema, recordingSummarySchema } from '../mocks/mock-models';
 import { apiOperationsSchema, savedRequestNameSchema, savedRequestSaveSchema, savedRequestSchema } from '../collections/collection-models';
 import { apiMetricsSchema, metricsQuerySchema, trafficEntrySchema, trafficQuerySchema } from './telemetry-models';
@@ -120,6 +121,17 @@ export const contractMethods = {
     http: { method: 'PUT', path: '/apis/{apiId}/policies/order' },
   }),
   'catalogue.list': method({ summary: 'List the policy catalogue', input: none, output: z.array(catalogueItemSchema), http: { method: 'GET', path: '/catalogue' } }),
+
+  // Custom policies (TypeScript/JavaScript files written with the policy SDK)
+  'customPolicies.list': method({
+    summary: 'Custom policies added to the app: source, version, schema, load error (file:line), the APIs using each',
+    input: none,
+    output: z.array(customPolicyInfoSchema),
+    http: { method: 'GET', path: '/custom-policies' },
+  }),
+  'customPolicies.add': method({ summary: 'Add a custom policy from a file or folder (compiled and watched)', input: customPolicyAddSchema, output: customPolicyInfoSchema, http: { method: 'POST', path: '/custom-policies', status: 201 } }),
+  'customPolicies.reload': method({ summary: 'Compile and load a custom policy again from its file', input: byId, output: customPolicyInfoSchema, http: { method: 'POST', path: '/custom-policies/{id}/reload' } }),
+  'customPolicies.remove': method({ summary: 'Remove a custom policy (refused while APIs use it)', input: byId, output: nothing, http: { method: 'DELETE', path: '/custom-policies/{id}', status: 204 } }),
 
   // Gateways
   'gateways.list': method({ summary: 'List gateways', input: none, output: z.array(gatewaySchema), http: { method: 'GET', path: '/gateways' } }),

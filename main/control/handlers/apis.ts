@@ -108,7 +108,7 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
     },
 
     'policies.add': async ({ apiId, policyRef, config, order, enabled, rules }) => {
-      const validated = validatePolicyConfig(policyRef, config);
+      const validated = validatePolicyConfig(policyRef, config, ctx.customPolicies.catalogueEntry);
       checkTls(policyRef, validated);
       return live.write((tx, changes) => {
         requireApi(tx, apiId);
@@ -125,7 +125,7 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
         if (!binding || binding.apiId !== apiId) throw ContractError.notFound('policy binding', policyId);
         let validated: Record<string, unknown> | undefined;
         if (config !== undefined) {
-          validated = validatePolicyConfig(binding.policyRef, config);
+          validated = validatePolicyConfig(binding.policyRef, config, ctx.customPolicies.catalogueEntry);
           checkTls(binding.policyRef, validated);
         }
         const updated = tx.policies.update(policyId, { config: validated, order, enabled, ...(rules !== undefined ? { rules } : {}) })!;

@@ -18,6 +18,7 @@ import type { Telemetry } from '../telemetry/telemetry';
 import type { TryTraces } from '../try-traces';
 import type { DemoUpstreamService } from '../demo-upstream-service';
 import type { TrafficPause } from '../traffic-pause';
+import type { CustomPolicies } from '../custom-policies';
 
 export interface HandlerContext {
   store: Store;
@@ -33,6 +34,8 @@ export interface HandlerContext {
   systemInfo(): SystemInfo;
   demoUpstream: DemoUpstreamService;
   trafficPause: TrafficPause;
+  /** Custom policies added in the app (the policies library). */
+  customPolicies: CustomPolicies;
   /** The embedded gateway's breakpoints (rules in memory). */
   breakpoints: BreakpointController;
 }

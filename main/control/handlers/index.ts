@@ -5,6 +5,7 @@ import type { BaseHandlers } from '../docker-gateway-handlers';
 import { alertHandlers } from './alerts';
 import { breakpointHandlers } from './breakpoints';
 import { collectionHandlers } from './collections';
+import { customPolicyHandlers } from './custom-policies';
 import { apiHandlers } from './apis';
 import { configHandlers } from './config-and-try';
 import type { HandlerContext } from './context';
@@ -29,5 +30,6 @@ export function createHandlers(ctx: HandlerContext): BaseHandlers {
     ...mockHandlers(ctx),
     ...breakpointHandlers(ctx),
     ...collectionHandlers(ctx),
+    ...customPolicyHandlers(ctx),
   };
 }
