@@ -116,12 +116,15 @@ export class GatewayLogger {
 
   /** Every finished request: an access line (stdout unless --quiet, and the access outputs), written in batches. */
   request = (fact: RequestFact): void => {
-    const line = formatAccessLine(fact);
-    if (!this.flags.quiet) stdoutLines.push(line);
-    for (const out of this.accessOutputs) {
-      const formatted = format(out.output, 'info', 'access', line);
-      if (out.batch) out.batch.push(formatted);
-      else out.write(formatted);
+    // With --quiet and no access output, nobody reads the line: not even built.
+    if (!this.flags.quiet || this.accessOutputs.length > 0) {
+      const line = formatAccessLine(fact);
+      if (!this.flags.quiet) stdoutLines.push(line);
+      for (const out of this.accessOutputs) {
+        const formatted = format(out.output, 'info', 'access', line);
+        if (out.batch) out.batch.push(formatted);
+        else out.write(formatted);
+      }
     }
     if (this.threshold === 'debug' && fact.trace.length > 0) {
       this.runtime('debug', `${fact.method} ${fact.path} policies: ${fact.trace.map((entry) => `${entry.policy}=${entry.verdict}`).join(', ')}`);
@@ -140,8 +143,34 @@ export class GatewayLogger {
 
 /** Flex's template placeholders ({date} {logger} {level} {kind} {message}), or one JSON object. */
 export function format(output: LogOutput, level: Level, kind: 'runtime' | 'access', message: string): string {
-  const date = new Date().toISOString();
+  const date = isoNow();
   if (output.format === 'json') return JSON.stringify({ date, logger: 'gatehouse', level, kind, message });
-  const values: Record<string, string> = { date, logger: 'gatehouse', level, kind, message };
-  return (output.template ?? DEFAULT_LOG_TEMPLATE).replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  const parts = compiledTemplate(output.template ?? DEFAULT_LOG_TEMPLATE);
+  let text = parts[0]!;
+  for (let index = 1; index < parts.length; index += 2) {
+    const key = parts[index]!;
+    const value = key === 'date' ? date : key === 'logger' ? 'gatehouse' : key === 'level' ? level : key === 'kind' ? kind : key === 'message' ? message : undefined;
+    text += (value ?? `{${key}}`) + parts[index + 1]!;
+  }
+  return text;
+}
+
+/** A template split once into [text, key, text, key, …, text]: no regex per line. */
+const templates = new Map<string, string[]>();
+function compiledTemplate(template: string): string[] {
+  let parts = templates.get(template);
+  if (parts === undefined) templates.set(template, (parts = template.split(/\{(\w+)\}/)));
+  return parts;
+}
+
+/** The time as an ISO string, made once per millisecond (several lines share one under load). */
+let isoAt = -1;
+let iso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoAt) {
+    isoAt = now;
+    iso = new Date(now).toISOString();
+  }
+  return iso;
 }

@@ -20,7 +20,7 @@ export function describeListeners(snapshot: GatewaySnapshot): string[] {
 
 /** `12:03:04.512 GET /jsonplaceholder/users 200 4ms` + who decided when the gateway answered. */
 export function formatAccessLine(fact: RequestFact): string {
-  const time = new Date(fact.at).toISOString().slice(11, 23);
+  const time = clockTime(fact.at);
   const latency = fact.latencyMs < 10 ? fact.latencyMs.toFixed(1) : Math.round(fact.latencyMs).toString();
   let decided = '';
   if (fact.source === 'gateway') {
@@ -30,4 +30,17 @@ export function formatAccessLine(fact: RequestFact): string {
   const api = fact.apiName ? ` [${fact.apiName}]` : '';
   const target = fact.query === undefined ? fact.path : `${fact.path}?${fact.query}`;
   return `${time} ${fact.method} ${target} ${fact.status} ${latency}ms${decided}${api}`;
+}
+
+/** `HH:MM:SS.mmm` (UTC) of an epoch-ms time; the part up to the second is made once per second. */
+let clockSecond = Number.NaN;
+let clockPrefix = '';
+function clockTime(at: number): string {
+  const ms = Math.floor(at) % 1000;
+  const second = Math.floor(at) - ms;
+  if (second !== clockSecond) {
+    clockSecond = second;
+    clockPrefix = new Date(second).toISOString().slice(11, 20);
+  }
+  return clockPrefix + (ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms));
 }
