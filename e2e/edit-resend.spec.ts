@@ -17,7 +17,7 @@ async function headerRowIndex(page: Page, name: string): Promise<number> {
 test('a request from Traffic is edited (a header changed) and resent, and the new answer shows the change', async ({ app: page, gatehouse }) => {
   await adminCall(gatehouse, 'POST', '/apis', { name: 'Resend', implementationUrl: gatehouse.upstreamUrl, basePath: '/resend' });
   await expect
-    .poll(async () => (await fetch(`http://127.0.0.1:${gatehouse.gatewayPort}/resend/health`)).status, { timeout: 10_000 })
+    .poll(async () => (await fetch(`http://127.0.0.1:${gatehouse.gatewayPort}/resend/health`)).status, { timeout: 30_000 })
     .toBe(200);
 
   const sent = { title: 'edit me', userId: 3 };
@@ -27,7 +27,7 @@ test('a request from Traffic is edited (a header changed) and resent, and the ne
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Traffic' }).click();
   const row = page.getByTestId('traffic-row').filter({ hasText: target });
-  await expect(row).toHaveCount(1, { timeout: 10_000 });
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
   await row.click();
   const drawer = page.getByRole('complementary', { name: 'Request details' });
   await expect(drawer.getByTestId('request-body-text')).toContainText('edit me');

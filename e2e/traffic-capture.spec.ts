@@ -17,14 +17,14 @@ test('a request with a query and a JSON body is shown with both, and exports to 
   const target = '/capture/posts?userId=3&_limit=2';
   // The API is live within a second of its creation.
   await expect
-    .poll(async () => (await fetch(`http://127.0.0.1:${gatehouse.gatewayPort}/capture/posts/1`)).status, { timeout: 10_000 })
+    .poll(async () => (await fetch(`http://127.0.0.1:${gatehouse.gatewayPort}/capture/posts/1`)).status, { timeout: 30_000 })
     .toBe(200);
   const response = await fetch(`http://127.0.0.1:${gatehouse.gatewayPort}${target}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sent) });
   expect(response.status).toBeLessThan(300);
   const answer = await response.text();
 
   const row = page.getByTestId('traffic-row').filter({ hasText: target });
-  await expect(row).toHaveCount(1, { timeout: 10_000 });
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
   await row.click();
   const drawer = page.getByRole('complementary', { name: 'Request details' });
   await expect(drawer.getByTestId('drawer-target')).toHaveText(target);
