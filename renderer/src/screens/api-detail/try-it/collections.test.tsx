@@ -56,6 +56,10 @@ describe('Try it with an OpenAPI document', () => {
     expect((screen.getByLabelText('Path') as HTMLInputElement).value).toBe('/orders');
     expect(JSON.parse((screen.getByLabelText(/^Body/) as HTMLTextAreaElement).value)).toEqual({ petId: 1, quantity: 2 });
     expect((screen.getByLabelText('Header 1 value') as HTMLInputElement).value).toBe('application/json');
+    // A GET chosen next does not keep the Content-Type the POST's body brought.
+    fireEvent.change(within(operations).getByLabelText('Search operations'), { target: { value: '' } });
+    fireEvent.click(within(operations).getByRole('button', { name: /Find a pet/ }));
+    expect((screen.getByLabelText('Header 1 name') as HTMLInputElement).value).toBe('');
   });
 
   it('marks required parameters, offers an enum as a select, refuses to send a wrong type, then sends the filled path, query and header', async () => {

@@ -101,7 +101,12 @@ export function TryItTab({ api }: { api: Api }) {
     setParameterErrors({});
     setBody(chosen.body?.example ?? '');
     const contentType = chosen.body?.contentType;
-    if (contentType) setRows((current) => (current.some((row) => row.name.trim().toLowerCase() === 'content-type') ? current : [...current, { name: 'Content-Type', value: contentType }]));
+    // The Content-Type the previous operation's body put in goes with it; one the user typed stays.
+    const added = operation?.body?.contentType;
+    setRows((current) => {
+      const kept = current.filter((row) => !(row.name.trim().toLowerCase() === 'content-type' && row.value === added));
+      return !contentType || kept.some((row) => row.name.trim().toLowerCase() === 'content-type') ? kept : [...kept, { name: 'Content-Type', value: contentType }];
+    });
   }
 
   /** The parameters' problems shown at their fields; false when there are any. */
