@@ -24,6 +24,10 @@ console.log('built dist/cli.cjs');
 await (await import('./policy-sdk-build.mjs')).buildPolicySdk();
 console.log('built dist/policy-sdk.cjs, dist/policy-sdk.d.ts');
 
+// --- The custom policy test harness, `gatehouse/policy-testing` (what `gatehouse policy test` runs tests with).
+await (await import('./policy-testing-build.mjs')).buildPolicyTesting();
+console.log('built dist/policy-testing.cjs, dist/policy-testing.d.ts');
+
 // --- Electron (main/electron, owned by the Electron shell): app.cjs + preload.cjs, with --all.
 if (process.argv.includes('--all')) await (await import('./electron-build.mjs')).buildElectron(buildAtomically);
 

@@ -6,8 +6,9 @@ import { diffCommand } from './diff';
 import { exportCommand } from './export';
 import { gatewayCommand } from './gateway';
 import { importCommand } from './import';
+import { policyCommand } from './policy';
 import { serveCommand } from './serve';
 import { tokenCommand } from './token';
 import { validateCommand } from './validate';
 
-export const commands: CliCommand[] = [serveCommand, gatewayCommand, validateCommand, exportCommand, importCommand, diffCommand, applyCommand, tokenCommand, demoUpstreamCommand];
+export const commands: CliCommand[] = [serveCommand, gatewayCommand, validateCommand, exportCommand, importCommand, diffCommand, applyCommand, tokenCommand, demoUpstreamCommand, policyCommand];
