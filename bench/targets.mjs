@@ -98,10 +98,41 @@ async function servedGateway(ctx, name, telemetry, captureBodyLimitKiB = 0) {
   return { url, process };
 }
 
+/** Issue 16: the embedded runtime with one header-adding policy, built-in or custom (bench/custom-policy-gateway.ts). */
+let customGatewayBundle;
+async function headerPolicyGateway(ctx, mode) {
+  customGatewayBundle ??= (async () => {
+    // Under dist/ (not the work dir) so that its packages, esbuild included, resolve from this checkout.
+    const outfile = path.resolve('dist/bench/custom-policy-gateway.cjs');
+    const { build } = await import('esbuild');
+    await build({ entryPoints: ['bench/custom-policy-gateway.ts'], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning', absWorkingDir: process.cwd() });
+    const policyFile = path.join(ctx.workDir, 'add-bench-header.ts');
+    ctx.writeFileSync(
+      policyFile,
+      `import { definePolicy } from 'gatehouse/policy-sdk';
+export default definePolicy<{ value: string }>({
+  name: 'add-bench-header',
+  version: '1.0.0',
+  schema: { type: 'object', properties: { value: { type: 'string' } }, required: ['value'] },
+  create: (config) => ({ onRequest(request) { request.headers.set('x-bench', config.value); } }),
+});
+`,
+    );
+    return { outfile, policyFile };
+  })();
+  const { outfile, policyFile } = await customGatewayBundle;
+  const port = await ctx.freePort();
+  const child = ctx.startProcess([outfile, ctx.upstream, String(port), mode, ...(mode === 'custom' ? [policyFile] : [])]);
+  const url = `http://127.0.0.1:${port}/bench/users/1`;
+  await ctx.waitForHttp(url);
+  return { url, process: child };
+}
+
 const BASELINE = 'baseline: bare http-proxy';
 const TELEMETRY_OFF = 'serve: telemetry off';
 const TELEMETRY_ON = 'serve: telemetry on (capture off)';
 const FORWARDING = 'gatehouse: no policies';
+const BUILT_IN_HEADER = 'gatehouse: built-in header injection';
 
 export const targets = [
   {
@@ -155,6 +186,18 @@ export const targets = [
     baseline: TELEMETRY_ON,
     minThroughput: 0.85,
     start: (ctx) => servedGateway(ctx, 'serve-capture', true, 256),
+  },
+  {
+    name: BUILT_IN_HEADER,
+    short: 'built-in header',
+    start: (ctx) => headerPolicyGateway(ctx, 'builtin'),
+  },
+  {
+    // Issue 16: a custom policy (the SDK, compiled from TypeScript) costs about what the built-in does.
+    name: 'gatehouse: trivial custom policy (adds one header)',
+    baseline: BUILT_IN_HEADER,
+    minThroughput: 0.9,
+    start: (ctx) => headerPolicyGateway(ctx, 'custom'),
   },
   {
     // Issue 15: one access line per request (batched writes) against --quiet.
