@@ -80,13 +80,17 @@ describe('collections through the control plane', () => {
     expect((await fx.call('savedRequests.list', { apiId: api.id })).map((r) => r.name)).toEqual(['Create Leanne']);
   });
 
-  it('keeps saved requests across a restart and a sync import of the exported setup; deleting the API deletes them', async () => {
+  it('keeps saved requests and the OpenAPI document across a restart and a sync import of the exported setup; deleting the API deletes them', async () => {
     const api = await fx.call('apis.create', { name: 'Users', implementationUrl: fx.upstream.url, basePath: '/users-api' });
+    await fx.call('mocks.putOpenApi', { apiId: api.id, document: openapi });
     await fx.call('savedRequests.save', { apiId: api.id, name: 'All', method: 'GET', path: '/users', headers: {} });
     await fx.restart();
     const yaml = await fx.call('config.export', {});
-    await fx.call('config.import', { yaml, mode: 'sync' });
+    // An API the file lacks, so the sync import does change something (it clears and refills).
+    await fx.call('apis.create', { name: 'Gone', implementationUrl: fx.upstream.url, basePath: '/gone' });
+    expect((await fx.call('config.import', { yaml, mode: 'sync' })).applied).toBe(true);
     expect((await fx.call('savedRequests.list', { apiId: api.id })).map((r) => r.name)).toEqual(['All']);
+    expect((await fx.call('collections.operations', { apiId: api.id })).operations).toHaveLength(2);
     await fx.call('apis.remove', { id: api.id });
     expect(fx.plane.store.savedRequests.list(api.id)).toEqual([]);
   });

@@ -130,6 +130,23 @@ export class MockRepository {
     this.statements.putDocument.run(apiId, document, nowMs());
   }
 
+  /**
+   * Before a sync import clears every API: the OpenAPI documents are not in the YAML, so they
+   * are kept in a temp table and a temp trigger puts an API's back when a row with its id is
+   * inserted again (as signing keys are). Rolls back with the transaction.
+   */
+  setOpenApiDocumentsAsideForRefill(): void {
+    this.db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS kept_openapi_documents AS SELECT * FROM main.api_openapi_documents WHERE 0;
+      DELETE FROM temp.kept_openapi_documents;
+      INSERT INTO temp.kept_openapi_documents SELECT * FROM main.api_openapi_documents;
+      CREATE TEMP TRIGGER IF NOT EXISTS restore_openapi_documents AFTER INSERT ON main.apis BEGIN
+        INSERT OR IGNORE INTO main.api_openapi_documents SELECT * FROM temp.kept_openapi_documents WHERE api_id = NEW.id;
+        DELETE FROM temp.kept_openapi_documents WHERE api_id = NEW.id;
+      END;
+    `);
+  }
+
   listRecordings(apiId: string): RecordingRecord[] {
     return this.statements.listRecordings.all(apiId).map((row) => ({ id: row.id, apiId: row.api_id, name: row.name, createdAt: row.created_at, exchanges: row.exchanges }));
   }
