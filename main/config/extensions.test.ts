@@ -160,6 +160,7 @@ spec:
     const unbound = confd({ 'conf.d/api.yaml': API, 'conf.d/wasm.yaml': wasm });
     const quiet = await load(unbound);
     expect(quiet.errors).toEqual([]);
+    expect(quiet.warnings.map((w) => w.field)).toEqual(['spec.order', 'spec.wasm']);
     expect(quiet.warnings.map(formatConfigError)).toContain(
       `${path.join(unbound, 'conf.d', 'wasm.yaml')}:20: spec.wasm: a WebAssembly implementation cannot run in Gatehouse; a PolicyBinding to it is refused (use spec.source with a TypeScript policy)`,
     );

@@ -42,6 +42,7 @@ export function collectExtensions(resources: readonly AnyResource[], errors: Con
 
   const byName = new Map<string, Extension>();
   for (const resource of resourcesOfKind(resources, 'Extension')) {
+    if (resource.spec.order !== undefined) at(warnings, resource, ['spec', 'order'], "not used: a binding's `order` decides where a policy runs, as for every policy");
     const first = byName.get(resource.metadata.name);
     if (first) at(errors, resource, ['metadata', 'name'], `Extension "${resource.metadata.name}" is already declared at ${where(first)}`);
     else byName.set(resource.metadata.name, resource);
