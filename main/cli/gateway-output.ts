@@ -18,7 +18,7 @@ export function describeListeners(snapshot: GatewaySnapshot): string[] {
   return lines;
 }
 
-/** `12:03:04.512 GET /jsonplaceholder/users 200 4ms` + who decided when the gateway answered. */
+/** `12:03:04.512 GET /jsonplaceholder/users 200 4ms` + who decided when the gateway (or the API's mock) answered. */
 export function formatAccessLine(fact: RequestFact): string {
   const time = clockTime(fact.at);
   const latency = fact.latencyMs < 10 ? fact.latencyMs.toFixed(1) : Math.round(fact.latencyMs).toString();
@@ -26,7 +26,7 @@ export function formatAccessLine(fact: RequestFact): string {
   if (fact.source === 'gateway') {
     const responder = fact.trace.find((entry) => entry.verdict === 'deny' || entry.verdict === 'respond');
     decided = ` ${fact.violatedPolicy ?? responder?.policy ?? 'gateway'}${fact.errorCode ? ` ${fact.errorCode}` : ''}`;
-  }
+  } else if (fact.source === 'mock') decided = ' mock';
   const api = fact.apiName ? ` [${fact.apiName}]` : '';
   const target = fact.query === undefined ? fact.path : `${fact.path}?${fact.query}`;
   return `${time} ${fact.method} ${target} ${fact.status} ${latency}ms${decided}${api}`;

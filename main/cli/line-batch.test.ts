@@ -67,6 +67,7 @@ describe('log line formatting', () => {
 
   it('an access line carries the UTC time to the millisecond, also across seconds', () => {
     expect(formatAccessLine(fact)).toBe('03:04:05.007 GET /orders/1?x=1 200 1.3ms [orders]');
+    expect(formatAccessLine({ ...fact, source: 'mock' })).toBe('03:04:05.007 GET /orders/1?x=1 200 1.3ms mock [orders]');
     expect(formatAccessLine({ ...fact, at: fact.at + 993 })).toMatch(/^03:04:06\.000 /);
     expect(formatAccessLine({ ...fact, at: fact.at + 92 })).toMatch(/^03:04:05\.099 /);
     expect(formatAccessLine({ ...fact, at: fact.at - 1007 })).toMatch(/^03:04:04\.000 /);
