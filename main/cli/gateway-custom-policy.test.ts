@@ -6,7 +6,7 @@
  * the error. Conditions are waited for (the test's timeout is the only bound).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,12 @@ export default definePolicy({
 });
 `;
 
+/** Saved whole, as editors do (write + rename): the watcher never reads half a file. */
+function save(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
   for (;;) {
     if (gateway?.exitCode !== null && gateway?.exitCode !== undefined) throw new Error(`gateway exited while waiting for ${what}:\n${output}`);
@@ -58,7 +64,7 @@ beforeAll(async () => {
   port = await freePort();
   mkdirSync(path.join(dir, 'policies'));
   mkdirSync(path.join(dir, 'conf.d'));
-  writeFileSync(policyFile, policy('x-stamp', ''));
+  save(policyFile, policy('x-stamp', ''));
   writeFileSync(
     path.join(dir, 'conf.d', 'orders.yaml'),
     `apiVersion: gateway.mulesoft.com/v1alpha1
@@ -105,12 +111,12 @@ describe('a custom TypeScript policy in local mode', () => {
     expect((await echoed())['x-stamp']).toBe('first');
 
     // An edit: the next requests use it, no restart.
-    writeFileSync(policyFile, policy('x-stamp-2', ''));
+    save(policyFile, policy('x-stamp-2', ''));
     const edited = await until(async () => ((await echoed())['x-stamp-2'] === 'first' ? true : undefined), 'the edited policy to serve');
     expect(edited).toBe(true);
 
     // A syntax error on line 10: the edited version keeps serving; health and log say where.
-    writeFileSync(policyFile, policy('x-stamp-3', 'const broken = ;'));
+    save(policyFile, policy('x-stamp-3', 'const broken = ;'));
     const degraded = await until(async () => {
       const state = await health();
       return state.status === 'degraded' ? state : undefined;
@@ -123,7 +129,7 @@ describe('a custom TypeScript policy in local mode', () => {
     expect(during['x-stamp-3']).toBeUndefined();
 
     // Fixed: the error clears and the fixed version serves.
-    writeFileSync(policyFile, policy('x-stamp-3', ''));
+    save(policyFile, policy('x-stamp-3', ''));
     await until(async () => ((await health()).status === 'ok' ? true : undefined), 'health to clear');
     expect((await health()).lastConfigError).toBeNull();
     expect((await echoed())['x-stamp-3']).toBe('first');

@@ -5,7 +5,7 @@
  * ones the prose asks for. What the README says happens is what is checked.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,12 @@ function gatehouse(line: string): Promise<{ code: number; out: string }> {
   );
 }
 
+/** Saved whole, as editors do (write + rename): the watcher never reads half a file. */
+function save(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
   for (;;) {
     if (gateway && gateway.exitCode !== null) throw new Error(`gateway exited while waiting for ${what}:\n${output}`);
@@ -113,7 +119,7 @@ describe('the README custom-policy tutorial', () => {
     expect(scaffolded.code).toBe(0);
 
     // 2-3. The README's files (the demo API on this run's echo upstream, the gateway on a free port).
-    writeFileSync(policyFile, fileBlock('debug-header/policy.ts'));
+    save(policyFile, fileBlock('debug-header/policy.ts'));
     mkdirSync(path.join(dir, 'conf.d'));
     writeFileSync(
       path.join(dir, 'conf.d', 'debug-api.yaml'),
@@ -130,13 +136,13 @@ describe('the README custom-policy tutorial', () => {
 
     // 5. 'on' → 'verbose': the next call has it, no restart.
     const good = readFileSync(policyFile, 'utf8').replace("'on'", "'verbose'");
-    writeFileSync(policyFile, good);
+    save(policyFile, good);
     await until(async () => ((await curl(commands[3]!)).json().headers['x-debug'] === 'verbose' ? true : undefined), 'the edit to serve');
 
     // The `)` before the `;` of the headers.set line deleted: last good version serves, health says where.
     const setLine = good.split('\n').findIndex((line) => line.includes('request.headers.set('));
     expect(setLine + 1).toBe(20);
-    writeFileSync(policyFile, good.replace("'verbose');", "'verbose';"));
+    save(policyFile, good.replace("'verbose');", "'verbose';"));
     const degraded = await until(async () => {
       const health = (await curl(commands[5]!)).json();
       return health.status === 'degraded' ? health : undefined;
@@ -146,7 +152,7 @@ describe('the README custom-policy tutorial', () => {
     expect((await curl(commands[3]!)).json().headers['x-debug']).toBe('verbose');
 
     // The `)` back: ok again.
-    writeFileSync(policyFile, good);
+    save(policyFile, good);
     await until(async () => ((await curl(commands[5]!)).json().status === 'ok' ? true : undefined), 'health to be ok again');
 
     // 6. The test, run by `gatehouse policy test`.

@@ -2,11 +2,14 @@
  * The watcher sees a changed, an added and a removed file of a conf.d directory, and edits of a
  * single watched file (including editor-style replace-by-rename), within about a second.
  */
-import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CustomPolicyLibrary } from '../policies/custom/library';
 import type { LoadResult } from './load';
+import { loadConfigWithPolicies } from './load';
+import { PolicySources } from './policy-sources';
 import { watchConfig, type ConfigWatcher } from './watch';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-watch-'));
@@ -110,5 +113,44 @@ describe('watchConfig', () => {
     // The first reload may catch the moment the directory was gone; the poll settles on the new one.
     const settled = basePaths(result)?.[0] === '/polled' ? result : await seen.next(3000);
     expect(basePaths(settled)).toEqual(['/polled']);
+  });
+
+  it('follows a custom policy file outside the conf.d: an edit, a syntax error (with its file and line) and the fix each reload', async () => {
+    const base = mkdtempSync(path.join(dir, 'policy-'));
+    const confd = path.join(base, 'conf.d');
+    const policyFile = path.join(base, 'policies', 'stamp.ts');
+    mkdirSync(confd);
+    mkdirSync(path.dirname(policyFile));
+    const policy = (value: string) =>
+      `import { definePolicy } from 'gatehouse/policy-sdk';\nexport default definePolicy({ name: 'stamp', version: '1', schema: { type: 'object' }, create() { return { onRequest(r) { r.headers.set('x-stamp', '${value}'); } }; } });\n`;
+    writeFileSync(policyFile, policy('one'));
+    writeFileSync(
+      path.join(confd, 'api.yaml'),
+      `${api('a', 'a')}  policies:\n    - policyRef:\n        name: stamp\n---\napiVersion: gateway.mulesoft.com/v1alpha1\nkind: Extension\nmetadata:\n  name: stamp\nspec:\n  extends:\n    - name: extension-definition\n  source: ../policies/stamp.ts\n`,
+    );
+    const policies = new PolicySources(new CustomPolicyLibrary());
+    const first = await loadConfigWithPolicies(confd, { env: {}, policies });
+    expect(first.errors).toEqual([]);
+    const seen: LoadResult[] = [];
+    watcher = watchConfig(confd, (result) => seen.push(result), { env: {}, policies, initial: first });
+    const nextAfter = async (count: number) => {
+      while (seen.length <= count) await new Promise((resolve) => setTimeout(resolve, 50));
+      return seen[count]!;
+    };
+
+    writeFileSync(policyFile, policy('two'));
+    const edited = await nextAfter(0);
+    expect(edited.errors).toEqual([]);
+    expect(edited.snapshot!.version).not.toBe(first.snapshot!.version);
+
+    writeFileSync(policyFile, policy('three').replace('create() {', 'create() {{'));
+    const broken = await nextAfter(1);
+    expect(broken.snapshot).toBeUndefined();
+    expect(broken.errors[0]).toMatchObject({ file: policyFile, line: 2 });
+
+    writeFileSync(policyFile, policy('three'));
+    const fixed = await nextAfter(2);
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.snapshot!.version).not.toBe(edited.snapshot!.version);
   });
 });
