@@ -87,11 +87,11 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
     if (hooks[hook] !== undefined && typeof hooks[hook] !== 'function') throw new Error(`create returned ${hook} that is not a function`);
 
   const limitOf = (request: PolicyRequest): number => request.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES;
-  const viewOf = (request: PolicyRequest): RequestView =>
-    new RequestView(request, name, limitOf(request), loggerFor((level, message) => {
-      context.log(level, message);
-      note(request, level, message);
-    }));
+  const writeFor = (request: PolicyRequest, level: 'info' | 'warn' | 'error', message: string): void => {
+    context.log(level, message);
+    note(request, level, message);
+  };
+  const viewOf = (request: PolicyRequest): RequestView => new RequestView(request, name, limitOf(request), writeFor);
 
   const onResponse = hooks.onResponse;
   const interceptorFor = (view: RequestView): ResponseInterceptor => ({

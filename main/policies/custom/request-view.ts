@@ -26,14 +26,25 @@ export class RequestView implements PolicyRequestView {
   /** What setBody gave, sent upstream once the hook is done. */
   replacement: Buffer | undefined = undefined;
   private headerMap: GatewayHeaderMap | undefined = undefined;
+  private logger: PolicyLogger | undefined = undefined;
 
   constructor(
     readonly request: PolicyRequest,
     readonly policy: string,
     /** Bytes of body a hook may read (the binding's body buffer). */
     readonly limit: number,
-    readonly log: PolicyLogger,
+    /** Where this request's log lines go (the gateway log and its trace). */
+    private readonly write: (request: PolicyRequest, level: 'info' | 'warn' | 'error', message: string) => void,
   ) {}
+
+  /** Made on first use: most hooks never log. */
+  get log(): PolicyLogger {
+    return (this.logger ??= {
+      info: (message) => this.write(this.request, 'info', String(message)),
+      warn: (message) => this.write(this.request, 'warn', String(message)),
+      error: (message) => this.write(this.request, 'error', String(message)),
+    });
+  }
 
   get id(): string {
     return this.request.id;

@@ -219,8 +219,10 @@ export default definePolicy({
       { blockLimitMs: 50 },
     );
     expect((await request(gateway.url('/custom/a'))).status).toBe(200);
-    expect(library.blocking()).toEqual([expect.objectContaining({ policy: 'busy-loop', hook: 'onRequest', limitMs: 50, apiId: 'api-1' })]);
-    expect(library.blocking()[0]!.durationMs).toBeGreaterThanOrEqual(1000);
+    // Only the onRequest report is asserted: on a loaded machine, create() may cross 50 ms too.
+    const report = library.blocking().find((entry) => entry.hook === 'onRequest');
+    expect(report).toMatchObject({ policy: 'busy-loop', hook: 'onRequest', limitMs: 50, apiId: 'api-1' });
+    expect(report!.durationMs).toBeGreaterThanOrEqual(990);
     expect(logs.some((line) => /^warn: .*custom policy busy-loop blocked the event loop for \d+ ms in onRequest \(limit 50 ms\)/.test(line))).toBe(true);
   });
 
