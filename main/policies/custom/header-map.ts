@@ -38,9 +38,10 @@ export class GatewayHeaderMap implements HeaderMap {
 
   set(name: string, value: string | string[]): void {
     const key = checkedName(name);
-    const values = checkedValues(name, value);
+    // One string (the usual case) is stored as is, without a list made and copied.
+    const stored = typeof value === 'string' ? checkedValue(name, value) : storedList(name, value);
     this.remove(key);
-    (this.headers as Record<string, unknown>)[key] = values.length === 1 ? values[0] : values;
+    (this.headers as Record<string, unknown>)[key] = stored;
     this.changed = true;
   }
 
@@ -94,11 +95,17 @@ function checkedName(name: string): string {
   return name.toLowerCase();
 }
 
-function checkedValues(name: string, value: string | string[]): string[] {
-  const values = Array.isArray(value) ? value : [value];
-  for (const item of values) {
-    if (typeof item !== 'string') throw new TypeError(`headers.set("${name}"): the value must be a string, got ${typeof item}`);
-    if (/[\r\n\0]/.test(item)) throw new TypeError(`headers.set("${name}"): a header value cannot contain line breaks`);
-  }
-  return values.slice();
+const LINE_BREAK = /[\r\n\0]/;
+
+function checkedValue(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`headers.set("${name}"): the value must be a string, got ${typeof value}`);
+  if (LINE_BREAK.test(value)) throw new TypeError(`headers.set("${name}"): a header value cannot contain line breaks`);
+  return value;
+}
+
+/** A copy (the caller may change its array later); one item is stored as a plain string. */
+function storedList(name: string, values: unknown): string | string[] {
+  if (!Array.isArray(values)) return checkedValue(name, values);
+  const copy = values.map((item) => checkedValue(name, item));
+  return copy.length === 1 ? copy[0]! : copy;
 }
