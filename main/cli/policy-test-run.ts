@@ -15,7 +15,8 @@ const GATEHOUSE_MODULE = /^gatehouse\/(policy-sdk|policy-testing)$/;
 
 /** This installation's dist/ (the built CLI lives there; from sources, the repository's). */
 export function gatehouseDist(): string {
-  let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const start = typeof __dirname === 'string' ? __dirname : process.cwd();
+  let dir = start;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest)) {
@@ -26,7 +27,8 @@ export function gatehouseDist(): string {
       }
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve(__dirname ?? '.', '..', 'dist');
+    // Not found (a copied bundle): the built CLI sits in dist/ itself.
+    if (parent === dir) return start;
     dir = parent;
   }
 }
