@@ -31,8 +31,15 @@ export type FieldKind = 'boolean' | 'number' | 'integer' | 'enum' | 'string' | '
 export type Path = (string | number)[];
 
 const cache = new Map<string, JsonSchema>();
+const ownSchemas = new WeakMap<object, JsonSchema>();
 
-export function jsonSchemaOf(entry: Pick<PolicyCatalogueEntry, 'name' | 'schema'>): JsonSchema {
+/** An entry that brings its JSON Schema (a custom policy) renders from it as is; others from their zod schema. */
+export function jsonSchemaOf(entry: Pick<PolicyCatalogueEntry, 'name' | 'schema'> & { jsonSchema?: JsonSchema }): JsonSchema {
+  if (entry.jsonSchema) {
+    let own = ownSchemas.get(entry.jsonSchema);
+    if (!own) ownSchemas.set(entry.jsonSchema, (own = literalUnionsAsEnums({ ...entry.jsonSchema, type: 'object' })));
+    return own;
+  }
   let schema = cache.get(entry.name);
   if (!schema) {
     schema = literalUnionsAsEnums(z.toJSONSchema(entry.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);

@@ -14,6 +14,7 @@ export type Route =
   | { name: 'traffic' }
   | { name: 'gateways' }
   | { name: 'applications' }
+  | { name: 'policies' }
   | { name: 'alerts' }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
@@ -36,7 +37,7 @@ export function parseLocation(hash: string): Location {
 function matchParts(parts: string[], path: string): Route {
   const [first, second, third] = parts;
   if (!first) return { name: 'overview' };
-  const simple = ['traffic', 'gateways', 'applications', 'alerts', 'settings'] as const;
+  const simple = ['traffic', 'gateways', 'applications', 'policies', 'alerts', 'settings'] as const;
   if (parts.length === 1 && (simple as readonly string[]).includes(first)) return { name: first as (typeof simple)[number] };
   if (first === 'apis') {
     if (!second) return { name: 'apis' };

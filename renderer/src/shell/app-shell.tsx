@@ -8,6 +8,7 @@ import { ApisScreen } from '../screens/apis/apis-screen';
 import { ApplicationsScreen } from '../screens/applications/applications-screen';
 import { GatewaysScreen } from '../screens/gateways/gateways-screen';
 import { OverviewScreen } from '../screens/overview/overview-screen';
+import { PoliciesLibraryScreen } from '../screens/policies/policies-library-screen';
 import { SettingsScreen } from '../screens/settings/settings-screen';
 import { TrafficScreen } from '../screens/traffic/traffic-screen';
 import { Banner } from '../ui/banner';
@@ -36,6 +37,8 @@ function Screen({ route, search }: { route: Route; search: string }) {
       return <GatewaysScreen />;
     case 'applications':
       return <ApplicationsScreen />;
+    case 'policies':
+      return <PoliciesLibraryScreen />;
     case 'alerts':
       return <AlertsScreen />;
     case 'settings':

@@ -1,5 +1,5 @@
 /**
- * The left navigation: the seven places of the app, with live counts where they help. In a
+ * The left navigation: the places of the app, with live counts where they help. In a
  * small window (styles/narrow.css) it is a rail of icons: each label stays in the link for
  * screen readers and shows as a tooltip (data-label) on hover and keyboard focus.
  */
@@ -14,6 +14,7 @@ export const NAV_ITEMS: { id: Route['name']; label: string; icon: IconName; path
   { id: 'traffic', label: 'Traffic', icon: 'traffic', path: '/traffic', shortcut: 'G T' },
   { id: 'gateways', label: 'Gateways', icon: 'gateways', path: '/gateways', shortcut: 'G G' },
   { id: 'applications', label: 'Applications', icon: 'applications', path: '/applications', shortcut: 'G P' },
+  { id: 'policies', label: 'Policies library', icon: 'shield', path: '/policies', shortcut: 'G Y' },
   { id: 'alerts', label: 'Alerts', icon: 'alerts', path: '/alerts', shortcut: 'G L' },
   { id: 'settings', label: 'Settings', icon: 'settings', path: '/settings', shortcut: 'G S' },
 ];

@@ -13,6 +13,8 @@ import { isHmacAlgorithm, policySettingsFor, type SigningKey, type TokenInspecti
 import { trafficMatcher } from '../../../shared/contract/traffic-match';
 import { findPolicy } from '../../../shared/policies/catalogue';
 import type { ApiOperations, SavedRequest } from '../../../shared/collections/collection-models';
+import type { CustomPolicyInfo } from '../../../shared/contract/custom-policies';
+import { customPolicyEntry } from '../lib/custom-policy-entry';
 import { createMemoryTransport, type MemoryTransport } from '../transport/memory-transport';
 
 export interface FakeState {
@@ -36,6 +38,8 @@ export interface FakeState {
   /** Collections: the operations of each API's OpenAPI document, and saved requests. */
   operations: Record<string, ApiOperations>;
   savedRequests: SavedRequest[];
+  /** The policies library's custom policies (as customPolicies.list answers). */
+  customPolicies: CustomPolicyInfo[];
 }
 
 export interface FakeControlPlane {
@@ -44,6 +48,8 @@ export interface FakeControlPlane {
   /** What `try.send` answers (defaults to a 200 from the upstream). */
   tryResult?: (input: { apiId: string; method: string; path: string }) => TryResult;
   metrics?: (apiId: string, window: number) => ApiMetrics;
+  /** What `customPolicies.add` answers for a path (default: refused as not loading). */
+  addCustomPolicy?: (path: string) => CustomPolicyInfo;
   /** What `tokens.inspect` answers (default: the decoded token and no policy). */
   tokenInspection?: (input: { apiId: string; token: string }) => TokenInspection;
 }
@@ -75,6 +81,7 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     signingKeys: [],
     operations: {},
     savedRequests: [],
+    customPolicies: [],
     ...initial,
   };
   const transport = createMemoryTransport();
@@ -88,7 +95,8 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
     return item;
   };
   const checkConfig = (policyRef: string, config: unknown) => {
-    const entry = findPolicy(policyRef);
+    const custom = state.customPolicies.find((policy) => policy.name === policyRef);
+    const entry = findPolicy(policyRef) ?? (custom ? customPolicyEntry(custom) : undefined);
     if (!entry) throw ContractError.validation([{ path: 'policyRef', message: `unknown policy "${policyRef}"` }]);
     const parsed = entry.schema.safeParse(config);
     if (!parsed.success) throw ContractError.validation(zodIssuesToDetails(parsed.error.issues).map((d) => ({ ...d, path: d.path ? `config.${d.path}` : 'config' })));
@@ -299,6 +307,22 @@ export function createFakeControlPlane(initial: Partial<FakeState> = {}): FakeCo
         }
       });
       return header && payload ? { header, payload, policies: [] } : { reason: 'the token is not a JWT (expected header.payload.signature)', policies: [] };
+    },
+    'customPolicies.list': () =>
+      state.customPolicies.map((policy) => ({ ...policy, usedBy: state.policies.filter((b) => b.policyRef === policy.name).map((b) => ({ apiId: b.apiId, apiName: state.apis.find((a) => a.id === b.apiId)?.name ?? b.apiId, bindingId: b.id })) })),
+    'customPolicies.add': ({ path }) => {
+      if (!plane.addCustomPolicy) throw ContractError.validation([{ path: 'path', message: `${path}: no such file or folder` }]);
+      const added = plane.addCustomPolicy(path);
+      state.customPolicies.push(added);
+      queueMicrotask(() => transport.emit('customPolicies.changed', { id: added.id, action: 'created' }));
+      return added;
+    },
+    'customPolicies.reload': ({ id }) => find(state.customPolicies, id, 'custom policy'),
+    'customPolicies.remove': ({ id }) => {
+      const policy = find(state.customPolicies, id, 'custom policy');
+      if (state.policies.some((b) => b.policyRef === policy.name)) throw ContractError.conflict(`${policy.name} is used by APIs`);
+      state.customPolicies = state.customPolicies.filter((p) => p !== policy);
+      queueMicrotask(() => transport.emit('customPolicies.changed', { id, action: 'removed' }));
     },
     'collections.operations': ({ apiId }) => state.operations[find(state.apis, apiId, 'API').id] ?? { apiId, tags: [], operations: [] },
     'savedRequests.list': ({ apiId }) => state.savedRequests.filter((r) => r.apiId === find(state.apis, apiId, 'API').id).sort((a, b) => a.name.localeCompare(b.name)),

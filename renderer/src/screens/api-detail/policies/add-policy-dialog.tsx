@@ -9,7 +9,9 @@ import type { PolicyBinding } from '../../../../../shared/contract/models';
 import { findPolicy, policyCatalogue } from '../../../../../shared/policies/catalogue';
 import type { PolicyCatalogueEntry } from '../../../../../shared/policies/catalogue-entry';
 import { insertionIndex } from '../../../../../shared/policies/policy-order';
+import { isCustomEntry } from '../../../lib/custom-policy-entry';
 import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { useCustomPolicies } from '../../../state/custom-policies';
 import { useAppStore } from '../../../state/store';
 import { Banner } from '../../../ui/banner';
 import { Button } from '../../../ui/button';
@@ -17,15 +19,19 @@ import { Dialog } from '../../../ui/dialog';
 import { Badge } from '../../../ui/status-badge';
 import { initialConfig, PolicyForm, usePolicyForm } from './policy-form';
 
-const CATEGORY_LABELS: Record<string, string> = { traffic: 'Traffic', security: 'Security', transformation: 'Transformation', quality: 'Quality of service', tls: 'TLS' };
+const CATEGORY_LABELS: Record<string, string> = { traffic: 'Traffic', security: 'Security', transformation: 'Transformation', quality: 'Quality of service', tls: 'TLS', custom: 'Custom (policies library)' };
 
 export function AddPolicyDialog({ apiId, existing, onClose }: { apiId: string; existing: PolicyBinding[]; onClose(): void }) {
   const [query, setQuery] = useState('');
-  const [selected, setSelected] = useState<PolicyCatalogueEntry>(policyCatalogue[0]!);
+  const custom = useCustomPolicies();
+  // Built-ins, then the custom policies of the library (their current version).
+  const catalogue = useMemo(() => [...policyCatalogue, ...custom.entries], [custom.entries]);
+  const [selectedName, setSelected] = useState<string>(policyCatalogue[0]!.name);
+  const selected = catalogue.find((entry) => entry.name === selectedName) ?? policyCatalogue[0]!;
   const filtered = useMemo(() => {
     const q = query.trim().toLowerCase();
-    return policyCatalogue.filter((entry) => !q || `${entry.title} ${entry.name} ${entry.description} ${entry.category}`.toLowerCase().includes(q));
-  }, [query]);
+    return catalogue.filter((entry) => !q || `${entry.title} ${entry.name} ${entry.description} ${entry.category}`.toLowerCase().includes(q));
+  }, [query, catalogue]);
   const categories = [...new Set(filtered.map((entry) => entry.category))];
 
   return (
@@ -46,7 +52,7 @@ export function AddPolicyDialog({ apiId, existing, onClose }: { apiId: string; e
                       aria-selected={entry.name === selected.name}
                       key={entry.name}
                       className={`catalogue-item ${entry.name === selected.name ? 'catalogue-item-active' : ''}`}
-                      onClick={() => setSelected(entry)}
+                      onClick={() => setSelected(entry.name)}
                     >
                       <span className="catalogue-item-title">
                         {entry.title}
@@ -60,7 +66,7 @@ export function AddPolicyDialog({ apiId, existing, onClose }: { apiId: string; e
             {filtered.length === 0 ? <p className="muted small">No policy matches “{query}”.</p> : null}
           </div>
         </div>
-        <PolicyConfigPane key={selected.name} apiId={apiId} entry={selected} existing={existing} onClose={onClose} />
+        <PolicyConfigPane key={isCustomEntry(selected) ? `${selected.name}@${selected.version}` : selected.name} apiId={apiId} entry={selected} existing={existing} onClose={onClose} />
       </div>
     </Dialog>
   );
@@ -112,6 +118,11 @@ function PolicyConfigPane({ apiId, entry, existing, onClose }: { apiId: string; 
       <div className="policy-config-head">
         <h3 className="policy-config-title">{entry.title}</h3>
         <code className="small muted">{entry.name}</code>
+        {isCustomEntry(entry) ? (
+          <p className="small muted" data-testid="custom-policy-origin">
+            Custom policy {entry.version}, from <code>{entry.source}</code>
+          </p>
+        ) : null}
         <p className="muted">{entry.description}</p>
         {placement ? <p className="small muted" data-testid="policy-placement">{placement}</p> : null}
         {entry.scope !== 'request' ? (

@@ -5,7 +5,9 @@
 import { useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import type { PolicyBinding } from '../../../../../shared/contract/models';
 import { findPolicy } from '../../../../../shared/policies/catalogue';
+import type { PolicyCatalogueEntry } from '../../../../../shared/policies/catalogue-entry';
 import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { useCustomPolicies } from '../../../state/custom-policies';
 import { Banner } from '../../../ui/banner';
 import { Button, IconButton } from '../../../ui/button';
 import { Badge } from '../../../ui/status-badge';
@@ -25,7 +27,9 @@ export interface PolicyCardProps {
 }
 
 export function PolicyCard({ binding, index, count, onMove, onToggle, onRemove, onSave, onDropOn }: PolicyCardProps) {
-  const entry = findPolicy(binding.policyRef);
+  // A custom policy's entry comes from the policies library (its current version).
+  const custom = useCustomPolicies();
+  const entry = findPolicy(binding.policyRef) ?? custom.entryOf(binding.policyRef);
   const title = entry?.title ?? binding.policyRef;
   const [editing, setEditing] = useState(false);
   const [dragOver, setDragOver] = useState(false);
@@ -73,6 +77,7 @@ export function PolicyCard({ binding, index, count, onMove, onToggle, onRemove, 
           <div className="policy-card-title">
             <span className="strong">{title}</span>
             <code className="small muted">{binding.policyRef}</code>
+            {entry?.category === 'custom' ? <Badge tone="info">custom</Badge> : null}
             {!binding.enabled ? <Badge>disabled</Badge> : null}
             {binding.rules && binding.rules.length > 0 ? <Badge tone="info">scoped</Badge> : null}
           </div>
@@ -90,14 +95,27 @@ export function PolicyCard({ binding, index, count, onMove, onToggle, onRemove, 
         </div>
       </div>
       {binding.policyRef === 'jwt-validation-flex' ? <SigningKeys apiId={binding.apiId} policyId={binding.id} /> : null}
-      {editing && entry ? <PolicyEditor binding={binding} onCancel={() => setEditing(false)} onSave={async (patch) => (await onSave(patch), setEditing(false))} /> : null}
-      {editing && !entry ? <Banner kind="warning">{binding.policyRef} is not in this version&apos;s catalogue; it cannot be edited here.</Banner> : null}
+      {editing && entry ? <PolicyEditor key={entry === findPolicy(binding.policyRef) ? 'built-in' : `${(entry as { version?: string }).version}`} binding={binding} entry={entry} onCancel={() => setEditing(false)} onSave={async (patch) => (await onSave(patch), setEditing(false))} /> : null}
+      {editing && !entry ? (
+        <Banner kind="warning">
+          {custom.load.status === 'loading' ? `Loading ${binding.policyRef}…` : `${binding.policyRef} is neither in this version's catalogue nor in the policies library; it cannot be edited here.`}
+        </Banner>
+      ) : null}
     </li>
   );
 }
 
-function PolicyEditor({ binding, onCancel, onSave }: { binding: PolicyBinding; onCancel(): void; onSave(patch: { config: Record<string, unknown>; rules?: PolicyBinding['rules'] }): Promise<void> }) {
-  const entry = findPolicy(binding.policyRef)!;
+function PolicyEditor({
+  binding,
+  entry,
+  onCancel,
+  onSave,
+}: {
+  binding: PolicyBinding;
+  entry: PolicyCatalogueEntry;
+  onCancel(): void;
+  onSave(patch: { config: Record<string, unknown>; rules?: PolicyBinding['rules'] }): Promise<void>;
+}) {
   const form = usePolicyForm(entry, binding.config, binding.rules);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
