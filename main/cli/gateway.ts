@@ -12,11 +12,13 @@ import { PolicySources } from '../config/policy-sources';
 import { watchConfig } from '../config/watch';
 import { CustomPolicyLibrary } from '../policies/custom/library';
 import { SharedCounters } from '../gateway/connected/shared-counters';
+import { BreakpointController } from '../gateway/breakpoints';
 import { GatewayRuntime } from '../gateway/runtime';
 import type { GatewaySnapshot } from '../gateway/snapshot';
 import { HEALTH_PATH } from '../gateway/health';
 import { parseCommandArgs, portOption, positiveIntOption } from './args';
 import { UsageError, type CliCommand } from './command';
+import { DEFAULT_BREAKPOINTS_PORT, openBreakpointEndpoint, type BreakpointEndpoint } from './gateway-breakpoints';
 import { connectSettings, connectUsage, runConnected } from './gateway-connect';
 import { GatewayLogger } from './gateway-logging';
 import { describeListeners } from './gateway-output';
@@ -24,7 +26,7 @@ import { DEFAULT_HEALTH_PORT, hostLabel, StatusPorts } from './gateway-status';
 import { writeStdout } from './line-batch';
 import { untilSignal } from './signals';
 
-const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--health-port PORT] [--quiet] [--verbose] [--drain-ms 10000]
+const usage = `Usage: gatehouse gateway --config PATH [--host-override HOST] [--health-port PORT] [--breakpoints [--breakpoints-port ${DEFAULT_BREAKPOINTS_PORT}]] [--quiet] [--verbose] [--drain-ms 10000]
 
 Local mode: serves the APIs declared in PATH (a YAML file or a conf.d directory of Flex Gateway
 local-mode resources), reloading within about a second when a file changes, is added or removed.
@@ -37,6 +39,9 @@ fine: the gateway waits for files. A Configuration's logging, timeouts and probe
   --host-override HOST   bind every listener on HOST instead of the address's host (e.g. 127.0.0.1)
   --health-port PORT     also answer GET ${HEALTH_PATH} on HOST:PORT (default host 127.0.0.1; 0 picks a
                          free port); opened on ${DEFAULT_HEALTH_PORT} anyway when the gateway starts with no API
+  --breakpoints          pause matching requests/responses for editing: rules and paused messages on
+                         http://127.0.0.1:${DEFAULT_BREAKPOINTS_PORT}/breakpoints (loopback only), driven by \`gatehouse breakpoints\`
+  --breakpoints-port N   that endpoint's port (0 picks a free one)
   --quiet                no access-log line per request on stdout
   --verbose              also print the runtime's informational log lines
   --drain-ms N           on SIGINT/SIGTERM, wait up to N ms for in-flight requests (default 10000)
@@ -59,6 +64,8 @@ export const gatewayCommand: CliCommand = {
       name: { type: 'string' },
       'listen-port': { type: 'string' },
       'health-port': { type: 'string' },
+      breakpoints: { type: 'boolean' },
+      'breakpoints-port': { type: 'string' },
     });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
@@ -78,6 +85,11 @@ export const gatewayCommand: CliCommand = {
     const healthPortOption = values['health-port'] as string | undefined;
     const healthPort = healthPortOption === undefined ? undefined : portOption(healthPortOption, 'health-port', DEFAULT_HEALTH_PORT);
     const logger = new GatewayLogger({ quiet: values.quiet === true, verbose: values.verbose === true });
+    const breakpointsPortOption = values['breakpoints-port'] as string | undefined;
+    if (breakpointsPortOption !== undefined && values.breakpoints !== true) throw new UsageError('--breakpoints-port goes with --breakpoints');
+    const breakpointsPort = portOption(breakpointsPortOption, 'breakpoints-port', DEFAULT_BREAKPOINTS_PORT);
+    // Only with --breakpoints: without it the dispatcher has no controller to ask.
+    const breakpoints = values.breakpoints === true ? new BreakpointController({ log: (level, message) => logger.runtime(level, message) }) : undefined;
 
     // Custom policies: the last good version of each serves while an edit does not compile.
     const library = new CustomPolicyLibrary({
@@ -105,6 +117,7 @@ export const gatewayCommand: CliCommand = {
       // Always on: a Configuration's access-log output may ask for lines even with --quiet.
       onRequest: logger.request,
       log: logger.gateway,
+      ...(breakpoints ? { breakpoints } : {}),
     });
     runtime.setUpstreamTimeout(first.settings?.upstreamTimeoutMs);
     // health-check-flex results, also with --quiet: an upstream going down is what you want to see.
@@ -113,7 +126,9 @@ export const gatewayCommand: CliCommand = {
       else logger.runtime('warn', `upstream of ${t.apiName} is DOWN (${t.url}: ${t.detail})`);
     });
     const status = new StatusPorts(runtime, { health: hostOverride ?? '127.0.0.1', probe: hostOverride ?? '0.0.0.0' });
+    let breakpointEndpoint: BreakpointEndpoint | undefined;
     const shutdown = async (graceMs: number) => {
+      await breakpointEndpoint?.close();
       await runtime.stop({ graceMs });
       await status.close();
       await counters.close();
@@ -129,6 +144,16 @@ export const gatewayCommand: CliCommand = {
     }
     for (const line of describeListeners(withHostOverride(first.snapshot, hostOverride))) logger.notice(line);
     for (const policy of library.policies()) logger.notice(`custom policy ${policy.name} ${policy.version} from ${policy.source}`);
+    if (breakpoints) {
+      try {
+        breakpointEndpoint = await openBreakpointEndpoint(breakpoints, breakpointsPort);
+        logger.notice(`breakpoints on http://127.0.0.1:${breakpointEndpoint.port}/breakpoints (gatehouse breakpoints --port ${breakpointEndpoint.port} list)`);
+      } catch (error) {
+        process.stderr.write(`gatehouse: cannot listen on the breakpoints port ${breakpointsPort}: ${(error as Error).message}\n`);
+        await shutdown(0);
+        return 1;
+      }
+    }
     const apiCount = countApis(first.snapshot);
     // Without an API nothing else answers health: open the health port then, or when asked to.
     if (healthPort !== undefined || apiCount === 0) {
