@@ -209,6 +209,14 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByRole('option', { name: /^Rate limiting on Payments v2/ })).toBeVisible();
     await shootBoth(page, 'command-palette', theme);
     await page.keyboard.press('Escape');
+    // Enter opens the highlighted result where it lives: the API's policies, from Traffic.
+    await page.goto(`${gatehouse.url}/#/traffic`);
+    await page.keyboard.press('Control+k');
+    await page.getByRole('combobox', { name: 'Command' }).fill('rate payments');
+    await expect(page.getByRole('option', { name: /^Rate limiting on Payments v2/ })).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`#/apis/${apiId}/policies$`));
+    await expect(page.getByTestId('policy-rate-limiting-flex')).toBeVisible();
 
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('?');
