@@ -18,6 +18,8 @@ export async function bundleReplica(root = process.cwd()) {
     format: 'cjs',
     minify: true,
     legalComments: 'none',
+    // Replicas run custom policies shipped as bundled code; they never compile one.
+    external: ['esbuild'],
     write: false,
     outfile: REPLICA_BUNDLE,
     logLevel: 'warning',
@@ -35,6 +37,7 @@ export async function buildReplica(buildAtomically) {
     format: 'cjs',
     minify: true,
     legalComments: 'none',
+    external: ['esbuild'],
     outfile: REPLICA_BUNDLE,
     logLevel: 'warning',
   });

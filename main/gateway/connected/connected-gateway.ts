@@ -9,8 +9,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findPolicy } from '../../../shared/policies/catalogue';
+import { CustomPolicyLibrary, formatPolicyError } from '../../policies/custom/library';
 import { GatewayRuntime } from '../runtime';
-import type { GatewaySnapshot, SharedStorageSnapshot } from '../snapshot';
+import type { CustomPolicySnapshot, GatewaySnapshot, SharedStorageSnapshot } from '../snapshot';
 import type { RequestFact, RequestFactListener } from '../telemetry';
 import { ControlClient, ControlPlaneError } from './control-client';
 import { HEARTBEAT_INTERVAL_MS, TELEMETRY_INTERVAL_MS, type Heartbeat } from './protocol';
@@ -58,6 +59,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 export class ConnectedGateway {
   readonly runtime: GatewayRuntime;
+  /** Custom policies shipped with the snapshot as bundled code (no compiler in a replica). */
+  readonly customPolicies: CustomPolicyLibrary;
   private readonly client: ControlClient;
   private readonly counters: SharedCounters;
   private readonly telemetry = new TelemetryQueue();
@@ -76,9 +79,14 @@ export class ConnectedGateway {
     this.log = options.log ?? ((level, message) => process.stderr.write(`gatehouse ${level}: ${message}\n`));
     this.client = new ControlClient(options.url, options.token);
     this.counters = new SharedCounters((level, message) => this.log(level, message));
+    const library = new CustomPolicyLibrary({
+      onBlocked: (report) => this.log('warn', `custom policy ${report.policy} blocked the event loop for ${Math.round(report.durationMs)} ms in ${report.hook} (limit ${report.limitMs} ms)`),
+    });
+    this.customPolicies = library;
     this.runtime = new GatewayRuntime({
       name: options.name,
-      catalogue: findPolicy,
+      catalogue: (name) => findPolicy(name) ?? library.catalogueEntry(name),
+      policies: (name) => library.definition(name),
       counters: this.counters,
       log: this.log,
       // The control plane's traffic view shows the bodies' first bytes (bounded in the queue too).
@@ -199,6 +207,7 @@ export class ConnectedGateway {
     if (paused !== this.runtime.paused) this.log(paused ? 'warn' : 'info', paused ? 'traffic paused from Gatehouse: answering 503 TRAFFIC_PAUSED' : 'traffic resumed');
     this.runtime.setPaused(paused);
     try {
+      this.loadCustomPolicies(snapshot.customPolicies ?? []);
       await this.runtime.apply(this.localize(snapshot));
       this.counters.use(this.localStorage(snapshot.sharedStorage));
       this.runtime.reportConfigError(undefined);
@@ -210,6 +219,21 @@ export class ConnectedGateway {
       const message = (error as Error).message;
       this.runtime.reportConfigError({ message });
       this.log('error', `config ${snapshot.version} rejected, still serving ${previous ?? '(none)'}: ${message}`);
+    }
+  }
+
+  /**
+   * Instantiates the shipped code of each custom policy whose checksum is new. One that fails
+   * (checksum mismatch, throws on load) rejects the whole snapshot: the last good config serves.
+   */
+  private loadCustomPolicies(policies: readonly CustomPolicySnapshot[]): void {
+    for (const shipped of policies) {
+      const current = this.customPolicies.policies().find((policy) => policy.name === shipped.name);
+      if (current?.checksum === shipped.checksum) continue;
+      const loaded = this.customPolicies.loadCode(shipped.code, shipped.source, shipped.checksum);
+      if (loaded.error || loaded.policy?.checksum !== shipped.checksum)
+        throw new Error(`custom policy ${shipped.name} ${shipped.version}: ${loaded.error ? formatPolicyError(loaded.error) : 'did not load'}`);
+      this.log('info', `custom policy ${shipped.name} ${shipped.version} loaded (sha256 ${shipped.checksum.slice(0, 12)})`);
     }
   }
 
