@@ -92,6 +92,8 @@ describe('custom policies in the app', () => {
     });
     expect(added.schema).toMatchObject({ properties: { value: { type: 'string' } }, required: ['value'] });
     expect(added.checksum).toMatch(/^[0-9a-f]{64}$/);
+    // Scripts reading the catalogue see it beside the built-ins.
+    expect((await fx.call('catalogue.list', {})).find((item) => item.name === 'tagger')).toMatchObject({ category: 'custom', scope: 'request', title: 'Tagger', configSchema: { required: ['value'] } });
 
     const { api } = await usersApiWithTagger();
     expect(await upstreamSaw('x-tag')).toBe('blue');

@@ -169,7 +169,18 @@ export function apiHandlers(ctx: HandlerContext): ApiHandlers {
         scope: entry.scope,
         defaults: entry.defaults,
         configSchema: z.toJSONSchema(entry.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-      })),
+      })).concat(
+        // The policies library's custom policies, with their own JSON Schema.
+        ctx.customPolicies.library.policies().map((policy) => ({
+          name: policy.name,
+          title: policy.catalogueEntry.title,
+          description: policy.catalogueEntry.description,
+          category: 'custom' as const,
+          scope: 'request' as const,
+          defaults: policy.catalogueEntry.defaults,
+          configSchema: policy.schema as Record<string, unknown>,
+        })),
+      ),
   };
 }
 
