@@ -13,6 +13,7 @@ import type { AlertEventRecord } from '../store/alert-events';
 import { EMBEDDED_GATEWAY_ID, type GatewayRecord } from '../store/gateways';
 import { DEFAULT_GATEWAY_PORT, type Store } from '../store/store';
 import { importApis } from './config-import-apis';
+import type { CustomCatalogue } from './policy-config';
 import { importIdentity } from './config-import-identity';
 import { ExistingIds, ImportContext, importErrors, planGateways, type ImportOutcome, type ParsedImport } from './config-import';
 
@@ -29,6 +30,8 @@ export interface ApplyOptions {
   mode: ConfigImportMode;
   /** Plan and diff only: nothing is written. */
   dryRun?: boolean;
+  /** The app's custom policies (bindings to them are checked against their schema). */
+  customPolicies?: CustomCatalogue;
 }
 
 export interface ApplyOutcome extends ImportOutcome {
@@ -68,6 +71,7 @@ export function applyImport(store: Store, parsed: ParsedImport, file: string, op
   const { mode } = options;
   const resources = parsed.resources;
   const ctx = new ImportContext(store, resources, ExistingIds.of(store));
+  ctx.customPolicies = options.customPolicies;
   ctx.warnings.push(...parsed.warnings);
   const keptDefault = store.gateways.get(EMBEDDED_GATEWAY_ID);
   const before = {

@@ -110,7 +110,7 @@ export function importApis(ctx: ImportContext, resources: readonly AnyResource[]
     }
 
     uses.forEach(({ use, givenId }, position) => {
-      const checked = checkPolicyConfig(use.policyName, use.rawConfig);
+      const checked = checkPolicyConfig(use.policyName, use.rawConfig, '', ctx.customPolicies);
       if (!checked.ok) {
         for (const detail of checked.details) ctx.error(use.resource, [...use.base, detail.path], detail.message);
         return;

@@ -8,7 +8,9 @@ import { nameProblem } from '../../shared/api-paths';
 import { ContractError } from '../../shared/contract/errors';
 import type { ErrorDetail } from '../../shared/errors';
 import { formatConfigError, formatFieldPath, sortConfigErrors, type ConfigError } from '../config/errors';
+import type { PolicyLookup } from '../config/compile-bindings';
 import { loadConfigText } from '../config/load';
+import type { CustomCatalogue } from './policy-config';
 import type { AnyResource, LoadedResource } from '../config/resources';
 import type { Env } from '../config/env';
 import { EMBEDDED_GATEWAY_ID, type GatewayRecord } from '../store/gateways';
@@ -29,8 +31,9 @@ export interface ParsedImport {
 }
 
 /** Validates the text; throws VALIDATION_FAILED listing every error with its line. */
-export function parseImport(text: string, file: string, env?: Env): ParsedImport {
-  const loaded = loadConfigText(text, file, env ? { env } : {});
+export function parseImport(text: string, file: string, env?: Env, lookup?: PolicyLookup): ParsedImport {
+  // `lookup`: the built-ins plus the app's custom policies, so bindings to them are known names.
+  const loaded = loadConfigText(text, file, { ...(env ? { env } : {}), ...(lookup ? { lookup } : {}) });
   if (loaded.errors.length > 0) throw importErrors(loaded.errors, file);
   return { resources: loaded.resources, warnings: loaded.warnings.map(formatConfigError) };
 }
@@ -57,6 +60,8 @@ export class ImportContext {
   /** Errors that are about the app's model, not the file: local mode (`gatehouse gateway --config`) runs such a file. */
   readonly localModeOnly = new Set<ConfigError>();
   readonly warnings: string[] = [];
+  /** The app's custom policies: bindings to them are checked against their schema. */
+  customPolicies?: CustomCatalogue;
   private readonly usedIds = new Set<string>();
   /** Every id the file annotates: never handed to another resource by name matching. */
   private readonly annotatedIds: ReadonlySet<string>;

@@ -193,4 +193,20 @@ describe('custom policies in the app', () => {
     await usersApiWithTagger('x');
     expect(await upstreamSaw('x-tag')).toBe('folder-x');
   });
+
+  it('an exported config with a custom policy binding imports back; a bad config for it names the field', async () => {
+    await fx.call('customPolicies.add', { path: write('tagger.ts', tagger('1.0.0')) });
+    await usersApiWithTagger('green');
+    const yaml = await fx.call('config.export', {});
+    expect(yaml).toContain('tagger');
+    const result = await fx.call('config.import', { yaml, mode: 'sync' });
+    // Accepted, and nothing to change: the binding is known by name and its config passes the schema.
+    expect(result).toMatchObject({ imported: { ApiInstance: 1 }, changes: [] });
+    expect(await upstreamSaw('x-tag')).toBe('green');
+
+    const bad = await rejection(fx.call('config.import', { yaml: yaml.replace('value: green', 'value: 7'), mode: 'sync' }));
+    expect(bad.code).toBe('VALIDATION_FAILED');
+    expect(bad.details?.some((detail) => /value/.test(detail.path) || /value/.test(detail.message))).toBe(true);
+    expect(await upstreamSaw('x-tag')).toBe('green');
+  });
 });

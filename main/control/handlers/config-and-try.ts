@@ -3,6 +3,7 @@
  */
 import { ContractError, ContractErrorCode } from '../../../shared/contract/errors';
 import type { ContractHandlers } from '../../../shared/contract/methods';
+import { catalogueLookup } from '../../config/catalogue-lookup';
 import { exportConfig, exportedSecretEnv } from '../config-export';
 import { applyImport } from '../config-apply';
 import { parseImport } from '../config-import';
@@ -24,10 +25,12 @@ export function configHandlers(ctx: HandlerContext): ConfigHandlers {
     'config.import': async ({ yaml, mode, dryRun, environment }) => {
       // ${VARIABLE}s: this instance's port and data dir, the stored values an export references, the chosen environment.
       const variables = environment !== undefined ? environmentVariables(store, environment) : {};
-      const parsed = parseImport(yaml, UPLOAD_FILE, importEnv(store, ctx.dataDir, exportedSecretEnv(store), variables));
-      if (dryRun) return store.transaction(() => applyImport(store, parsed, UPLOAD_FILE, { mode, dryRun: true }));
+      // Bindings may use the policies library's custom policies, by name, like built-ins.
+      const custom = ctx.customPolicies;
+      const parsed = parseImport(yaml, UPLOAD_FILE, importEnv(store, ctx.dataDir, exportedSecretEnv(store), variables), custom.library.lookup(catalogueLookup));
+      if (dryRun) return store.transaction(() => applyImport(store, parsed, UPLOAD_FILE, { mode, dryRun: true, customPolicies: custom.catalogueEntry }));
       const outcome = await live.write((tx, changes) => {
-        const result = applyImport(tx, parsed, UPLOAD_FILE, { mode });
+        const result = applyImport(tx, parsed, UPLOAD_FILE, { mode, customPolicies: custom.catalogueEntry });
         if (result.applied) changes.push({ kind: 'config', id: '*', action: 'updated' });
         return result;
       });
