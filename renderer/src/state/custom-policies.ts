@@ -48,7 +48,14 @@ class CustomPolicyCache {
   /** Loads on first use and follows the events while anything uses it. */
   use(): () => void {
     if (this.users++ === 0) {
-      this.off = this.client.on('customPolicies.changed', () => void this.reload());
+      const offs = [
+        this.client.on('customPolicies.changed', () => void this.reload()),
+        // "Used by" follows bindings added or removed anywhere (an API's tab, an import).
+        this.client.on('resource.changed', (change) => {
+          if (change.kind === 'policy' || change.kind === 'api' || change.kind === 'config') void this.reload();
+        }),
+      ];
+      this.off = () => offs.forEach((off) => off());
       void this.reload();
     }
     return () => {
