@@ -5,10 +5,9 @@
  * mtimes of the scripts beside it, or in its folder); a failed load keeps the last good version
  * (the loader's library does) with the error beside it.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ZodType } from 'zod';
+import { isDirectory, sourceStamp } from '../policies/custom/source-stamp';
 
 /** What main/config needs of a compiled policy (main/policies/custom/loader.ts CompiledCustomPolicy). */
 export interface LoadedPolicy {
@@ -37,9 +36,6 @@ export interface PolicyLoader {
   load(source: string): Promise<PolicyLoadState>;
   remove(source: string): boolean;
 }
-
-const SCRIPT = /\.(ts|mts|cts|js|mjs|cjs|json)$/;
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
 export class PolicySources {
   private readonly states = new Map<string, { stamp: string; state: PolicyLoadState }>();
@@ -92,54 +88,4 @@ export class PolicySources {
   statFingerprint(): string {
     return [...this.states.keys()].map(sourceStamp).join('\n');
   }
-}
-
-/** Names, sizes and mtimes of the scripts a source may consist of. */
-export function sourceStamp(source: string): string {
-  const files = isDirectory(source) ? scriptsUnder(source) : scriptsBeside(source);
-  const hash = createHash('sha256').update(source);
-  for (const file of files) {
-    try {
-      const stat = statSync(file);
-      hash.update(`\u0000${file}\u0000${stat.size}\u0000${stat.mtimeMs}`);
-    } catch {
-      hash.update(`\u0000${file}\u0000gone`);
-    }
-  }
-  return hash.digest('hex');
-}
-
-function isDirectory(target: string): boolean {
-  try {
-    return statSync(target).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function scriptsBeside(file: string): string[] {
-  const dir = path.dirname(file);
-  try {
-    return [...new Set([file, ...readdirSync(dir).filter((name) => SCRIPT.test(name)).map((name) => path.join(dir, name))])].sort();
-  } catch {
-    return [file];
-  }
-}
-
-function scriptsUnder(dir: string, depth = 0): string[] {
-  if (depth > 8) return [];
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const files: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name)) files.push(...scriptsUnder(full, depth + 1));
-    } else if (SCRIPT.test(entry.name)) files.push(full);
-  }
-  return files.sort();
 }

@@ -250,8 +250,23 @@ export class CustomPolicies implements CustomPolicySource {
     };
   }
 
+  /** When each policy's block was last told, and how many were not told since. */
+  private readonly blockingTold = new Map<string, { at: number; untold: number }>();
+
+  /**
+   * A policy that blocks on every request would otherwise log, and refresh every open library
+   * screen, once per request: one report per policy every few seconds, with the count between.
+   */
   private reportBlocking(report: BlockingReport): void {
-    this.options.log('warn', `custom policy ${report.policy} blocked the event loop for ${Math.round(report.durationMs)} ms in ${report.hook} (limit ${report.limitMs} ms)`);
+    const told = this.blockingTold.get(report.policy);
+    const now = Date.now();
+    if (told && now - told.at < BLOCKING_REPORT_INTERVAL_MS) {
+      told.untold += 1;
+      return;
+    }
+    const more = told?.untold ? ` (and ${told.untold} more time${told.untold === 1 ? '' : 's'} since the last report)` : '';
+    this.blockingTold.set(report.policy, { at: now, untold: 0 });
+    this.options.log('warn', `custom policy ${report.policy} blocked the event loop for ${Math.round(report.durationMs)} ms in ${report.hook} (limit ${report.limitMs} ms)${more}`);
     const record = this.options.store.customPolicies.list().find((candidate) => this.serving(candidate.source)?.name === report.policy);
     if (record) this.changed(record.id, 'updated');
   }
@@ -261,6 +276,8 @@ export class CustomPolicies implements CustomPolicySource {
     this.options.onChange?.();
   }
 }
+
+const BLOCKING_REPORT_INTERVAL_MS = 5000;
 
 function bundleOf(policy: CompiledCustomPolicy) {
   return { name: policy.name, version: policy.version, checksum: policy.checksum, code: policy.code };

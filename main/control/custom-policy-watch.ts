@@ -3,12 +3,9 @@
  * sizes and mtimes (fs.watch misses changes on some filesystems and after an editor's
  * rename-over-save). The callback runs once per settled change, never twice at a time.
  */
-import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-
-const SCRIPT = /\.(?:[cm]?[jt]s|tsx|jsx|json)$/;
-const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+import { isDirectory, sourceStamp } from '../policies/custom/source-stamp';
 
 export interface SourceWatchOptions {
   /** Quiet time after the last event before the callback (default 100 ms). */
@@ -81,53 +78,4 @@ export class SourceWatcher {
     if (this.poll) clearInterval(this.poll);
     if (this.timer) clearTimeout(this.timer);
   }
-}
-
-/** Names, sizes and mtimes of the scripts a policy may be made of (the file's folder, or the whole folder). */
-export function sourceStamp(source: string): string {
-  const hash = createHash('sha256');
-  const files = isDirectory(source) ? scriptsUnder(source, 0) : scriptsIn(path.dirname(source), source);
-  for (const file of files) {
-    try {
-      const stat = statSync(file);
-      hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\0`);
-    } catch {
-      hash.update(`${file}\0gone\0`);
-    }
-  }
-  return hash.digest('hex');
-}
-
-function isDirectory(target: string): boolean {
-  try {
-    return statSync(target).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function scriptsIn(dir: string, file: string): string[] {
-  try {
-    return [...new Set([file, ...readdirSync(dir).filter((name) => SCRIPT.test(name)).map((name) => path.join(dir, name))])].sort();
-  } catch {
-    return [file];
-  }
-}
-
-function scriptsUnder(dir: string, depth: number): string[] {
-  if (depth > 6) return [];
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...scriptsUnder(full, depth + 1));
-    } else if (SCRIPT.test(entry.name)) out.push(full);
-  }
-  return out;
 }
