@@ -35,13 +35,23 @@ function open() {
     // The server's request log: the palette asks it by path, whatever the live window holds.
     traffic: [request('r3', '/orders/42', 503, Date.now() - 1000), request('r2', '/orders/42', 200, Date.now() - 5000), request('r1', '/orders/7', 200, Date.now() - 9000)],
   });
-  render(<App context={createAppContext(plane.transport)} />);
+  context = createAppContext(plane.transport);
+  render(<App context={context} />);
   return plane;
 }
 
+let context: ReturnType<typeof createAppContext>;
+
 async function palette(query: string) {
-  fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
-  const input = await screen.findByRole('combobox', { name: 'Command' });
+  // Pressed again only while the palette is closed (Ctrl+K toggles it): a busy test worker may
+  // attach the app's key listener after the first press.
+  const input = await waitFor(
+    () => {
+      if (!context.store.getState().paletteOpen) fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+      return screen.getByRole('combobox', { name: 'Command' });
+    },
+    { timeout: 10_000 },
+  );
   fireEvent.change(input, { target: { value: query } });
   return { input, list: screen.getByRole('listbox', { name: 'Commands' }) };
 }
