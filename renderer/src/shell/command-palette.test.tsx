@@ -108,9 +108,9 @@ describe('command palette', () => {
     fireEvent.keyDown(input, { key: 'Enter' });
     await waitFor(() => expect(window.location.hash).toBe('#/settings?section=retention'));
     const section = await screen.findByRole('heading', { name: 'Data retention' });
-    await waitFor(() => expect(Element.prototype.scrollIntoView).toHaveBeenCalled());
-    const shown = vi.mocked(Element.prototype.scrollIntoView).mock.contexts.at(-1) as Element;
-    expect(shown.contains(section)).toBe(true);
+    // The palette scrolls its own options too: what counts is that the section was scrolled to.
+    const scrolledTo = () => vi.mocked(Element.prototype.scrollIntoView).mock.contexts as Element[];
+    await waitFor(() => expect(scrolledTo().some((element) => element.contains(section))).toBe(true), { timeout: 10_000 });
   });
 
   it('finds requests by path in the stored log, one per path, and opens the newest in Traffic with its details', async () => {
