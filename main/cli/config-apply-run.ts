@@ -3,7 +3,8 @@
  * file's `${VARIABLE}`s (this instance's port and data dir, the stored values an export
  * references, the process environment, then --env NAME or --env-file FILE), plan the apply in
  * one transaction and print the changes resource by resource. A dry run (diff) or any error
- * rolls the transaction back: nothing changes.
+ * rolls the transaction back: nothing changes. Bindings may name the data dir's custom policies
+ * (the policies library), as in the app's import; an Extension in the file stands for one.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { ContractError } from '../../shared/contract/errors';
@@ -58,8 +59,8 @@ export async function runApply(argv: string[], run: ApplyRun, usage: string): Pr
   }
 
   // Loaded here, not at startup: SQLite is only needed by the commands that open the database.
-  const [{ parseImport }, { applyImport, formatChanges, summarizeChanges }, { exportedSecretEnv }, { importEnv }, { environmentVariables }, { databasePath }, { Store }] = await Promise.all([
-    import('../control/config-import'),
+  const [{ keptCustomPolicies, parseImportWithCustomPolicies }, { applyImport, formatChanges, summarizeChanges }, { exportedSecretEnv }, { importEnv }, { environmentVariables }, { databasePath }, { Store }] = await Promise.all([
+    import('../control/config-import-custom'),
     import('../control/config-apply'),
     import('../control/config-export'),
     import('../control/config-portable'),
@@ -82,8 +83,11 @@ export async function runApply(argv: string[], run: ApplyRun, usage: string): Pr
   }
   try {
     const variables = values.env !== undefined ? environmentVariables(store, values.env as string, process.env, '--env') : (fileEnv ?? {});
-    const parsed = parseImport(read.text, file, importEnv(store, dataDir, exportedSecretEnv(store), variables));
-    const outcome = store.transaction(() => applyImport(store, parsed, file, { mode, dryRun: run.dryRun }));
+    // Bindings may name the data dir's custom policies (as the app's import allows), checked against their kept schema.
+    const custom = keptCustomPolicies(store);
+    for (const problem of custom.problems) process.stderr.write(`warning: ${problem}\n`);
+    const parsed = await parseImportWithCustomPolicies(read.text, file, importEnv(store, dataDir, exportedSecretEnv(store), variables), custom.library);
+    const outcome = store.transaction(() => applyImport(store, parsed, file, { mode, dryRun: run.dryRun, customPolicies: custom.catalogue }));
     for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
     const lines = formatChanges(outcome.changes);
     const summary = summarizeChanges(outcome.changes);

@@ -55,10 +55,12 @@ const VOLATILE = new Set(['id', 'createdAt', 'updatedAt', 'position', 'type']);
 /**
  * The import checks on their own, without a store: what \`gatehouse validate\` runs after the
  * loader so that validate and import agree. \`errors\` make the file unimportable anywhere;
- * \`localModeOnly\` are limits of the app's model (local mode runs such a file).
+ * \`localModeOnly\` are limits of the app's model (local mode runs such a file). \`customPolicies\`:
+ * a data dir's policies library, as the import into it would check bindings.
  */
-export function checkImport(resources: readonly AnyResource[]): { errors: ConfigError[]; localModeOnly: ConfigError[] } {
+export function checkImport(resources: readonly AnyResource[], customPolicies?: CustomCatalogue): { errors: ConfigError[]; localModeOnly: ConfigError[] } {
   const ctx = new ImportContext(undefined, resources);
+  ctx.customPolicies = customPolicies;
   const now = Date.now();
   const builtIn: GatewayRecord = { id: EMBEDDED_GATEWAY_ID, name: 'embedded', kind: 'embedded', host: '127.0.0.1', port: DEFAULT_GATEWAY_PORT, desiredReplicas: 1, createdAt: now, updatedAt: now };
   const gateways = planGateways(ctx, resourcesOfKind(resources, 'Gateway'), builtIn);

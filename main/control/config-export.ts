@@ -1,10 +1,12 @@
 /**
  * The whole store as declarative YAML (DESIGN.md's format): Gateway, ApiInstance (inline
  * policies; disabled ones as PolicyBinding resources marked `gatehouse.dev/enabled: "false"`),
- * SlaTier, Application (the secret only as `clientSecretHash`), Contract and AlertRule. No
+ * Extension (each custom policy a binding uses, by its source path), SlaTier, Application (the
+ * secret only as `clientSecretHash`), Contract and AlertRule. No
  * timestamps, stable order: the same store always gives the same text. No secret in clear:
  * see config-secrets.ts.
  */
+import { findPolicy } from '../../shared/policies/catalogue';
 import { GATEHOUSE_API_VERSION, FLEX_API_VERSION } from '../config/schemas';
 import { formatResources } from '../config/export';
 import type { DeclarativeResource } from '../config/resources';
@@ -61,6 +63,7 @@ export function exportResources(store: Store, references = new SecretReferences(
     });
   }
 
+  const customNames = new Set(keptCustomPolicyNames(store).keys());
   const apiNames = new Map<string, string>();
   const apiAllocator = new NameAllocator('api');
   const bindingAllocator = new NameAllocator('policy');
@@ -69,7 +72,7 @@ export function exportResources(store: Store, references = new SecretReferences(
     apiNames.set(api.id, name);
     const bindings = store.policies.listByApi(api.id);
     const enabled = bindings.filter((binding) => binding.enabled);
-    const policySpec = (binding: PolicyBindingRecord) => portable.paths(exportedPolicySpec(binding, name, references));
+    const policySpec = (binding: PolicyBindingRecord) => portable.paths(exportedPolicySpec(binding, name, references, customNames));
     resources.push(apiInstance(api, name, gateways.get(api.gatewayId)!, enabled, policySpec, portable));
     for (const binding of bindings.filter((b) => !b.enabled)) {
       const bindingName = bindingAllocator.take(`${name}-${binding.policyRef}`);
@@ -81,6 +84,8 @@ export function exportResources(store: Store, references = new SecretReferences(
       });
     }
   }
+
+  resources.push(...customPolicyExtensions(store, portable));
 
   const tierNames = new Map<string, string>();
   const tierAllocator = new NameAllocator('tier');
@@ -186,13 +191,41 @@ function apiInstance(
   };
 }
 
-function exportedPolicySpec(binding: PolicyBindingRecord, apiName: string, references: SecretReferences): Record<string, unknown> {
+function exportedPolicySpec(binding: PolicyBindingRecord, apiName: string, references: SecretReferences, custom: ReadonlySet<string>): Record<string, unknown> {
   return {
-    policyRef: { name: binding.policyRef },
+    // Flex's form for a binding to a custom policy; the Extension that declares it follows the APIs.
+    policyRef: custom.has(binding.policyRef) ? { kind: 'Extension', name: binding.policyRef } : { name: binding.policyRef },
     config: exportPolicyConfig(binding.policyRef, binding.config, apiName, references),
     order: binding.order,
     ...(binding.rules && binding.rules.length > 0 ? { rules: binding.rules } : {}),
   };
+}
+
+/** The policies library's policies by name (their last good version's), with the file or folder each comes from. */
+function keptCustomPolicyNames(store: Store): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const record of store.customPolicies.list()) if (record.loaded && !findPolicy(record.loaded.name)) names.set(record.loaded.name, record.source);
+  return names;
+}
+
+/**
+ * One Extension per custom policy a binding uses, in Gatehouse's local-mode form (a definition
+ * carrying `spec.source`), so the file runs in `gatehouse gateway --config` with the same code.
+ * The source is the absolute path the library keeps (the file runs on this machine as it is);
+ * an import matches the Extension to the receiving library's policy of that name.
+ */
+function customPolicyExtensions(store: Store, portable: PortableValues): DeclarativeResource[] {
+  const kept = keptCustomPolicyNames(store);
+  const used = new Set(store.policies.list().map((binding) => binding.policyRef));
+  return [...kept]
+    .filter(([name]) => used.has(name))
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, source]) => ({
+      apiVersion: FLEX_API_VERSION,
+      kind: 'Extension',
+      metadata: { name },
+      spec: portable.paths({ extends: [{ name: 'extension-definition' }], source }),
+    }));
 }
 
 function compare(a: string, b: string): number {

@@ -3,10 +3,9 @@
  */
 import { ContractError, ContractErrorCode } from '../../../shared/contract/errors';
 import type { ContractHandlers } from '../../../shared/contract/methods';
-import { catalogueLookup } from '../../config/catalogue-lookup';
 import { exportConfig, exportedSecretEnv } from '../config-export';
 import { applyImport } from '../config-apply';
-import { parseImport } from '../config-import';
+import { parseImportWithCustomPolicies } from '../config-import-custom';
 import { importEnv } from '../config-portable';
 import { environmentVariables, listEnvironments, putEnvironment, removeEnvironment } from '../environments';
 import { trySend, trySendUpstream } from '../try-send';
@@ -27,7 +26,8 @@ export function configHandlers(ctx: HandlerContext): ConfigHandlers {
       const variables = environment !== undefined ? environmentVariables(store, environment) : {};
       // Bindings may use the policies library's custom policies, by name, like built-ins.
       const custom = ctx.customPolicies;
-      const parsed = parseImport(yaml, UPLOAD_FILE, importEnv(store, ctx.dataDir, exportedSecretEnv(store), variables), custom.library.lookup(catalogueLookup));
+      // An Extension in the file (an export writes one per custom policy used) stands for the library's policy of that name.
+      const parsed = await parseImportWithCustomPolicies(yaml, UPLOAD_FILE, importEnv(store, ctx.dataDir, exportedSecretEnv(store), variables), custom.library);
       if (dryRun) return store.transaction(() => applyImport(store, parsed, UPLOAD_FILE, { mode, dryRun: true, customPolicies: custom.catalogueEntry }));
       const outcome = await live.write((tx, changes) => {
         const result = applyImport(tx, parsed, UPLOAD_FILE, { mode, customPolicies: custom.catalogueEntry });

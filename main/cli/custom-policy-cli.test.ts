@@ -1,0 +1,218 @@
+/**
+ * The app's custom policies across the CLI, as a user meets them: a policy added to a data dir
+ * by the app (the real control plane, esbuild, SQLite in a temp dir), then `gatehouse import`,
+ * `diff`, `validate --data-dir` and `export` on that data dir (the commands' run functions, as
+ * the other CLI tests run them), and the export run by the built `gatehouse gateway --config`
+ * in front of a real upstream.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Store } from '../store/store';
+import { useDataDirs } from '../testing/data-dir';
+import { freePort, request, startEchoUpstream, type TestServer } from '../testing/net';
+import type { CliCommand } from './command';
+import { diffCommand } from './diff';
+import { exportCommand } from './export';
+import { importCommand } from './import';
+import { validateCommand } from './validate';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { tempDir, plane, onCleanup } = useDataDirs('gatehouse-custom-cli-');
+
+const stamp = `import { definePolicy } from 'gatehouse/policy-sdk';
+
+export default definePolicy({
+  name: 'stamp',
+  version: '1.0.0',
+  schema: { type: 'object', properties: { value: { type: 'string' } }, required: ['value'] },
+  create(config: { value: string }) {
+    return {
+      onRequest(request) {
+        request.headers.set('x-stamp', config.value);
+      },
+    };
+  },
+});
+`;
+
+let upstream: TestServer;
+beforeAll(async () => {
+  // The gateway test runs the built CLI (dist/), as a user does.
+  await new Promise<void>((resolve, reject) => execFile(process.execPath, ['scripts/build.mjs'], { cwd: root }, (error, _out, err) => (error ? reject(new Error(err)) : resolve())));
+  upstream = await startEchoUpstream();
+}, 180_000);
+afterAll(async () => {
+  await upstream?.close();
+});
+
+async function run(command: CliCommand, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  try {
+    const code = await command.run(args);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+/** A data dir whose policies library has `stamp`, added through the app's admin API; the app is stopped after. */
+async function dataDirWithStamp(policyDir: string): Promise<string> {
+  const dataDir = tempDir();
+  const app = await plane(dataDir);
+  const added = await app.api('POST', '/custom-policies', { path: path.join(policyDir, 'stamp.ts') });
+  expect(added.status).toBe(201);
+  expect(added.body).toMatchObject({ name: 'stamp', status: 'ok' });
+  await app.close();
+  return dataDir;
+}
+
+const usersApi = (value: string, extra = '') => `apiVersion: gateway.mulesoft.com/v1alpha1
+kind: ApiInstance
+metadata:
+  name: users
+spec:
+  address: http://127.0.0.1:\${GATEHOUSE_GATEWAY_PORT:-8081}/users/
+  services:
+    upstream:
+      address: ${upstream.url}/
+  policies:
+    - policyRef:
+        name: stamp
+      config:
+        value: ${value}
+${extra}`;
+
+function storedBindings(dataDir: string) {
+  const store = Store.open(dataDir);
+  try {
+    return store.policies.list().map((binding) => ({ policyRef: binding.policyRef, config: binding.config }));
+  } finally {
+    store.close();
+  }
+}
+
+describe("the app's custom policies in the CLI", () => {
+  it('import and diff check a binding against the stored policy: accepted, a bad config field named at file:line, nothing changed on refusal', async () => {
+    const files = tempDir();
+    writeFileSync(path.join(files, 'stamp.ts'), stamp);
+    const dataDir = await dataDirWithStamp(files);
+
+    const good = path.join(files, 'users.yaml');
+    writeFileSync(good, usersApi('first'));
+    const imported = await run(importCommand, [good, '--data-dir', dataDir]);
+    expect(imported.err).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.out).toContain('+ ApiInstance users');
+    expect(storedBindings(dataDir)).toEqual([{ policyRef: 'stamp', config: { value: 'first' } }]);
+
+    // value: 7 is not a string; line 14 of the file is `value: 7`.
+    const bad = path.join(files, 'bad.yaml');
+    writeFileSync(bad, usersApi('7'));
+    for (const command of [importCommand, diffCommand]) {
+      const refused = await run(command, [bad, '--data-dir', dataDir]);
+      expect(refused.code).toBe(2);
+      expect(refused.out).toContain(`${bad}:14: spec.policies[0].config.value: `);
+      expect(refused.out).not.toContain('unknown policy');
+    }
+    expect(storedBindings(dataDir)).toEqual([{ policyRef: 'stamp', config: { value: 'first' } }]);
+  }, 120_000);
+
+  it('export writes an Extension with the source; `gatehouse gateway` runs the export with the policy; import takes it back here and into another data dir with the policy, and refuses one without it', async () => {
+    const files = tempDir();
+    writeFileSync(path.join(files, 'stamp.ts'), stamp);
+    const dataDir = await dataDirWithStamp(files);
+    writeFileSync(path.join(files, 'users.yaml'), usersApi('from-export'));
+    expect((await run(importCommand, [path.join(files, 'users.yaml'), '--data-dir', dataDir])).code).toBe(0);
+
+    const exported = await run(exportCommand, ['--data-dir', dataDir]);
+    expect(exported.code).toBe(0);
+    expect(exported.out).toContain(`kind: Extension
+metadata:
+  name: stamp
+spec:
+  extends:
+    - name: extension-definition
+  source: ${path.join(files, 'stamp.ts')}`);
+    const exportFile = path.join(files, 'export.yaml');
+    writeFileSync(exportFile, exported.out);
+
+    // Local mode runs the export: the policy stamps the request the upstream receives.
+    const port = await freePort();
+    let output = '';
+    const gateway: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'gatehouse.cjs'), 'gateway', '--config', exportFile, '--quiet'], {
+      cwd: files,
+      env: { ...process.env, GATEHOUSE_GATEWAY_PORT: String(port) },
+    });
+    onCleanup(() => void gateway.kill('SIGKILL'));
+    gateway.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    gateway.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const headers = await (async () => {
+      for (;;) {
+        if (gateway.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
+        const response = await request(`http://127.0.0.1:${port}/users/1`).catch(() => undefined);
+        if (response?.status === 200) return response.json<{ headers: Record<string, string> }>().headers;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    expect(headers['x-stamp']).toBe('from-export');
+
+    // validate takes the export with or without the data dir (the Extension's file is compiled).
+    expect((await run(validateCommand, [exportFile, '--data-dir', dataDir])).code).toBe(0);
+    expect((await run(validateCommand, [exportFile])).code).toBe(0);
+
+    // Back into the same data dir: nothing to change.
+    const back = await run(importCommand, [exportFile, '--data-dir', dataDir]);
+    expect(back.err).toBe('');
+    expect(back.code).toBe(0);
+    expect(back.out.trim().split('\n').slice(1)).toEqual([]);
+
+    // Another data dir whose library has stamp: accepted, the binding is there.
+    const other = await dataDirWithStamp(files);
+    const into = await run(importCommand, [exportFile, '--data-dir', other]);
+    expect(into.code).toBe(0);
+    expect(storedBindings(other)).toEqual([{ policyRef: 'stamp', config: { value: 'from-export' } }]);
+
+    // A data dir without it: refused at the Extension's spec.source, saying to add the policy; nothing imported.
+    const bare = tempDir();
+    const refused = await run(importCommand, [exportFile, '--data-dir', bare]);
+    expect(refused.code).toBe(2);
+    const sourceLine = exported.out.split('\n').findIndex((line) => line.startsWith('  source: ')) + 1;
+    expect(refused.out).toContain(`${exportFile}:${sourceLine}: spec.source: this instance's policies library has no custom policy named "stamp"`);
+    expect(refused.out).toContain('Add custom policy');
+    expect(storedBindings(bare)).toEqual([]);
+  }, 120_000);
+
+  it('validate --data-dir checks bindings to the data dir\'s custom policies against their schema; without it they are refused as unknown', async () => {
+    const files = tempDir();
+    writeFileSync(path.join(files, 'stamp.ts'), stamp);
+    const dataDir = await dataDirWithStamp(files);
+    const good = path.join(files, 'users.yaml');
+    writeFileSync(good, usersApi('first'));
+    const bad = path.join(files, 'bad.yaml');
+    writeFileSync(bad, usersApi('7'));
+
+    const valid = await run(validateCommand, [good, '--data-dir', dataDir]);
+    expect(valid.code).toBe(0);
+    expect(valid.out).toContain(`note: ${good}:12: spec.policies[0].policyRef.name: the custom policy "stamp" of the data dir's policies library`);
+    expect(valid.out).toContain(`${good}: valid`);
+
+    const invalid = await run(validateCommand, [bad, '--data-dir', dataDir]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.out).toContain(`${bad}:14: spec.policies[0].config.value: `);
+
+    const alone = await run(validateCommand, [good]);
+    expect(alone.code).toBe(2);
+    expect(alone.out).toContain('unknown policy "stamp"');
+
+    const missing = await run(validateCommand, [good, '--data-dir', path.join(files, 'nowhere')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('no Gatehouse data in');
+  }, 120_000);
+});

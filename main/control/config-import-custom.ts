@@ -1,0 +1,140 @@
+/**
+ * A YAML import and the app's custom policies (the policies library). Custom policies are not
+ * configuration: an import neither adds nor removes them. A binding names one of the library's
+ * policies and its config is checked against that policy's schema. An `Extension` in the file
+ * (an export writes one per custom policy its bindings use, so that the file also runs in local
+ * mode) is matched to the library's policy of the same name and not stored; an Extension the
+ * library has no policy for is an error at its `spec.source`, saying to add the policy first.
+ */
+import { catalogueLookup } from '../config/catalogue-lookup';
+import type { PolicyLookup } from '../config/compile-bindings';
+import type { Env } from '../config/env';
+import { formatConfigError, formatFieldPath, type ConfigError } from '../config/errors';
+import { collectExtensions, type DeclaredPolicy } from '../config/extensions';
+import { loadConfigText, loadConfigWithPolicies, type LoadResult } from '../config/load';
+import { PolicySources, type PolicyLoader, type PolicyLoadState } from '../config/policy-sources';
+import type { AnyResource } from '../config/resources';
+import { CustomPolicyLibrary, formatPolicyError } from '../policies/custom/library';
+import type { Store } from '../store/store';
+import { importErrors, type ParsedImport } from './config-import';
+import type { CustomCatalogue } from './policy-config';
+
+export interface KeptCustomPolicies {
+  library: CustomPolicyLibrary;
+  /** The kept code's catalogue entries: what applyImport checks bindings against. */
+  catalogue: CustomCatalogue;
+  /** Kept versions that do not load (`file:line: message`); their bindings are unknown policies. */
+  problems: string[];
+}
+
+/**
+ * The data dir's custom policies as their last good versions (the code SQLite keeps), without
+ * compiling: what the CLI checks a file against when the app is not running. The app itself
+ * compiles each source again when it starts; an edit since then is not seen here.
+ */
+export function keptCustomPolicies(store: Store): KeptCustomPolicies {
+  const library = new CustomPolicyLibrary();
+  const problems: string[] = [];
+  for (const record of store.customPolicies.list()) {
+    if (!record.loaded) continue;
+    const kept = library.loadCode(record.loaded.code, record.source, record.loaded.checksum);
+    if (kept.error) problems.push(`custom policy ${record.source}: the kept version does not load: ${formatPolicyError(kept.error)}`);
+  }
+  return { library, catalogue: (name) => library.catalogueEntry(name), problems };
+}
+
+/**
+ * parseImport for an instance with a policies library: bindings may name its policies, and the
+ * file's Extensions stand for them (see the top of this file). Async because the loader's
+ * custom policy sources are; nothing is compiled.
+ */
+export async function parseImportWithCustomPolicies(text: string, file: string, env: Env | undefined, library: CustomPolicyLibrary): Promise<ParsedImport> {
+  const withEnv = env ? { env } : {};
+  const declared = declaredPolicies(loadConfigText(text, file, { ...withEnv, lookup: catalogueLookup }).resources);
+  const lookup = libraryLookup(library, declared);
+  const warnings: string[] = [];
+  let loaded: LoadResult;
+  if (declared.length === 0) loaded = loadConfigText(text, file, { ...withEnv, lookup });
+  else {
+    const sources = new PolicySources(fromLibrary(library, declared, warnings));
+    await sources.refresh(declared.map((policy) => policy.source));
+    loaded = loadConfigText(text, file, { ...withEnv, lookup, policies: sources });
+  }
+  if (loaded.errors.length > 0) throw importErrors(loaded.errors, file);
+  return { resources: loaded.resources, warnings: [...loaded.warnings.map(formatConfigError), ...warnings] };
+}
+
+/**
+ * `gatehouse validate PATH --data-dir DIR`: the file's own custom policies are compiled and
+ * checked as local mode would, and bindings may also name the data dir's library policies, as
+ * `gatehouse import` allows. Returns the loader's result and the bindings that only the import
+ * accepts (local mode needs an Extension for them), as notes.
+ */
+export async function loadWithLibrary(target: string, library: CustomPolicyLibrary, compiled: PolicySources): Promise<{ result: LoadResult; importOnly: ConfigError[] }> {
+  const declared = declaredPolicies((await loadConfigWithPolicies(target, { policies: compiled })).resources);
+  const result = await loadConfigWithPolicies(target, { policies: compiled, lookup: libraryLookup(library, declared) });
+  const declaredNames = new Set(declared.flatMap((policy) => policy.names));
+  const importOnly: ConfigError[] = [];
+  for (const use of bindingNames(result.resources)) {
+    if (declaredNames.has(use.name) || catalogueLookup.find(use.name) || !library.catalogueEntry(use.name)) continue;
+    importOnly.push({ file: use.resource.file, line: use.resource.lineOf(use.path), field: formatFieldPath(use.path), message: `the custom policy "${use.name}" of the data dir's policies library` });
+  }
+  return { result, importOnly };
+}
+
+function declaredPolicies(resources: readonly AnyResource[]): DeclaredPolicy[] {
+  // Errors and warnings are the real load's to report; only the declarations are wanted here.
+  return collectExtensions(resources, [], []).policies;
+}
+
+/**
+ * The built-ins, then the library's policies, except names the file's Extensions declare: those
+ * are resolved through the Extension (a library name in the base lookup would read as a clash
+ * with a built-in).
+ */
+function libraryLookup(library: CustomPolicyLibrary, declared: readonly DeclaredPolicy[]): PolicyLookup {
+  const declaredNames = new Set(declared.flatMap((policy) => policy.names));
+  return {
+    find: (name) => catalogueLookup.find(name) ?? (declaredNames.has(name) ? undefined : library.catalogueEntry(name)),
+    names: () => [...new Set([...catalogueLookup.names(), ...library.policies().map((policy) => policy.name)])],
+  };
+}
+
+/** A policy loader answering from the library, by the Extension's name: nothing is compiled. */
+function fromLibrary(library: CustomPolicyLibrary, declared: readonly DeclaredPolicy[], warnings: string[]): PolicyLoader {
+  return {
+    async load(source): Promise<PolicyLoadState> {
+      const declaration = declared.find((policy) => policy.source === source)!;
+      const resource = declaration.resource;
+      const at = { file: resource.file, line: resource.lineOf(['spec', 'source']) };
+      const policy = library.policies().find((candidate) => declaration.names.includes(candidate.name));
+      if (!policy) {
+        const names = declaration.names.map((name) => `"${name}"`).join(' or ');
+        return {
+          error: {
+            ...at,
+            message: `spec.source: this instance's policies library has no custom policy named ${names}; an import does not add custom policies: add ${source} in the app (Policies library → Add custom policy), then import again`,
+          },
+        };
+      }
+      if (policy.source !== source)
+        warnings.push(`${at.file}:${at.line}: spec.source: not used by the import: bindings to "${policy.name}" use the policies library's version (from ${policy.source})`);
+      return { policy };
+    },
+    remove: () => true,
+  };
+}
+
+/** Every policy name a binding uses, with where: inline `spec.policies[i].policyRef.name` and PolicyBinding `spec.policyRef.name`. */
+function bindingNames(resources: readonly AnyResource[]): { name: string; resource: AnyResource; path: (string | number)[] }[] {
+  const uses: { name: string; resource: AnyResource; path: (string | number)[] }[] = [];
+  for (const resource of resources) {
+    const spec = resource.spec as { policies?: { policyRef?: { name?: unknown } }[]; policyRef?: { name?: unknown } };
+    if (resource.kind === 'ApiInstance')
+      (spec.policies ?? []).forEach((policy, index) => {
+        if (typeof policy.policyRef?.name === 'string') uses.push({ name: policy.policyRef.name, resource, path: ['spec', 'policies', index, 'policyRef', 'name'] });
+      });
+    if (resource.kind === 'PolicyBinding' && typeof spec.policyRef?.name === 'string') uses.push({ name: spec.policyRef.name, resource, path: ['spec', 'policyRef', 'name'] });
+  }
+  return uses;
+}
