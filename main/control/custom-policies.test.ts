@@ -210,3 +210,24 @@ describe('custom policies in the app', () => {
     expect(await upstreamSaw('x-tag')).toBe('green');
   });
 });
+
+describe("custom policies in the app's export and import", () => {
+  it("exports an Extension naming the policy's file; an import refuses an Extension the library lacks, at its spec.source, and changes nothing", async () => {
+    const source = write('tagger.ts', tagger('1.0.0'));
+    await fx.call('customPolicies.add', { path: source });
+    await usersApiWithTagger('green');
+    const yaml = await fx.call('config.export', {});
+    expect(yaml).toContain(`kind: Extension\nmetadata:\n  name: tagger\nspec:\n  extends:\n    - name: extension-definition\n  source: ${source}\n`);
+    expect(yaml).toContain('- policyRef:\n        kind: Extension\n        name: tagger');
+
+    // Another policy file, declared and bound in the file but never added to this app's library.
+    const other = write('other.ts', tagger('1.0.0').replace("name: 'tagger'", "name: 'other'"));
+    const withOther = yaml.replace('name: tagger\n      config:', 'name: other\n      config:') + `---\napiVersion: gateway.mulesoft.com/v1alpha1\nkind: Extension\nmetadata:\n  name: other\nspec:\n  extends:\n    - name: extension-definition\n  source: ${other}\n`;
+    expect(withOther).toContain('name: other\n      config:');
+    const refused = await rejection(fx.call('config.import', { yaml: withOther, mode: 'sync' }));
+    expect(refused.code).toBe('VALIDATION_FAILED');
+    const line = withOther.split('\n').indexOf(`  source: ${other}`) + 1;
+    expect(refused.details).toContainEqual(expect.objectContaining({ file: 'config.yaml', line, message: expect.stringContaining('policies library has no custom policy named "other"') }));
+    expect(await upstreamSaw('x-tag')).toBe('green');
+  });
+});
