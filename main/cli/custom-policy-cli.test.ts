@@ -173,10 +173,13 @@ spec:
     expect(back.code).toBe(0);
     expect(back.out.trim().split('\n').slice(1)).toEqual([]);
 
-    // Another data dir whose library has stamp: accepted, the binding is there.
-    const other = await dataDirWithStamp(files);
+    // Another data dir whose library has stamp (from another folder): accepted, the binding is there, the Extension's own file not used.
+    const elsewhere = tempDir();
+    writeFileSync(path.join(elsewhere, 'stamp.ts'), stamp);
+    const other = await dataDirWithStamp(elsewhere);
     const into = await run(importCommand, [exportFile, '--data-dir', other]);
     expect(into.code).toBe(0);
+    expect(into.err).toContain(`spec.source: not used by the import: bindings to "stamp" use the policies library's version (from ${path.join(elsewhere, 'stamp.ts')})`);
     expect(storedBindings(other)).toEqual([{ policyRef: 'stamp', config: { value: 'from-export' } }]);
 
     // A data dir without it: refused at the Extension's spec.source, saying to add the policy; nothing imported.

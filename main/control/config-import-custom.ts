@@ -50,15 +50,14 @@ export function keptCustomPolicies(store: Store): KeptCustomPolicies {
  */
 export async function parseImportWithCustomPolicies(text: string, file: string, env: Env | undefined, library: CustomPolicyLibrary): Promise<ParsedImport> {
   const withEnv = env ? { env } : {};
-  const declared = declaredPolicies(loadConfigText(text, file, { ...withEnv, lookup: catalogueLookup }).resources);
-  const lookup = libraryLookup(library, declared);
+  let loaded = loadConfigText(text, file, { ...withEnv, lookup: libraryLookup(library, []) });
+  // Loaded again only when the file declares custom policies (rare): their names resolve through them.
+  const declared = /\bExtension\b/.test(text) ? declaredPolicies(loaded.resources) : [];
   const warnings: string[] = [];
-  let loaded: LoadResult;
-  if (declared.length === 0) loaded = loadConfigText(text, file, { ...withEnv, lookup });
-  else {
+  if (declared.length > 0) {
     const sources = new PolicySources(fromLibrary(library, declared, warnings));
     await sources.refresh(declared.map((policy) => policy.source));
-    loaded = loadConfigText(text, file, { ...withEnv, lookup, policies: sources });
+    loaded = loadConfigText(text, file, { ...withEnv, lookup: libraryLookup(library, declared), policies: sources });
   }
   if (loaded.errors.length > 0) throw importErrors(loaded.errors, file);
   return { resources: loaded.resources, warnings: [...loaded.warnings.map(formatConfigError), ...warnings] };
