@@ -4,6 +4,7 @@
  * line (verdict, detail, status, duration). Synchronous policies are never awaited: the chain
  * only turns asynchronous at the first policy that returns a promise.
  */
+import { PolicyFailure } from '../policies/policy-failure';
 import type { PolicyDecision } from '../policies/types';
 import type { CompiledBinding } from './compile';
 import type { GatewayRequest } from './context';
@@ -93,10 +94,13 @@ function settle(binding: CompiledBinding, decision: PolicyDecision, trace: Polic
   }
 }
 
+/** A PolicyFailure (a custom hook's timeout: 504) keeps its status; any other error is a 500. */
 function failed(binding: CompiledBinding, ctx: GatewayRequest, trace: PolicyTraceEntry[] | undefined, started: number, error: unknown): PipelineStop {
   const message = error instanceof Error ? error.message : String(error);
-  trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: message, status: 500, durationMs: performance.now() - started });
+  const own = error instanceof PolicyFailure ? error : undefined;
+  trace?.push({ policy: binding.name, bindingId: binding.id, verdict: 'error', detail: message, status: own?.status ?? 500, durationMs: performance.now() - started });
   ctx.listener.services.log('error', `policy ${binding.name} failed on ${ctx.method} ${ctx.path}: ${message}`, { api: ctx.api.id, policy: binding.name, bindingId: binding.id });
+  if (own !== undefined) return { binding, decision: { action: 'reject', status: own.status, code: own.code, message } };
   return internalError(binding, 'failed');
 }
 

@@ -6,9 +6,11 @@
  * with its Content-Length; an untouched one streams as usual.
  *
  * An interceptor that throws or rejects answers 500 naming the policy (trace line and log),
- * like a failed request policy; the gateway serves on.
+ * like a failed request policy (a PolicyFailure keeps its status: a custom hook's timeout is a
+ * 504); the gateway serves on.
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { PolicyFailure } from '../policies/policy-failure';
 import type { InterceptedResponse, ResponseInterceptor } from '../policies/types';
 import type { GatewayRequest } from './context';
 
@@ -125,7 +127,8 @@ export async function runInterceptors(ctx: GatewayRequest, status: number, heade
     try {
       await interceptor.intercept(response);
     } catch (error) {
-      failure = failed(ctx, interceptor, error instanceof Error ? error.message : String(error), 500, 'INTERNAL_ERROR');
+      if (error instanceof PolicyFailure) failure = failed(ctx, interceptor, error.message, error.status, error.code);
+      else failure = failed(ctx, interceptor, error instanceof Error ? error.message : String(error), 500, 'INTERNAL_ERROR');
     }
     if (response.unreadable !== undefined) failure = failed(ctx, interceptor, response.unreadable, 502, 'UPSTREAM_BODY_UNREADABLE');
     if (failure !== undefined) break;
@@ -140,7 +143,8 @@ function failed(ctx: GatewayRequest, interceptor: ResponseInterceptor, message: 
   return {
     status,
     code,
-    message: status === 502 ? `policy ${binding.name}: ${message}` : `policy ${binding.name} failed on the response; see the gateway log`,
+    // A 500's message is the policy's own error (for the log only); the others are the gateway's words.
+    message: status === 500 ? `policy ${binding.name} failed on the response; see the gateway log` : status === 502 ? `policy ${binding.name}: ${message}` : message,
     policy: binding.name,
   };
 }

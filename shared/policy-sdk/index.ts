@@ -143,6 +143,15 @@ export interface CustomPolicy<C = Record<string, unknown>> {
   readonly schema: JsonSchema;
   /** Labels, help and units for the form, by property path, as the built-ins' catalogue has them. */
   readonly fields?: Record<string, { label: string; help?: string; placeholder?: string }>;
+  /**
+   * How long, in ms, a promise returned by `onRequest` or `onResponse` may take to settle
+   * (default 10000, at most 600000). Past it the client gets a 504 from the gateway (code
+   * `POLICY_TIMEOUT`) naming the policy, the hook and the limit, in the trace and the log too, and
+   * whatever the hook settles with later is ignored. Time spent waiting for a body from
+   * `body()`/`text()`/`json()` is not counted (the client's and the upstream's own timeouts
+   * apply); a hook that returns without a promise is not timed.
+   */
+  readonly timeoutMs?: number;
   create(config: C, context: PolicyContext): PolicyHooks;
 }
 

@@ -62,6 +62,16 @@ describe('custom policy adapter', () => {
     expect(() => toDecision('yes' as never, false)).toThrow('returned string instead of a decision');
   });
 
+  it('times only a hook that returned a promise: a synchronous decision stays synchronous, a hung promise fails at timeoutMs', async () => {
+    const policy = definePolicy({
+      name: 'maybe-hangs', version: '1', schema: {}, timeoutMs: 20,
+      create: () => ({ onRequest: (request) => (request.query.has('hang') ? new Promise<void>(() => {}) : undefined) }),
+    });
+    const adapted = adaptCustomPolicy(policy, {}, testContext('maybe-hangs', {}), watch, describeError);
+    expect(adapted.onRequest(fakeRequest())).toEqual({ action: 'continue' });
+    await expect(adapted.onRequest(fakeRequest({ url: '/?hang' }))).rejects.toMatchObject({ status: 504, code: 'POLICY_TIMEOUT', message: 'custom policy maybe-hangs did not answer in onRequest within 20 ms' });
+  });
+
   it('logs through the compile context with the policy named by the gateway', async () => {
     const policy = definePolicy({ name: 'talker', version: '1', schema: {}, create: (_c, context) => ({ onRequest: () => context.log.warn('hello') }) });
     const context = testContext('talker', {});

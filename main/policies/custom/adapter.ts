@@ -3,7 +3,8 @@
  * `onRequest` per request with the SDK's decisions turned into the pipeline's, `onResponse`
  * through the gateway's response interception. A hook that throws, rejects or returns
  * something that is not a decision fails the request with 500 (the pipeline names the policy
- * in the trace and the log); the gateway itself is never at risk.
+ * in the trace and the log); one whose promise does not settle within the policy's time limit
+ * fails it with 504 (hook-timer.ts); the gateway itself is never at risk.
  *
  * Blocking: each hook's synchronous run (up to its first `await`) is timed; longer than the
  * watch's limit is reported by policy name. Work after an `await` cannot be attributed to a
@@ -12,7 +13,9 @@
 import type { CustomPolicy, PolicyContext, PolicyHooks, PolicyLogger, PolicyResult } from '../../../shared/policy-sdk';
 import { DEFAULT_BODY_BUFFER_BYTES } from '../../../shared/policies/request-handling';
 import type { CounterWindow } from '../counters';
+import { PolicyFailure } from '../policy-failure';
 import type { PolicyCompileContext, PolicyDecision, PolicyInstance, PolicyRequest, ResponseInterceptor } from '../types';
+import { DEFAULT_HOOK_TIMEOUT_MS, settleWithin } from './hook-timer';
 import { RequestView, ResponseView, toBuffer } from './request-view';
 
 export type CustomHook = 'create' | 'onRequest' | 'onResponse';
@@ -93,7 +96,10 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
   };
   const viewOf = (request: PolicyRequest): RequestView => new RequestView(request, name, limitOf(request), writeFor);
 
+  const limitMs = policy.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
   const onResponse = hooks.onResponse;
+  /** The client went away: the interception stops (the gateway writes nothing to a closed exchange). */
+  const goOnWithout = { value: undefined };
   const interceptorFor = (view: RequestView): ResponseInterceptor => ({
     binding,
     intercept(response) {
@@ -109,8 +115,9 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
         current = undefined;
         blocked('onResponse', began);
       }
-      if (isPromise(result)) return result.then(undefined, (error: unknown) => Promise.reject(new Error(`onResponse rejected: ${describe(error)}`)));
-      return undefined;
+      if (!isPromise(result)) return undefined;
+      const settled = result.then(undefined, (error: unknown) => Promise.reject(new Error(`onResponse rejected: ${describe(error)}`)));
+      return settleWithin(settled, { policy: name, hook: 'onResponse', limitMs, signal: view.request.signal, reads: responseView, whenClientGone: goOnWithout });
     },
   });
 
@@ -154,15 +161,16 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
         current = undefined;
         blocked('onRequest', began);
       }
-      if (isPromise(result))
-        return result.then(
-          (settled) => finish(view, settled),
-          (error: unknown) => {
-            if (view.refusal !== undefined) return view.refusal;
-            throw new Error(`onRequest rejected: ${describe(error)}`);
-          },
-        );
-      return finish(view, result);
+      if (!isPromise(result)) return finish(view, result);
+      // Only the hook's own promise is timed: a body set with setBody is then read at the client's pace.
+      return settleWithin(result, { policy: name, hook: 'onRequest', limitMs, signal: request.signal, reads: view, whenClientGone: undefined }).then(
+        (settled) => finish(view, settled),
+        (error: unknown) => {
+          if (error instanceof PolicyFailure) throw error;
+          if (view.refusal !== undefined) return view.refusal;
+          throw new Error(`onRequest rejected: ${describe(error)}`);
+        },
+      );
     },
     dispose() {
       hooks.dispose?.();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CustomPolicy, JsonSchema } from '../../../shared/policy-sdk';
 import type { PolicyCatalogueEntry, PolicyFieldUi } from '../../../shared/policies/catalogue-entry';
 import { findPolicy } from '../../../shared/policies/catalogue';
+import { DEFAULT_HOOK_TIMEOUT_MS, MAX_HOOK_TIMEOUT_MS } from './hook-timer';
 
 export const CUSTOM_POLICY_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /** Names the config compiler gives a meaning of its own. */
@@ -47,6 +48,9 @@ export function checkPolicy(policy: CustomPolicy, source: string): { ok: true; c
   if (typeof version !== 'string' || version.trim() === '') return { ok: false, message: `version: expected a string such as "1.0.0", got ${JSON.stringify(version)}` };
   if (policy.title !== undefined && typeof policy.title !== 'string') return { ok: false, message: 'title: expected a string' };
   if (policy.description !== undefined && typeof policy.description !== 'string') return { ok: false, message: 'description: expected a string' };
+  const { timeoutMs } = policy;
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_HOOK_TIMEOUT_MS))
+    return { ok: false, message: `timeoutMs: expected a whole number of milliseconds from 1 to ${MAX_HOOK_TIMEOUT_MS} (how long onRequest/onResponse may take to settle; default ${DEFAULT_HOOK_TIMEOUT_MS}), got ${JSON.stringify(timeoutMs) ?? String(timeoutMs)}` };
   if (typeof policy.create !== 'function') return { ok: false, message: 'create: expected a function create(config, context) that returns { onRequest, onResponse }' };
   const fields = checkFields(policy.fields);
   if (typeof fields === 'string') return { ok: false, message: fields };

@@ -25,6 +25,8 @@ export class RequestView implements PolicyRequestView {
   refusal: Refusal | undefined = undefined;
   /** What setBody gave, sent upstream once the hook is done. */
   replacement: Buffer | undefined = undefined;
+  /** Body reads under way: the hook's time limit waits for them (hook-timer.ts). */
+  reading = 0;
   private headerMap: GatewayHeaderMap | undefined = undefined;
   private logger: PolicyLogger | undefined = undefined;
 
@@ -89,7 +91,13 @@ export class RequestView implements PolicyRequestView {
     if (this.replacement !== undefined) return this.replacement;
     const read = this.request.readBody;
     if (read === undefined) return EMPTY;
-    const body = await read.call(this.request, this.limit);
+    let body: Buffer | undefined;
+    this.reading++;
+    try {
+      body = await read.call(this.request, this.limit);
+    } finally {
+      this.reading--;
+    }
     if (body === undefined) {
       this.refusal ??= {
         action: 'reject',
@@ -122,6 +130,8 @@ export class RequestView implements PolicyRequestView {
 }
 
 export class ResponseView implements PolicyResponseView {
+  /** Body reads under way: the hook's time limit waits for them (hook-timer.ts). */
+  reading = 0;
   private headerMap: GatewayHeaderMap | undefined = undefined;
 
   constructor(
@@ -142,7 +152,13 @@ export class ResponseView implements PolicyResponseView {
   }
 
   async body(): Promise<Uint8Array> {
-    const body = await this.response.readBody(this.limit);
+    let body: Buffer | undefined;
+    this.reading++;
+    try {
+      body = await this.response.readBody(this.limit);
+    } finally {
+      this.reading--;
+    }
     // The gateway answers 502 for it, whatever the hook does with this error.
     if (body === undefined) throw new RangeError(`the response body is larger than ${this.limit} bytes`);
     return body;
