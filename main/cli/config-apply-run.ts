@@ -25,7 +25,9 @@ export interface ApplyRun {
 
 export const applyOptionsUsage = `  --env NAME        fill \${VARIABLE}s from the environment NAME stored in the app (Settings)
   --env-file FILE   fill \${VARIABLE}s from FILE (NAME=value lines, # comments)
-  --data-dir DIR    the instance to change (default: $GATEHOUSE_DATA_DIR, else the app-data folder)`;
+  --data-dir DIR    the instance to change (default: $GATEHOUSE_DATA_DIR, else the app-data folder);
+                    bindings may name its custom policies (an Extension in FILE stands for the
+                    one of the same name; custom policies themselves are never imported)`;
 
 export async function runApply(argv: string[], run: ApplyRun, usage: string): Promise<number> {
   const { values, positionals } = parseCommandArgs(

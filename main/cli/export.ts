@@ -11,7 +11,8 @@ import { resolveDataDir } from './data-dir';
 const usage = `Usage: gatehouse export [--data-dir DIR] [--format yaml|kubernetes|compose] > gatehouse.yaml
 
 Prints every gateway, API (with its policies), SLA tier, application, contract and alert rule
-as YAML: Flex Gateway's local-mode resources plus gatehouse.dev/v1 kinds. Application secrets
+as YAML: Flex Gateway's local-mode resources plus gatehouse.dev/v1 kinds, and an Extension
+(spec.source: the file's path) for each custom policy an API uses. Application secrets
 and basic-auth passwords appear only as salted hashes; webhook URLs, private keys and upstream
 credentials as \${VARIABLE} references, listed at the top, to set in the environment. The
 built-in gateway's port is \${GATEHOUSE_GATEWAY_PORT:-<port>} and paths in the data dir
