@@ -18,6 +18,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadConfigText } from '../config/load';
 import { EMBEDDED_GATEWAY_ID } from '../store/gateways';
 import { Store } from '../store/store';
+import { keepCustomPolicy } from '../testing/kept-custom-policy';
 import { checkImport } from './config-apply';
 import { deployManifests } from './deploy-export';
 import { SHARED_STORAGE_KEY } from './docker-gateways';
@@ -199,5 +200,71 @@ describe('gatehouse export --format compose', () => {
     );
     expect(result.out).toBe('');
     expect(result.code).toBe(0);
+  });
+});
+
+describe('custom policies in the manifests', () => {
+  /** orders gets a binding to the kept custom policy `stamp`, whose code holds a `$`. */
+  async function withStamp(): Promise<{ code: string; file: string }> {
+    const kept = await keepCustomPolicy(store, dir);
+    const orders = store.apis.list().find((api) => api.name === 'orders')!;
+    store.policies.insert({ apiId: orders.id, policyRef: 'stamp', config: { value: 'deployed' } });
+    return kept;
+  }
+
+  it('Kubernetes: the kept code is a ConfigMap mounted at /etc/gatehouse/policies, and the Extension loads it from there', async () => {
+    const { code, file } = await withStamp();
+    expect(code).toContain('$');
+    const text = deployManifests(store, 'kubernetes', { name: 'shop', image: 'gatehouse-gateway:1', replicas: 1 });
+    expect(text).not.toContain(file);
+    const manifests = parseAllDocuments(text).map((doc) => doc.toJSON() as Manifest & Record<string, any>);
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).slice(0, 3)).toEqual(['ConfigMap/shop-config', 'ConfigMap/shop-policies', 'Secret/shop-secrets']);
+    for (const manifest of manifests) await validateKubernetes(manifest);
+
+    expect(manifests[1]!.data).toEqual({ 'stamp.js': code });
+    const pod = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'shop')!.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'policies', configMap: { name: 'shop-policies' } });
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'conf', mountPath: '/etc/gatehouse/conf.d', readOnly: true },
+      { name: 'policies', mountPath: '/etc/gatehouse/policies', readOnly: true },
+    ]);
+    // Relative to the conf.d file, as local mode resolves spec.source: /etc/gatehouse/policies/stamp.js in the pod.
+    const conf = parseAllDocuments(manifests[0]!.data['gatehouse.yaml']).map((doc) => doc.toJSON() as Record<string, any>);
+    expect(conf.find((resource) => resource.kind === 'Extension')).toEqual({
+      apiVersion: 'gateway.mulesoft.com/v1alpha1',
+      kind: 'Extension',
+      metadata: { name: 'stamp' },
+      spec: { extends: [{ name: 'extension-definition' }], source: '../policies/stamp.js' },
+    });
+    const orders = conf.find((resource) => resource.kind === 'ApiInstance' && resource.metadata.name === 'orders')!;
+    expect(orders.spec.policies).toContainEqual(expect.objectContaining({ policyRef: { kind: 'Extension', name: 'stamp' }, config: { value: 'deployed' } }));
+  });
+
+  it('Kubernetes: without custom policies there is no policies ConfigMap or mount', () => {
+    const manifests = parseAllDocuments(deployManifests(store, 'kubernetes')).map((doc) => doc.toJSON() as Manifest & Record<string, any>);
+    expect(manifests.filter((m) => m.kind === 'ConfigMap').map((m) => m.metadata.name)).toEqual(['gatehouse-config']);
+    expect(manifests.find((m) => m.kind === 'Deployment')!.spec.template.spec.containers[0].volumeMounts).toHaveLength(1);
+  });
+
+  it('Kubernetes: policies too big for a ConfigMap are refused with their sizes, not written', async () => {
+    await withStamp();
+    const big = `module.exports = ${JSON.stringify('x'.repeat(1100 * 1024))};`;
+    const [record] = store.customPolicies.list();
+    store.customPolicies.setLoaded(record!.id, { ...record!.loaded!, code: big });
+    expect(() => deployManifests(store, 'kubernetes')).toThrow(/custom policies' code is 1\d{3} KiB \(stamp: 1\d{3} KiB\), over Kubernetes' 1 MiB limit for ConfigMap gatehouse-policies/);
+  });
+
+  it('Compose: the kept code is a config mounted at /etc/gatehouse/policies, intact through interpolation, and the file validates', async () => {
+    const { code, file } = await withStamp();
+    const text = deployManifests(store, 'compose');
+    expect(text).not.toContain(file);
+    const document = validateCompose(text);
+    expect(document.services.gateway.configs).toEqual([
+      { source: 'conf', target: '/etc/gatehouse/conf.d/gatehouse.yaml' },
+      { source: 'policy-stamp', target: '/etc/gatehouse/policies/stamp.js' },
+    ]);
+    // What the container gets after Compose's `$$` → `$` is the kept code, byte for byte.
+    expect(document.configs['policy-stamp'].content).toBe(code);
+    expect(document.configs.conf.content).toContain('source: ../policies/stamp.js');
   });
 });

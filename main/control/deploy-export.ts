@@ -8,7 +8,9 @@
  * - the built-in gateway's port is GATEHOUSE_GATEWAY_PORT=8081 in the container;
  * - readiness and liveness from /.gatehouse/health on the health port (4681);
  * - shared counters: a gateway's Redis becomes a Flex Configuration; a loopback Redis (unreachable
- *   from a pod) becomes a Redis Deployment/Service (a Compose service), any other address is kept.
+ *   from a pod) becomes a Redis Deployment/Service (a Compose service), any other address is kept;
+ * - custom policies ship with it (deploy-policies.ts): the code the store keeps, mounted beside
+ *   the conf.d, since the host path the plain export names does not exist in the container.
  * Pure text out: no cluster or Docker engine is needed to write it.
  */
 import { stringify } from 'yaml';
@@ -20,6 +22,7 @@ import type { Store } from '../store/store';
 import { exportResources } from './config-export';
 import { PortableValues } from './config-portable';
 import { exportHeader, SecretReferences } from './config-secrets';
+import { bundleCustomPolicies, checkConfigMapSize, POLICIES_DIR, type DeployedPolicy } from './deploy-policies';
 import { SHARED_STORAGE_KEY } from './docker-gateways';
 import { openRedis } from './shared-storage-secrets';
 
@@ -49,6 +52,8 @@ interface Plan {
   secrets: { variable: string; description: string }[];
   ports: number[];
   redis?: { inCluster: boolean };
+  /** Custom policies' code, each a file in POLICIES_DIR. */
+  policies: DeployedPolicy[];
 }
 
 export function deployManifests(store: Store, format: DeployFormat, options: DeployOptions = DEFAULT_DEPLOY_OPTIONS): string {
@@ -60,6 +65,7 @@ function planDeploy(store: Store, options: DeployOptions): Plan {
   const references = new SecretReferences();
   const portable = new PortableValues(undefined);
   const resources = exportResources(store, references, portable);
+  const policies = bundleCustomPolicies(store, resources, CONF_DIR);
   const gateways = new Map(store.gateways.list().map((gateway) => [gateway.id, gateway]));
   const ports = new Set<number>();
   for (const api of store.apis.list()) {
@@ -93,7 +99,13 @@ function planDeploy(store: Store, options: DeployOptions): Plan {
     redis = { inCluster };
   }
   const conf = formatResources(resources, { header: exportHeader(references, true), envReferences: texts });
-  return { conf, secrets: references.list.map(({ variable, description }) => ({ variable, description })), ports: [...ports].sort((a, b) => a - b), ...(redis ? { redis } : {}) };
+  return {
+    conf,
+    secrets: references.list.map(({ variable, description }) => ({ variable, description })),
+    ports: [...ports].sort((a, b) => a - b),
+    ...(redis ? { redis } : {}),
+    policies,
+  };
 }
 
 function isLoopback(address: string): boolean {
@@ -112,6 +124,11 @@ function kubernetes(plan: Plan, options: DeployOptions): string {
   const documents: Record<string, unknown>[] = [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(`${options.name}-config`), data: { [CONF_FILE]: plan.conf } },
   ];
+  const policiesMap = `${options.name}-policies`;
+  if (plan.policies.length > 0) {
+    checkConfigMapSize(plan.policies, policiesMap);
+    documents.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(policiesMap), data: Object.fromEntries(plan.policies.map((policy) => [policy.file, policy.code])) });
+  }
   if (plan.secrets.length > 0)
     documents.push({
       apiVersion: 'v1',
@@ -143,10 +160,13 @@ function kubernetes(plan: Plan, options: DeployOptions): string {
               readinessProbe: probe,
               livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 10 },
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-              volumeMounts: [{ name: 'conf', mountPath: CONF_DIR, readOnly: true }],
+              volumeMounts: [
+                { name: 'conf', mountPath: CONF_DIR, readOnly: true },
+                ...(plan.policies.length > 0 ? [{ name: 'policies', mountPath: POLICIES_DIR, readOnly: true }] : []),
+              ],
             },
           ],
-          volumes: [{ name: 'conf', configMap: { name: `${options.name}-config` } }],
+          volumes: [{ name: 'conf', configMap: { name: `${options.name}-config` } }, ...(plan.policies.length > 0 ? [{ name: 'policies', configMap: { name: policiesMap } }] : [])],
         },
       },
     },
@@ -189,6 +209,7 @@ function kubernetes(plan: Plan, options: DeployOptions): string {
   const header = [
     `# Gatehouse on Kubernetes (gatehouse export --format kubernetes): the gateway image ${options.image}`,
     '# in local mode, serving the conf.d in the ConfigMap. See docs/deploy.md.',
+    ...(plan.policies.length ? [`# Custom policies (${plan.policies.map((p) => p.name).join(', ')}): their bundled code in ConfigMap ${policiesMap}, at ${POLICIES_DIR}.`] : []),
     ...(plan.secrets.length ? ['# Fill the Secret before applying (values are never exported):', ...plan.secrets.map((s) => `#   ${s.variable}: ${s.description}`)] : []),
   ].join('\n');
   return `${header}\n${documents.map((doc) => `---\n${stringify(doc, { lineWidth: 0 })}`).join('')}`;
@@ -202,7 +223,7 @@ function compose(plan: Plan, options: DeployOptions): string {
     image: options.image,
     command: gatewayArgs(),
     environment,
-    configs: [{ source: 'conf', target: `${CONF_DIR}/${CONF_FILE}` }],
+    configs: [{ source: 'conf', target: `${CONF_DIR}/${CONF_FILE}` }, ...plan.policies.map((policy) => ({ source: `policy-${policy.name}`, target: `${POLICIES_DIR}/${policy.file}` }))],
     ports: plan.ports.map((port) => `127.0.0.1:${port}:${port}`),
     healthcheck: {
       test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${CONTAINER_HEALTH_PORT}/.gatehouse/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
@@ -217,10 +238,13 @@ function compose(plan: Plan, options: DeployOptions): string {
   if (plan.redis?.inCluster) services[`redis`] = { image: REDIS_IMAGE, restart: 'unless-stopped', healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '10s' } };
   // Compose interpolates `$` in the file itself: `$$` keeps the conf's own ${VARIABLE}s for the gateway.
   const conf = plan.redis?.inCluster ? plan.conf.replaceAll(`${options.name}-redis:6379`, 'redis:6379') : plan.conf;
-  const document = { name: options.name, services, configs: { conf: { content: conf.replaceAll('$', '$$$$') } } };
+  const configs: Record<string, { content: string }> = { conf: { content: conf.replaceAll('$', '$$$$') } };
+  for (const policy of plan.policies) configs[`policy-${policy.name}`] = { content: policy.code.replaceAll('$', '$$$$') };
+  const document = { name: options.name, services, configs };
   const header = [
     `# Gatehouse with Docker Compose (gatehouse export --format compose): the gateway image ${options.image}`,
     '# in local mode; one replica (published ports are per host). See docs/deploy.md.',
+    ...(plan.policies.length ? [`# Custom policies (${plan.policies.map((p) => p.name).join(', ')}): their bundled code as configs, at ${POLICIES_DIR}.`] : []),
     ...(plan.secrets.length ? ['# Set in the shell or in .env beside this file (values are never exported):', ...plan.secrets.map((s) => `#   ${s.variable}: ${s.description}`)] : []),
   ].join('\n');
   return `${header}\n${stringify(document, { lineWidth: 0 })}`;

@@ -91,7 +91,13 @@ export async function compileCustomPolicy(sourcePath: string): Promise<{ ok: tru
   try {
     esbuild = await import('esbuild');
   } catch (error) {
-    return { ok: false, error: { file: entry.file, message: `esbuild is not available to compile custom policies: ${(error as Error).message}` } };
+    // The gateway image has no esbuild: a single CommonJS file runs as it is, which is what
+    // `gatehouse export --format kubernetes|compose` ships (the kept bundle, already compiled).
+    if (entry.file === source && /\.c?js$/.test(source)) {
+      const code = readFileSync(source, 'utf8');
+      return { ok: true, code, checksum: checksumOf(code) };
+    }
+    return { ok: false, error: { file: entry.file, message: `esbuild is not available to compile custom policies (only a CommonJS .js/.cjs file runs without it): ${(error as Error).message}` } };
   }
   try {
     const result = await esbuild.build({
