@@ -111,7 +111,8 @@ export function applyImport(store: Store, parsed: ParsedImport, file: string, op
 
   const changes = diff(entriesOf(before), entriesOf(next));
   const imported: Record<string, number> = {};
-  for (const resource of resources) imported[resource.kind] = (imported[resource.kind] ?? 0) + 1;
+  // An Extension stands for the policies library's custom policy and is never stored: not counted as imported.
+  for (const resource of resources) if (resource.kind !== 'Extension') imported[resource.kind] = (imported[resource.kind] ?? 0) + 1;
   const outcome: ApplyOutcome = { mode, imported, warnings: ctx.warnings, changes, applied: false };
   if (options.dryRun || changes.length === 0) return outcome;
 
