@@ -21,7 +21,8 @@ built-in gateway's port is \${GATEHOUSE_GATEWAY_PORT:-<port>} and paths in the d
 
   --format kubernetes   manifests running the gateway image in local mode: ConfigMap (the
                         conf.d), Secret (the references, values left empty), Deployment (health
-                        probes, resource requests), Service, and Redis when shared counters use one
+                        probes, resource requests), Service, Redis when shared counters use one,
+                        and a ConfigMap with each custom policy's bundled code
   --format compose      the same as a Docker Compose file
   --image IMAGE         gateway image for those (default gatehouse-gateway:latest; docs/deploy.md)
   --replicas N          Deployment replicas (default 2)
