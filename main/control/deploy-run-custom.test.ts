@@ -5,7 +5,10 @@
  * it), and the gateway runs with the container's args in front of a real upstream:
  * - Kubernetes: the image's one-file bundle (scripts/replica-build.mjs, as docker/Dockerfile
  *   holds it) from a folder where esbuild cannot be found, as in the image;
- * - Compose: the built CLI, `node dist/cli.cjs gateway`.
+ * - Compose: the built CLI, `node dist/cli.cjs gateway`;
+ * - Docker, where an engine with host networking answers: the gateway image itself (built from
+ *   docker/Dockerfile as the app builds it), the two folders bind-mounted where the pod mounts
+ *   its ConfigMaps.
  * Only the listen host and ports are this machine's (127.0.0.1 and free ports).
  */
 import { execFile, spawn } from 'node:child_process';
@@ -21,7 +24,17 @@ import { Store } from '../store/store';
 import { eventually } from '../testing/admin-plane';
 import { keepCustomPolicy } from '../testing/kept-custom-policy';
 import { freePort, request, startEchoUpstream, type TestServer } from '../testing/net';
+import { createDockerClient, engineConnection, probeDocker } from '../docker/engine';
+import { GatewayImage } from '../docker/gateway-image';
 import { deployManifests, type DeployFormat } from './deploy-export';
+
+const docker = createDockerClient(engineConnection());
+const engine = await probeDocker(docker, engineConnection().endpoint);
+const noDocker = !engine.available
+  ? `no Docker engine (${engine.message})`
+  : engine.networkMode !== 'host'
+    ? `the engine uses ${engine.networkMode} networking; this check reaches the upstream on 127.0.0.1 through host networking`
+    : undefined;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -92,17 +105,24 @@ async function runGateway(command: string[], containerArgs: string[], dir: strin
   return { gatewayPort, output: () => output };
 }
 
-it('Kubernetes: the image bundle, without esbuild, runs the policy from the policies ConfigMap on a real request', async () => {
+/** The Kubernetes export laid out under `<dir>/container`: each ConfigMap's keys as files in its volume's mountPath. */
+async function kubernetesLayout(): Promise<{ dir: string; container: Record<string, any>; mounts: string[] }> {
   const { dir, text } = await exported('kubernetes');
   const manifests = parseAllDocuments(text).map((doc) => doc.toJSON() as Record<string, any>);
   const deployment = manifests.find((m) => m.kind === 'Deployment')!.spec.template.spec;
   const container = deployment.containers[0];
-  // Each ConfigMap's keys as files in its volume's mountPath.
+  const mounts: string[] = [];
   for (const mount of container.volumeMounts as { name: string; mountPath: string }[]) {
     const volume = (deployment.volumes as { name: string; configMap: { name: string } }[]).find((candidate) => candidate.name === mount.name)!;
     const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === volume.configMap.name)!;
     for (const [file, content] of Object.entries(configMap.data as Record<string, string>)) writeMounted(hostPath(dir, path.posix.join(mount.mountPath, file)), content);
+    mounts.push(mount.mountPath);
   }
+  return { dir, container, mounts };
+}
+
+it('Kubernetes: the image bundle, without esbuild, runs the policy from the policies ConfigMap on a real request', async () => {
+  const { dir, container } = await kubernetesLayout();
 
   const { bundleReplica } = (await import(path.join(root, 'scripts/replica-build.mjs'))) as { bundleReplica(root: string): Promise<string> };
   const app = path.join(dir, 'app');
@@ -133,3 +153,27 @@ it('Compose: `gatehouse gateway` (dist/cli.cjs) runs the policy from its config 
   expect(response.status, gateway.output()).toBe(200);
   expect(response.json<{ headers: Record<string, string> }>().headers['x-stamp']).toBe('stamped-compose');
 }, 120_000);
+
+it.skipIf(noDocker !== undefined)(`Docker: the gateway image runs the Kubernetes export's policy from the mounted folder${noDocker ? ` — SKIPPED: ${noDocker}` : ''}`, async () => {
+  const { dir, container, mounts } = await kubernetesLayout();
+  const image = await new GatewayImage(docker, { projectRoot: root }).ensure();
+  const [gatewayPort, healthPort] = [await freePort(), await freePort()];
+  const args = (container.args as string[]).map((arg, index, all) => (all[index - 1] === '--host-override' ? '127.0.0.1' : all[index - 1] === '--health-port' ? String(healthPort) : arg));
+  const env = (container.env as { name: string; value: string }[]).map(({ name, value }) => `${name}=${name === 'GATEHOUSE_GATEWAY_PORT' ? gatewayPort : value}`);
+  const created = await docker.createContainer({
+    Image: image,
+    Cmd: args,
+    Env: env,
+    Labels: { 'dev.gatehouse.test': 'deploy-run-custom' },
+    HostConfig: { NetworkMode: 'host', Binds: mounts.map((mount) => `${hostPath(dir, mount)}:${mount}:ro`) },
+  });
+  cleanup.push(() => created.remove({ force: true }).then(() => undefined, () => undefined));
+  await created.start();
+  const logs = async () => (await created.logs({ stdout: true, stderr: true })).toString();
+  await eventually(async () => (await request(`http://127.0.0.1:${healthPort}/.gatehouse/health`).catch(() => undefined))?.status === 200, 60_000).catch(async () => {
+    throw new Error(`the container did not become ready:\n${await logs()}`);
+  });
+  const response = await request(`http://127.0.0.1:${gatewayPort}/orders/items`);
+  expect(response.status, await logs()).toBe(200);
+  expect(response.json<{ headers: Record<string, string> }>().headers['x-stamp']).toBe('stamped-kubernetes');
+}, 300_000);
