@@ -98,7 +98,7 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
 
   const limitMs = policy.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
   const onResponse = hooks.onResponse;
-  /** The client went away: the interception stops (the gateway writes nothing to a closed exchange). */
+  /** The client went away: the interception goes on to its end, where the gateway writes nothing to a closed exchange. */
   const goOnWithout = { value: undefined };
   const interceptorFor = (view: RequestView): ResponseInterceptor => ({
     binding,
@@ -117,7 +117,7 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
       }
       if (!isPromise(result)) return undefined;
       const settled = result.then(undefined, (error: unknown) => Promise.reject(new Error(`onResponse rejected: ${describe(error)}`)));
-      return settleWithin(settled, { policy: name, hook: 'onResponse', limitMs, signal: view.request.signal, reads: responseView, whenClientGone: goOnWithout });
+      return settleWithin(settled, { policy: name, hook: 'onResponse', limitMs, clientGone: () => view.request.signal.aborted, reads: responseView, whenClientGone: goOnWithout });
     },
   });
 
@@ -163,7 +163,7 @@ export function adaptCustomPolicy(policy: CustomPolicy, config: Record<string, u
       }
       if (!isPromise(result)) return finish(view, result);
       // Only the hook's own promise is timed: a body set with setBody is then read at the client's pace.
-      return settleWithin(result, { policy: name, hook: 'onRequest', limitMs, signal: request.signal, reads: view, whenClientGone: undefined }).then(
+      return settleWithin(result, { policy: name, hook: 'onRequest', limitMs, clientGone: () => request.signal.aborted, reads: view, whenClientGone: undefined }).then(
         (settled) => finish(view, settled),
         (error: unknown) => {
           if (error instanceof PolicyFailure) throw error;

@@ -177,31 +177,42 @@ export default definePolicy<{ gate: string }>({
     });
   }
 
-  it('writes nothing when the client gives up first; the gateway serves on and logs no error', async () => {
+  it('writes and reports nothing when the client gave up before the limit; the gateway serves on', async () => {
     const { gateway, facts, logs } = await setup(`
 export default definePolicy({
-  name: 'patient', version: '1.0.0', schema: { type: 'object' }, timeoutMs: 600000,
+  name: 'patient', version: '1.0.0', schema: { type: 'object' }, timeoutMs: 300,
   create: (_config, context) => ({
-    onRequest() {
-      context.log.info('waiting');
+    onRequest(request) {
+      if (!request.path.endsWith('/in-request')) return;
+      context.log.info('waiting in onRequest');
+      return new Promise(() => {});
+    },
+    onResponse(_response, request) {
+      if (!request.path.endsWith('/in-response')) return;
+      context.log.info('waiting in onResponse');
       return new Promise(() => {});
     },
   }),
 });`);
-    const controller = new AbortController();
-    const abandoned = fetch(gateway.url('/custom/a'), { signal: controller.signal }).catch((error: Error) => error.name);
-    await eventually(() => logs.find((line) => line.endsWith('waiting')), 'the hook waiting');
-    controller.abort();
-    expect(await abandoned).toBe('AbortError');
-    const fact = await eventually(() => facts.find((f) => f.path === '/custom/a'), 'the fact');
-    expect(fact.status).toBe(499);
+    for (const hook of ['in-request', 'in-response']) {
+      const controller = new AbortController();
+      const abandoned = fetch(gateway.url(`/custom/${hook}`), { signal: controller.signal }).catch((error: Error) => error.name);
+      await eventually(() => logs.find((line) => line.endsWith(`waiting in ${hook === 'in-request' ? 'onRequest' : 'onResponse'}`)), `the hook waiting ${hook}`);
+      controller.abort();
+      expect(await abandoned).toBe('AbortError');
+      const fact = await eventually(() => facts.find((f) => f.path === `/custom/${hook}`), 'the fact');
+      expect(fact.status).toBe(499);
+    }
+    // Past the limit (by then the hooks' timers found their clients gone): nothing was written or logged.
+    await new Promise((resolve) => setTimeout(resolve, 900));
     expect((await request(gateway.url('/other/b'))).status).toBe(200);
+    expect((await request(gateway.url('/custom/c'))).status).toBe(200);
     expect(logs.filter((line) => line.startsWith('error:'))).toEqual([]);
   });
 
   it('keeps no timer alive: a process whose hooks answered, or whose client gave up, exits once the gateway is closed', async () => {
-    // The harness built as `gatehouse policy test` uses it, run in a process of its own; a hook's
-    // 10-minute timer left running would keep that process alive far past this test's timeout.
+    // The harness `gatehouse policy test` uses, run in a process of its own: a hook's 10-minute
+    // timer that held the process would keep it alive far past this test's timeout.
     const dir = tempDir();
     await buildPolicyTesting({ root: repoRoot, outDir: dir });
     // Its dependencies (esbuild for the policy) resolve from here as from an installation.
@@ -210,10 +221,14 @@ export default definePolicy({
     writeFileSync(
       policy,
       `import { definePolicy } from 'gatehouse/policy-sdk';
-export default definePolicy<{ gate: string }>({
-  name: 'timed', version: '1.0.0', schema: { type: 'object', properties: { gate: { type: 'string' } } }, timeoutMs: 600000,
-  create: (config, context) => ({
-    async onRequest(request) { if (request.path.endsWith('/hang')) await context.fetch(config.gate, { timeoutMs: 600000 }); },
+export default definePolicy({
+  name: 'timed', version: '1.0.0', schema: { type: 'object' }, timeoutMs: 600000,
+  create: (_config, context) => ({
+    async onRequest(request) {
+      if (!request.path.endsWith('/hang')) return;
+      context.log.info('waiting');
+      await new Promise(() => {});
+    },
     async onResponse(response) { response.headers.set('x-timed', 'yes'); },
   }),
 });`,
@@ -221,33 +236,32 @@ export default definePolicy<{ gate: string }>({
     const script = path.join(dir, 'run.cjs');
     writeFileSync(
       script,
-      `const http = require('node:http');
-const { startPolicyGateway } = require(${JSON.stringify(path.join(dir, 'policy-testing.cjs'))});
+      `const { startPolicyGateway } = require(${JSON.stringify(path.join(dir, 'policy-testing.cjs'))});
+// The harness prints the policy's log lines on stderr: the hung hook's says it is waiting.
+let waiting = false;
+const write = process.stderr.write.bind(process.stderr);
+process.stderr.write = (chunk, ...rest) => ((waiting ||= String(chunk).includes('waiting')), write(chunk, ...rest));
 (async () => {
-  let held;
-  const gate = http.createServer((_req, res) => (held = res));
-  await new Promise((resolve) => gate.listen(0, '127.0.0.1', resolve));
-  const gateway = await startPolicyGateway({ policy: ${JSON.stringify(policy)}, config: { gate: 'http://127.0.0.1:' + gate.address().port + '/' } });
+  const gateway = await startPolicyGateway({ policy: ${JSON.stringify(policy)} });
   const answered = await gateway.request('/quick');
   const controller = new AbortController();
   const abandoned = fetch(gateway.url + 'hang', { signal: controller.signal }).catch((error) => error.name);
-  while (held === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (!waiting) await new Promise((resolve) => setTimeout(resolve, 10));
   controller.abort();
   const outcome = await abandoned;
   await gateway.close();
-  gate.closeAllConnections();
-  gate.close();
-  console.log(answered.status, answered.headers['x-timed'], outcome);
+  process.stdout.write([answered.status, answered.headers['x-timed'], outcome].join(' '));
 })();
 `,
     );
     const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
     running.push({ close: async () => void (child.exitCode === null && child.kill()) });
     let out = '';
+    let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
-    expect(out.trim()).toBe('200 yes AbortError');
+    expect(out, err).toBe('200 yes AbortError');
     expect(code).toBe(0);
   }, 60_000);
 

@@ -1,17 +1,15 @@
-/** The hook time limit on its own: what settles, what expires, what a client going away does, and that no timer is left. */
-import { describe, expect, it } from 'vitest';
+/** The hook time limit on its own: what settles, what expires, what a client gone away changes, and that the timer is cleared. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PolicyFailure } from '../policy-failure';
 import { settleWithin, type HookWait } from './hook-timer';
 
-const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
 const pendingMarker = Symbol('still pending');
 /** The promise's value, or the marker when it has not settled by the time a later timer ran. */
 const settledOrMarker = <T>(promise: Promise<T>): Promise<T | typeof pendingMarker> =>
   Promise.race([promise, new Promise<typeof pendingMarker>((resolve) => setTimeout(resolve, 50, pendingMarker))]);
 
-function wait<T>(overrides: Partial<HookWait<T>> = {}): HookWait<T> & { controller: AbortController } {
-  const controller = new AbortController();
-  return { policy: 'slowpoke', hook: 'onRequest', limitMs: 600_000, signal: controller.signal, reads: { reading: 0 }, whenClientGone: undefined, controller, ...overrides };
+function wait<T>(overrides: Partial<HookWait<T>> = {}): HookWait<T> {
+  return { policy: 'slowpoke', hook: 'onRequest', limitMs: 600_000, clientGone: () => false, reads: { reading: 0 }, whenClientGone: undefined, ...overrides };
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
@@ -21,24 +19,35 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(e
   return { promise, resolve, reject };
 }
 
+/** The timers settleWithin starts, and whether each was cleared. */
+function watchTimers(): { started: () => unknown[]; cleared: (timer: unknown) => boolean } {
+  const set = vi.spyOn(globalThis, 'setTimeout');
+  const clear = vi.spyOn(globalThis, 'clearTimeout');
+  return { started: () => set.mock.results.map((result) => result.value), cleared: (timer) => clear.mock.calls.some(([handle]) => handle === timer) };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
 describe('hook time limit', () => {
-  it("settles with the hook's value and clears its timer", async () => {
-    const before = timers();
+  it("settles with the hook's value and clears its one timer, which never holds the process", async () => {
+    const timers = watchTimers();
     const hook = deferred<string>();
     const bounded = settleWithin(hook.promise, wait());
-    expect(timers()).toBe(before + 1);
+    const [timer] = timers.started() as NodeJS.Timeout[];
+    expect(timers.started()).toHaveLength(1);
+    expect(timer!.hasRef()).toBe(false);
     hook.resolve('done');
     expect(await bounded).toBe('done');
-    expect(timers()).toBe(before);
+    expect(timers.cleared(timer)).toBe(true);
   });
 
   it("passes the hook's own rejection through and clears its timer", async () => {
-    const before = timers();
+    const timers = watchTimers();
     const hook = deferred<string>();
     const bounded = settleWithin(hook.promise, wait());
     hook.reject(new Error('kaboom'));
     await expect(bounded).rejects.toThrow('kaboom');
-    expect(timers()).toBe(before);
+    expect(timers.cleared(timers.started()[0])).toBe(true);
   });
 
   it('fails with a 504 naming the policy, the hook and the limit; a late value or rejection is ignored', async () => {
@@ -65,31 +74,18 @@ describe('hook time limit', () => {
     hook.resolve('late');
   });
 
-  it('stops waiting when the client goes away: goes on with the given value, or never settles; no timer is left', async () => {
-    const before = timers();
+  it('reports nothing when the client went away: goes on with the given value, or never settles', async () => {
+    let gone = false;
     const response = deferred<string>();
-    const goOn = wait<string>({ whenClientGone: { value: 'gone' } });
-    const bounded = settleWithin(response.promise, goOn);
-    goOn.controller.abort();
-    expect(await bounded).toBe('gone');
-    expect(timers()).toBe(before);
+    const goOn = settleWithin(response.promise, wait<string>({ limitMs: 5, clientGone: () => gone, whenClientGone: { value: 'gone' }, reads: { reading: 1 } }));
+    gone = true;
+    // A body read the closed client never finishes does not keep the timer going.
+    expect(await goOn).toBe('gone');
 
     const request = deferred<string>();
-    const stop = wait<string>();
-    const dropped = settleWithin(request.promise, stop);
-    stop.controller.abort();
-    expect(timers()).toBe(before);
+    const dropped = settleWithin(request.promise, wait<string>({ limitMs: 5, clientGone: () => true }));
+    expect(await settledOrMarker(dropped)).toBe(pendingMarker);
     request.reject(new Error('after the client left'));
     expect(await settledOrMarker(dropped)).toBe(pendingMarker);
-  });
-
-  it('starts no timer when the client is already gone', async () => {
-    const before = timers();
-    const gone = wait<string>({ whenClientGone: { value: 'gone' } });
-    gone.controller.abort();
-    const hook = deferred<string>();
-    expect(await settleWithin(hook.promise, gone)).toBe('gone');
-    expect(timers()).toBe(before);
-    hook.reject(new Error('ignored'));
   });
 });

@@ -3,8 +3,11 @@
  * promise is timed (a synchronous hook costs nothing more); past the limit the request fails
  * with a 504 PolicyFailure naming the policy, the hook and the limit, and whatever the hook
  * settles with later is ignored (its rejection included: it is handled here, never unhandled).
- * The timer is cleared as soon as the hook settles or the client goes away (a gateway that
- * stops closes its connections, so no timer outlives it).
+ *
+ * Cost per timed hook: one timer, cleared when the hook settles. Whether the client went away
+ * is asked only when the limit is reached: listening to the request's abort signal would cost
+ * an AbortController per request, several times the timer. The timer is unref'd, so a hook
+ * whose client left never keeps a stopping process alive while it waits for the limit.
  */
 import { PolicyFailure } from '../policy-failure';
 
@@ -26,12 +29,13 @@ export interface HookWait<T> {
   policy: string;
   hook: TimedHook;
   limitMs: number;
-  /** The request's: aborted when the client goes away. */
-  signal: AbortSignal;
+  /** The client went away (asked once the limit is reached). */
+  clientGone(): boolean;
   reads: BodyReads;
   /**
-   * What the hook's result becomes when the client goes away first: a value to go on with, or
-   * undefined to stop the request's chain here (it is never settled: nothing is left to answer).
+   * What the hook's result becomes when the limit is reached after the client went away: a
+   * value to go on with, or undefined to stop the request's chain there (it is never settled:
+   * nothing is left to answer). Either way nothing is reported: the hook may not have hung.
    */
   whenClientGone: { value: T } | undefined;
 }
@@ -42,46 +46,40 @@ export function hookTimeoutMessage(policy: string, hook: TimedHook, limitMs: num
 
 /** The hook's promise, bounded by the limit (see the module's comment). */
 export function settleWithin<T>(pending: Promise<T>, wait: HookWait<T>): Promise<T> {
-  const { signal } = wait;
-  if (signal.aborted) {
-    pending.then(ignore, ignore);
-    return wait.whenClientGone === undefined ? new Promise<T>(ignore) : Promise.resolve(wait.whenClientGone.value);
-  }
   return new Promise<T>((resolve, reject) => {
     let done = false;
-    let timer: NodeJS.Timeout;
-    const finish = (): boolean => {
-      if (done) return false;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', clientGone);
-      return true;
-    };
-    const expire = (): void => {
-      if (done) return;
-      // A body still arriving is the client's or the upstream's delay, bounded by their deadlines.
-      if (wait.reads.reading > 0) return arm();
-      finish();
-      reject(new PolicyFailure(504, POLICY_TIMEOUT_CODE, hookTimeoutMessage(wait.policy, wait.hook, wait.limitMs)));
-    };
-    const arm = (): void => {
-      timer = setTimeout(expire, wait.limitMs);
-    };
-    function clientGone(): void {
-      if (!finish()) return;
-      if (wait.whenClientGone !== undefined) resolve(wait.whenClientGone.value);
+    let timer = arm();
+    function arm(): NodeJS.Timeout {
+      return setTimeout(expire, wait.limitMs).unref();
     }
-    arm();
-    signal.addEventListener('abort', clientGone);
+    function expire(): void {
+      if (done) return;
+      if (wait.clientGone()) {
+        done = true;
+        if (wait.whenClientGone !== undefined) resolve(wait.whenClientGone.value);
+        return;
+      }
+      // A body still arriving is the client's or the upstream's delay, bounded by their deadlines.
+      if (wait.reads.reading > 0) {
+        timer = arm();
+        return;
+      }
+      done = true;
+      reject(new PolicyFailure(504, POLICY_TIMEOUT_CODE, hookTimeoutMessage(wait.policy, wait.hook, wait.limitMs)));
+    }
     pending.then(
       (value) => {
-        if (finish()) resolve(value);
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(value);
       },
       (error: unknown) => {
-        if (finish()) reject(error);
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        reject(error);
       },
     );
   });
 }
-
-function ignore(): void {}
