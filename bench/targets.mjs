@@ -106,23 +106,27 @@ async function headerPolicyGateway(ctx, mode) {
     const outfile = path.resolve('dist/bench/custom-policy-gateway.cjs');
     const { build } = await import('esbuild');
     await build({ entryPoints: ['bench/custom-policy-gateway.ts'], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning', absWorkingDir: process.cwd() });
-    const policyFile = path.join(ctx.workDir, 'add-bench-header.ts');
-    ctx.writeFileSync(
-      policyFile,
-      `import { definePolicy } from 'gatehouse/policy-sdk';
+    // The same policy with an async hook: its promise runs under the hook's time limit (hook-timer.ts).
+    const policyFiles = {};
+    for (const [kind, hook] of [['custom', 'onRequest(request) {'], ['custom-async', 'async onRequest(request) { await null;']]) {
+      policyFiles[kind] = path.join(ctx.workDir, `add-bench-header-${kind}.ts`);
+      ctx.writeFileSync(
+        policyFiles[kind],
+        `import { definePolicy } from 'gatehouse/policy-sdk';
 export default definePolicy<{ value: string }>({
   name: 'add-bench-header',
   version: '1.0.0',
   schema: { type: 'object', properties: { value: { type: 'string' } }, required: ['value'] },
-  create: (config) => ({ onRequest(request) { request.headers.set('x-bench', config.value); } }),
+  create: (config) => ({ ${hook} request.headers.set('x-bench', config.value); } }),
 });
 `,
-    );
-    return { outfile, policyFile };
+      );
+    }
+    return { outfile, policyFiles };
   })();
-  const { outfile, policyFile } = await customGatewayBundle;
+  const { outfile, policyFiles } = await customGatewayBundle;
   const port = await ctx.freePort();
-  const child = ctx.startProcess([outfile, ctx.upstream, String(port), mode, ...(mode === 'custom' ? [policyFile] : [])]);
+  const child = ctx.startProcess([outfile, ctx.upstream, String(port), mode === 'builtin' ? 'builtin' : 'custom', ...(mode === 'builtin' ? [] : [policyFiles[mode]])]);
   const url = `http://127.0.0.1:${port}/bench/users/1`;
   await ctx.waitForHttp(url);
   return { url, process: child };
@@ -133,6 +137,7 @@ const TELEMETRY_OFF = 'serve: telemetry off';
 const TELEMETRY_ON = 'serve: telemetry on (capture off)';
 const FORWARDING = 'gatehouse: no policies';
 const BUILT_IN_HEADER = 'gatehouse: built-in header injection';
+const CUSTOM_HEADER = 'gatehouse: trivial custom policy (adds one header)';
 
 export const targets = [
   {
@@ -194,10 +199,17 @@ export const targets = [
   },
   {
     // Issue 16: a custom policy (the SDK, compiled from TypeScript) costs about what the built-in does.
-    name: 'gatehouse: trivial custom policy (adds one header)',
+    name: CUSTOM_HEADER,
     baseline: BUILT_IN_HEADER,
     minThroughput: 0.9,
     start: (ctx) => headerPolicyGateway(ctx, 'custom'),
+  },
+  {
+    // The same custom policy with an async hook: the promise, the pipeline's async step and the hook's time limit.
+    name: 'gatehouse: trivial async custom policy (adds one header)',
+    baseline: CUSTOM_HEADER,
+    minThroughput: 0.85,
+    start: (ctx) => headerPolicyGateway(ctx, 'custom-async'),
   },
   {
     // Issue 15: one access line per request (batched writes) against --quiet.
