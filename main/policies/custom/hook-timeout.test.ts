@@ -303,6 +303,32 @@ export default definePolicy({
     expect([res.status, res.body]).toEqual([200, 'SLOW BODY']);
   });
 
+  it('does not count the time the client takes to send the body onRequest reads', async () => {
+    const { gateway, logs } = await setup(`
+export default definePolicy({
+  name: 'reads-request', version: '1.0.0', schema: { type: 'object' }, timeoutMs: 100,
+  create: (_config, context) => ({
+    async onRequest(request) {
+      context.log.info('reading');
+      request.setBody((await request.text()).toUpperCase());
+    },
+  }),
+});`);
+    const socket = net.connect(gateway.port, '127.0.0.1');
+    running.push({ close: async () => void socket.destroy() });
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write('POST /custom/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 9\r\nConnection: close\r\n\r\nslow ');
+    await eventually(() => logs.find((line) => line.endsWith('reading')), 'the hook reading');
+    // The rest of the body comes well after the hook's limit (the listener's body timeout governs that wait).
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    socket.write('body');
+    await once(socket, 'end');
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+    expect(received).toContain('"body":"SLOW BODY"');
+  });
+
   it('is reported the same way by the policy test harness (gatehouse/policy-testing)', async () => {
     const file = policyFile(`
 export default definePolicy({
