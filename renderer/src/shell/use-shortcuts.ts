@@ -1,5 +1,5 @@
 /** Global keys: Ctrl/Cmd+K for the palette, "g" then a letter to jump and "?" for the list of shortcuts (as in GitHub). */
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import { navigate } from '../router/router';
 import { useAppContext } from '../state/store';
 import { NAV_ITEMS } from './sidebar';
@@ -12,7 +12,10 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function useShortcuts(): void {
   const { store } = useAppContext();
-  useEffect(() => {
+  // A layout effect: the listener is attached in the same commit that shows the shell, so a key
+  // pressed as soon as the first screen is visible is heard (a passive effect can run later, after
+  // the screen is already on show; a busy test worker pressed "?" in that gap).
+  useLayoutEffect(() => {
     let pendingG = 0;
     function onKeyDown(event: KeyboardEvent) {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {

@@ -96,6 +96,10 @@ export function connectEvents(context: AppContextValue, options: EventWiringOpti
     }),
   ];
   store.getState().setConnection(transport.connection);
+  // Already open (IPC, or a stream another screen opened): what changed between the boot's loads
+  // and these subscriptions came as events nobody heard (a pause from the tray as the window
+  // opened), so read it once now.
+  if (transport.connection === 'open') void refreshLoaded(store.getState());
 
   return () => {
     clearTimeout(timer);

@@ -112,6 +112,18 @@ describe('events keep the store fresh', () => {
     off();
   });
 
+  it('reads what changed before it subscribed when the stream is already open (a pause from the tray as the window opens)', async () => {
+    const { plane, context, state } = setup();
+    await state().loadSystemInfo();
+    expect(state().allTraffic.paused).toBe(false);
+    // The tray pauses between the boot's loads and the subscription: its event reaches no one.
+    await plane.transport.invoke('traffic.pause', {});
+    expect(state().allTraffic.paused).toBe(false);
+    const off = connectEvents(context, { schedule: (fn) => fn() });
+    await expect.poll(() => state().allTraffic.paused).toBe(true);
+    off();
+  });
+
   it('delivers traffic in one store update per frame, newest first, capped', () => {
     const { plane, context, state } = setup();
     const frames: (() => void)[] = [];
