@@ -64,6 +64,25 @@ registerPolicy({
   }),
 });
 
+// Holds each request until the test releases it; `test-count` counts what reaches it.
+const held: (() => void)[] = [];
+let counted = 0;
+registerPolicy({
+  name: 'test-hold',
+  create: () => ({
+    onRequest: () => new Promise<PolicyDecision>((resolve) => held.push(() => resolve({ action: 'continue' }))),
+  }),
+});
+registerPolicy({
+  name: 'test-count',
+  create: () => ({
+    onRequest: (): PolicyDecision => {
+      counted++;
+      return { action: 'continue' };
+    },
+  }),
+});
+
 describe('policy pipeline', () => {
   let upstream: TestServer;
   let gateway: StartedGateway;
@@ -97,6 +116,7 @@ describe('policy pipeline', () => {
         { basePath: '/respond', upstream: upstream.url, policies: [{ name: 'test-response-headers' }, { name: 'test-respond' }] },
         { basePath: '/hooks', upstream: upstream.url, policies: [{ name: 'test-response-headers' }] },
         { basePath: '/hooks-deny', upstream: upstream.url, policies: [{ name: 'test-response-headers' }, { name: 'test-deny', config: { status: 429 } }] },
+        { basePath: '/held', upstream: upstream.url, policies: [{ name: 'test-hold' }, { name: 'test-count' }] },
       ],
       { onRequest: (fact) => facts.push(fact), log: (_level, message) => logs.push(message) },
     );
@@ -171,6 +191,26 @@ describe('policy pipeline', () => {
     expect(res.json().headers).toMatchObject({ 'x-async': 'done', 'x-order': 'after' });
     const fact = await lastFact('/async/x');
     expect(fact.trace[0]!.durationMs).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stops the chain when the client leaves while a policy waits: later policies never count the request', async () => {
+    const controller = new AbortController();
+    const abandoned = fetch(gateway.url('/held/abandoned'), { signal: controller.signal }).catch((error: Error) => error.name);
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    expect(await abandoned).toBe('AbortError');
+    while (!facts.some((f) => f.path === '/held/abandoned')) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await lastFact('/held/abandoned')).status).toBe(499);
+    held.splice(0).forEach((release) => release());
+    // The chain goes on (or not) in the promise jobs that run before the next macrotask.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counted).toBe(0);
+    // A client that waits goes through both policies to the upstream.
+    const waited = request(gateway.url('/held/kept'));
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    held.splice(0).forEach((release) => release());
+    expect((await waited).json().url).toBe('/kept');
+    expect(counted).toBe(1);
   });
 
   it('lets a policy answer itself, with policy-added headers on that answer too', async () => {

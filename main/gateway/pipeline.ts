@@ -64,7 +64,11 @@ function settleLater(
   return result.then(
     (decision) => {
       const stop = settle(binding, decision, trace, trace === undefined ? 0 : performance.now() - started);
-      return stop !== undefined || i + 1 >= bindings.length ? stop : runPipeline(bindings, ctx, i + 1);
+      // The client left (or was answered) while this binding waited: later bindings never see the
+      // request, so it spends no rate-limit quota or counter and calls nothing for nobody (Envoy
+      // stops a stream's filter chain on a downstream reset the same way).
+      if (stop !== undefined || ctx.finished) return stop;
+      return i + 1 >= bindings.length ? undefined : runPipeline(bindings, ctx, i + 1);
     },
     (error: unknown) => failed(binding, ctx, trace, started, error),
   );
