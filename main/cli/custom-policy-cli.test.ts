@@ -98,6 +98,52 @@ function storedBindings(dataDir: string) {
   }
 }
 
+/** Flex's two-resource custom policy: a definition, an implementation extending it (with our spec.source), a binding naming `ref`. */
+const flexTwoResource = (definition: string, implementation: string, ref: string) => `apiVersion: gateway.mulesoft.com/v1alpha1
+kind: Extension
+metadata:
+  name: ${definition}
+spec:
+  extends:
+    - name: extension-definition
+  properties:
+    value:
+      type: string
+---
+apiVersion: gateway.mulesoft.com/v1alpha1
+kind: Extension
+metadata:
+  name: ${implementation}
+spec:
+  extends:
+    - name: extension-authentication
+    - name: ${definition}
+  source: ./stamp.ts
+---
+apiVersion: gateway.mulesoft.com/v1alpha1
+kind: ApiInstance
+metadata:
+  name: users
+spec:
+  address: http://127.0.0.1:8081/users/
+  services:
+    upstream:
+      address: ${upstream.url}/
+---
+apiVersion: gateway.mulesoft.com/v1alpha1
+kind: PolicyBinding
+metadata:
+  name: users-stamp
+spec:
+  targetRef:
+    name: users
+  policyRef:
+    kind: Extension
+    name: ${ref}
+  config:
+    value: flex
+`;
+
 describe("the app's custom policies in the CLI", () => {
   it('import and diff check a binding against the stored policy: accepted, a bad config field named at file:line, nothing changed on refusal', async () => {
     const files = tempDir();
@@ -217,5 +263,34 @@ spec:
     const missing = await run(validateCommand, [good, '--data-dir', path.join(files, 'nowhere')]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('no Gatehouse data in');
+  }, 120_000);
+
+  it("imports Flex's two-resource form (definition + implementation) into a data dir whose library has the policy, whichever Extension the binding names", async () => {
+    // Flex binds the implementation (the PDK names it `<policy>-<version>-impl`); the definition's name works too; and
+    // Extensions named unlike the policy file's own name are matched by their file.
+    for (const [definition, implementation, ref] of [
+      ['stamp', 'stamp-v1-0-impl', 'stamp-v1-0-impl'],
+      ['stamp', 'stamp-v1-0-impl', 'stamp'],
+      ['header-stamp', 'header-stamp-v1-0-impl', 'header-stamp-v1-0-impl'],
+      ['header-stamp', 'header-stamp-v1-0-impl', 'header-stamp'],
+    ]) {
+      const files = tempDir();
+      writeFileSync(path.join(files, 'stamp.ts'), stamp);
+      const dataDir = await dataDirWithStamp(files);
+      const file = path.join(files, 'flex.yaml');
+      writeFileSync(file, flexTwoResource(definition!, implementation!, ref!));
+
+      const checked = await run(validateCommand, [file, '--data-dir', dataDir]);
+      expect(checked.code, `${ref}: ${checked.out}`).toBe(0);
+      expect(checked.out).not.toContain('note:');
+      const alone = await run(validateCommand, [file]);
+      expect(alone.code).toBe(0);
+      expect(alone.out).toContain(`note: ${file}:39: spec.policyRef: a custom policy (Extension) (\`gatehouse gateway --config\` runs this; \`gatehouse import\` takes it into a data dir whose policies library has this policy: check with --data-dir)`);
+
+      const imported = await run(importCommand, [file, '--data-dir', dataDir]);
+      expect(imported.code, `${ref}: ${imported.out}`).toBe(0);
+      // Stored under the library policy's own name, as the app shows and exports it.
+      expect(storedBindings(dataDir)).toEqual([{ policyRef: 'stamp', config: { value: 'flex' } }]);
+    }
   }, 120_000);
 });

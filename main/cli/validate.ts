@@ -20,7 +20,8 @@ Checks a config file or conf.d directory (Flex Gateway local-mode YAML and gateh
 resources, and the custom policies an Extension's spec.source names) without starting anything,
 with the same checks as \`gatehouse import\`. Prints every error as file:line: field: message,
 every field accepted but not acted on as warning: file:line: field: message, and what only local
-mode runs (the app's import refuses it) as note: file:line: field: message.
+mode runs (the app's import refuses it, or takes it only with the policy in its library) as
+note: file:line: field: message.
 
   --data-dir DIR    also check as an import into DIR would (default: $GATEHOUSE_DATA_DIR when
                     set): bindings may name DIR's custom policies (its policies library) and
@@ -60,13 +61,17 @@ export const validateCommand: CliCommand = {
     // A custom policy the import does not know (no data dir, or not in its library): local mode only, not an error here.
     const custom = new Set([...library.policies().map((policy) => policy.name), ...result.resources.filter((r) => r.kind === 'Extension').map((r) => r.metadata.name)]);
     const customUse = (error: ConfigError) => /policyRef(\.name)?$/.test(error.field) && [...custom].some((name) => error.message.startsWith(`unknown policy "${name}"`));
-    const unknownThere = kept ? " that the data dir's policies library does not have" : '';
-    imported.localModeOnly.push(...imported.errors.filter(customUse).map((error) => ({ ...error, message: `a custom policy (Extension)${unknownThere}` })));
+    const customNotes = imported.errors.filter(customUse);
+    if (kept) imported.localModeOnly.push(...customNotes.map((error) => ({ ...error, message: "a custom policy (Extension) that the data dir's policies library does not have" })));
     imported.errors = imported.errors.filter((error) => !customUse(error));
     const errors = sortConfigErrors([...result.errors, ...imported.errors]);
     for (const warning of result.warnings) process.stdout.write(`warning: ${formatConfigError(warning)}\n`);
     for (const problem of kept?.problems ?? []) process.stdout.write(`warning: ${problem}\n`);
     for (const note of imported.localModeOnly) process.stdout.write(`note: ${formatConfigError(note)} (\`gatehouse gateway --config\` runs this; \`gatehouse import\` refuses it)\n`);
+    // Without a data dir, whether an import takes it depends on the data dir's library.
+    if (!kept)
+      for (const note of customNotes)
+        process.stdout.write(`note: ${formatConfigError({ ...note, message: 'a custom policy (Extension)' })} (\`gatehouse gateway --config\` runs this; \`gatehouse import\` takes it into a data dir whose policies library has this policy: check with --data-dir)\n`);
     for (const note of importOnly) process.stdout.write(`note: ${formatConfigError(note)} (\`gatehouse import\` takes this; \`gatehouse gateway --config\` needs an Extension declaring it)\n`);
     if (errors.length > 0 || !result.snapshot) {
       for (const error of errors) process.stdout.write(`${formatConfigError(error)}\n`);

@@ -3,7 +3,8 @@
  * configuration: an import neither adds nor removes them. A binding names one of the library's
  * policies and its config is checked against that policy's schema. An `Extension` in the file
  * (an export writes one per custom policy its bindings use, so that the file also runs in local
- * mode) is matched to the library's policy of the same name and not stored; an Extension the
+ * mode) is matched to the library's policy of the same name (else the one from the same file),
+ * bindings naming it are stored under that policy's own name, and it is not stored; an Extension the
  * library has no policy for is an error at its `spec.source`, saying to add the policy first.
  */
 import { catalogueLookup } from '../config/catalogue-lookup';
@@ -60,6 +61,7 @@ export async function parseImportWithCustomPolicies(text: string, file: string, 
     loaded = loadConfigText(text, file, { ...withEnv, lookup: libraryLookup(library, declared), policies: sources });
   }
   if (loaded.errors.length > 0) throw importErrors(loaded.errors, file);
+  bindToLibraryNames(loaded.resources, library, declared);
   return { resources: loaded.resources, warnings: [...loaded.warnings.map(formatConfigError), ...warnings] };
 }
 
@@ -78,6 +80,8 @@ export async function loadWithLibrary(target: string, library: CustomPolicyLibra
     if (declaredNames.has(use.name) || catalogueLookup.find(use.name) || !library.catalogueEntry(use.name)) continue;
     importOnly.push({ file: use.resource.file, line: use.resource.lineOf(use.path), field: formatFieldPath(use.path), message: `the custom policy "${use.name}" of the data dir's policies library` });
   }
+  // What the import would store (and check against the library's schemas): the library's names.
+  bindToLibraryNames(result.resources, library, declared);
   return { result, importOnly };
 }
 
@@ -87,12 +91,12 @@ function declaredPolicies(resources: readonly AnyResource[]): DeclaredPolicy[] {
 }
 
 /**
- * The built-ins, then the library's policies, except names the file's Extensions declare: those
- * are resolved through the Extension (a library name in the base lookup would read as a clash
- * with a built-in).
+ * The built-ins, then the library's policies, except names the file's Extensions declare and
+ * the library policies they stand for: those are resolved through the Extension (a library name
+ * in the base lookup would read as a clash with a built-in).
  */
 function libraryLookup(library: CustomPolicyLibrary, declared: readonly DeclaredPolicy[]): PolicyLookup {
-  const declaredNames = new Set(declared.flatMap((policy) => policy.names));
+  const declaredNames = new Set(declared.flatMap((policy) => [...policy.names, libraryPolicyFor(library, policy)?.name ?? policy.names[0]!]));
   return {
     find: (name) => catalogueLookup.find(name) ?? (declaredNames.has(name) ? undefined : library.catalogueEntry(name)),
     names: () => [...new Set([...catalogueLookup.names(), ...library.policies().map((policy) => policy.name)])],
@@ -106,7 +110,7 @@ function fromLibrary(library: CustomPolicyLibrary, declared: readonly DeclaredPo
       const declaration = declared.find((policy) => policy.source === source)!;
       const resource = declaration.resource;
       const at = { file: resource.file, line: resource.lineOf(['spec', 'source']) };
-      const policy = library.policies().find((candidate) => declaration.names.includes(candidate.name));
+      const policy = libraryPolicyFor(library, declaration);
       if (!policy) {
         const names = declaration.names.map((name) => `"${name}"`).join(' or ');
         return {
@@ -122,6 +126,36 @@ function fromLibrary(library: CustomPolicyLibrary, declared: readonly DeclaredPo
     },
     remove: () => true,
   };
+}
+
+/**
+ * The library's policy an Extension stands for: the one named as the Extension (or the
+ * definition it implements), else the one kept from the same file, as local mode would run it
+ * (the PDK names an implementation `<policy>-<version>-impl`; the policy file names itself).
+ */
+function libraryPolicyFor(library: CustomPolicyLibrary, declaration: DeclaredPolicy) {
+  const policies = library.policies();
+  return policies.find((candidate) => declaration.names.includes(candidate.name)) ?? policies.find((candidate) => candidate.source === declaration.source);
+}
+
+/**
+ * Bindings naming an Extension (Flex binds the implementation, e.g. `my-policy-v1-0-impl`) are stored
+ * under the library policy's own name, as the app and an export name it.
+ */
+function bindToLibraryNames(resources: readonly AnyResource[], library: CustomPolicyLibrary, declared: readonly DeclaredPolicy[]): void {
+  const byAlias = new Map<string, string>();
+  for (const declaration of declared) {
+    const policy = libraryPolicyFor(library, declaration);
+    if (policy) for (const alias of declaration.names) byAlias.set(alias, policy.name);
+  }
+  if (byAlias.size === 0) return;
+  for (const use of bindingNames(resources)) {
+    const own = byAlias.get(use.name);
+    if (own === undefined || own === use.name) continue;
+    let ref: Record<string | number, unknown> = use.resource as unknown as Record<string, unknown>;
+    for (const key of use.path.slice(0, -1)) ref = ref[key] as Record<string | number, unknown>;
+    ref.name = own;
+  }
 }
 
 /** Every policy name a binding uses, with where: inline `spec.policies[i].policyRef.name` and PolicyBinding `spec.policyRef.name`. */
