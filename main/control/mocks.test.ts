@@ -84,6 +84,45 @@ describe('mocks through the control plane', () => {
     expect(inUse.status).toBe(409);
   });
 
+  it('keeps mock settings and recordings across an import that changes something (merge and sync), and still replays', async () => {
+    const api = await fx.call('apis.create', { name: 'Live', implementationUrl: upstream.url, basePath: '/live' });
+    await fx.call('mocks.update', { apiId: api.id, recordInto: 'morning' });
+    const first = await request(`${fx.gatewayUrl}/live/orders/1`);
+    let recordings = await fx.call('recordings.list', { apiId: api.id });
+    for (let i = 0; i < 100 && recordings[0]?.exchanges !== 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      recordings = await fx.call('recordings.list', { apiId: api.id });
+    }
+    const routes = [{ method: 'GET' as const, path: '/hand/{id}', status: 200, headers: {}, body: { hand: true } }];
+    await fx.call('mocks.update', { apiId: api.id, recordInto: null, mode: 'only', source: 'recording', recordingId: recordings[0]!.id, routes });
+    const settings = await fx.call('mocks.get', { apiId: api.id });
+    const exported = await fx.call('config.export', {});
+    await upstream.close();
+    upstreamUp = false;
+
+    // Merge: a file with another API only. Sync: the export, with an API it lacks added first.
+    const other = `apiVersion: gateway.mulesoft.com/v1alpha1
+kind: ApiInstance
+metadata:
+  name: other
+spec:
+  address: http://127.0.0.1:8081/other/
+  services:
+    upstream:
+      address: http://127.0.0.1:9/
+`;
+    expect((await fx.call('config.import', { yaml: other, mode: 'merge' })).applied).toBe(true);
+    await fx.call('apis.create', { name: 'Gone', implementationUrl: 'http://127.0.0.1:9/', basePath: '/gone' });
+    expect((await fx.call('config.import', { yaml: exported, mode: 'sync' })).applied).toBe(true);
+    expect((await fx.call('apis.list', {})).map((a: { name: string }) => a.name)).toEqual(['Live']);
+
+    expect(await fx.call('mocks.get', { apiId: api.id })).toEqual(settings);
+    expect(await fx.call('recordings.list', { apiId: api.id })).toEqual(recordings);
+    const replayed = await request(`${fx.gatewayUrl}/live/orders/1`);
+    expect(replayed.headers['x-gatehouse-source']).toBe('mock');
+    expect(replayed.body).toBe(first.body);
+  });
+
   it('falls back to hand-written routes when the upstream is down, and uses the upstream when it is up', async () => {
     const api = await fx.call('apis.create', { name: 'Flaky', implementationUrl: upstream.url, basePath: '/flaky' });
     await fx.call('mocks.update', { apiId: api.id, mode: 'fallback', source: 'routes', routes: [{ method: 'GET', path: '/things/{id}', status: 200, headers: { 'x-mocked': '1' }, body: { id: 'mocked' } }] });

@@ -107,10 +107,10 @@ export class Store {
 
   /** Deletes every resource (not settings); callers wrap it in a transaction with the refill. */
   clearResources(): void {
-    // Signing keys, saved requests and OpenAPI documents are not in the YAML: those of APIs the refill keeps come back with them.
+    // Signing keys, saved requests, OpenAPI documents, mock settings and recordings are not in the YAML: those of APIs the refill keeps come back with them.
     this.signingKeys.setAsideForRefill();
     this.savedRequests.setAsideForRefill();
-    this.mocks.setOpenApiDocumentsAsideForRefill();
+    this.mocks.setAsideForRefill();
     for (const statement of this.clearStatements) statement.run();
   }
 
