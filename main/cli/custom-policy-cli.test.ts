@@ -236,6 +236,19 @@ spec:
     expect(refused.out).toContain(`${exportFile}:${sourceLine}: spec.source: this instance's policies library has no custom policy named "stamp"`);
     expect(refused.out).toContain('Add custom policy');
     expect(storedBindings(bare)).toEqual([]);
+
+    // Shared from another machine, where the Extension's file was: it is not read, the library's policy serves.
+    const shared = path.join(files, 'shared.yaml');
+    writeFileSync(shared, exported.out.replace(`source: ${path.join(files, 'stamp.ts')}`, 'source: /home/someone-else/policies/stamp.ts'));
+    const third = tempDir();
+    writeFileSync(path.join(third, 'stamp.ts'), stamp);
+    const teammate = await dataDirWithStamp(third);
+    const taken = await run(importCommand, [shared, '--data-dir', teammate]);
+    expect(taken.code, taken.out).toBe(0);
+    expect(storedBindings(teammate)).toEqual([{ policyRef: 'stamp', config: { value: 'from-export' } }]);
+    const nowhere = await run(importCommand, [shared, '--data-dir', tempDir()]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.out).toContain(`${shared}:${sourceLine}: spec.source: this instance's policies library has no custom policy named "stamp"; an import does not add custom policies: add the policy (its file, /home/someone-else/policies/stamp.ts, is not found here) in the app`);
   }, 120_000);
 
   it('validate --data-dir checks bindings to the data dir\'s custom policies against their schema; without it they are refused as unknown', async () => {

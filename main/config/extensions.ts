@@ -35,7 +35,16 @@ export interface DeclaredExtensions {
 
 type Extension = LoadedResource<'Extension'>;
 
-export function collectExtensions(resources: readonly AnyResource[], errors: ConfigError[], warnings: ConfigError[]): DeclaredExtensions {
+export interface CollectOptions {
+  /**
+   * Whether `spec.source` must name a file or folder here (default). The app's import never runs
+   * the file (an Extension stands for its policies library's policy), so a file shared from
+   * another machine need not exist.
+   */
+  checkSources?: boolean;
+}
+
+export function collectExtensions(resources: readonly AnyResource[], errors: ConfigError[], warnings: ConfigError[], options: CollectOptions = {}): DeclaredExtensions {
   const at = (list: ConfigError[], resource: Extension, fieldPath: (string | number)[], message: string) =>
     list.push({ file: resource.file, line: resource.lineOf(fieldPath), field: formatFieldPath(fieldPath), message });
   const where = (resource: Extension, fieldPath: (string | number)[] = ['metadata', 'name']) => `${resource.file}:${resource.lineOf(fieldPath)}`;
@@ -74,7 +83,7 @@ export function collectExtensions(resources: readonly AnyResource[], errors: Con
   const wasmMessage = (resource: Extension) =>
     `Extension "${resource.metadata.name}" (${where(resource)}) is a WebAssembly implementation, which Gatehouse cannot run (no Envoy here); write the policy in TypeScript and give its path as spec.source instead of spec.wasm (see docs/flex-compatibility.md)`;
   const declare = (resource: Extension, names: string[]) => {
-    const source = checkSource(resource, errors);
+    const source = options.checkSources === false ? path.resolve(path.dirname(resource.file), resource.spec.source!) : checkSource(resource, errors);
     if (source) policies.push({ resource, source, names });
   };
 

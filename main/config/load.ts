@@ -28,6 +28,8 @@ export interface LoadOptions {
    * Extension's policy is an error saying where custom policies are loaded.
    */
   policies?: PolicySources;
+  /** False: an Extension's `spec.source` need not exist here (the app's import; see collectExtensions). */
+  checkExtensionSources?: boolean;
 }
 
 export interface LoadResult {
@@ -107,7 +109,7 @@ function loadSources(sources: SourceFile[], options: LoadOptions): Omit<LoadResu
   errors.push(...resourceErrors.filter(reportable));
   const files = sources.map((source) => source.file);
   const extensionWarnings: ConfigError[] = [];
-  const extensions = collectExtensions(resources, errors, extensionWarnings);
+  const extensions = collectExtensions(resources, errors, extensionWarnings, { checkSources: options.checkExtensionSources });
   const policySources = extensions.policies.map((policy) => policy.source);
   const custom = customLookup(options.lookup ?? catalogueLookup, extensions, options.policies, errors);
   const lookup = custom.lookup;

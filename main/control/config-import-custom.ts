@@ -7,6 +7,7 @@
  * bindings naming it are stored under that policy's own name, and it is not stored; an Extension the
  * library has no policy for is an error at its `spec.source`, saying to add the policy first.
  */
+import { existsSync } from 'node:fs';
 import { catalogueLookup } from '../config/catalogue-lookup';
 import type { PolicyLookup } from '../config/compile-bindings';
 import type { Env } from '../config/env';
@@ -51,14 +52,16 @@ export function keptCustomPolicies(store: Store): KeptCustomPolicies {
  */
 export async function parseImportWithCustomPolicies(text: string, file: string, env: Env | undefined, library: CustomPolicyLibrary): Promise<ParsedImport> {
   const withEnv = env ? { env } : {};
-  let loaded = loadConfigText(text, file, { ...withEnv, lookup: libraryLookup(library, []) });
+  // The Extensions' files are not read (the library's policies are what runs): one shared from another machine imports too.
+  const options = { ...withEnv, checkExtensionSources: false };
+  let loaded = loadConfigText(text, file, { ...options, lookup: libraryLookup(library, []) });
   // Loaded again only when the file declares custom policies (rare): their names resolve through them.
-  const declared = /\bExtension\b/.test(text) ? declaredPolicies(loaded.resources) : [];
+  const declared = /\bExtension\b/.test(text) ? declaredPolicies(loaded.resources, false) : [];
   const warnings: string[] = [];
   if (declared.length > 0) {
     const sources = new PolicySources(fromLibrary(library, declared, warnings));
     await sources.refresh(declared.map((policy) => policy.source));
-    loaded = loadConfigText(text, file, { ...withEnv, lookup: libraryLookup(library, declared), policies: sources });
+    loaded = loadConfigText(text, file, { ...options, lookup: libraryLookup(library, declared), policies: sources });
   }
   if (loaded.errors.length > 0) throw importErrors(loaded.errors, file);
   bindToLibraryNames(loaded.resources, library, declared);
@@ -85,9 +88,9 @@ export async function loadWithLibrary(target: string, library: CustomPolicyLibra
   return { result, importOnly };
 }
 
-function declaredPolicies(resources: readonly AnyResource[]): DeclaredPolicy[] {
+function declaredPolicies(resources: readonly AnyResource[], checkSources = true): DeclaredPolicy[] {
   // Errors and warnings are the real load's to report; only the declarations are wanted here.
-  return collectExtensions(resources, [], []).policies;
+  return collectExtensions(resources, [], [], { checkSources }).policies;
 }
 
 /**
@@ -113,10 +116,11 @@ function fromLibrary(library: CustomPolicyLibrary, declared: readonly DeclaredPo
       const policy = libraryPolicyFor(library, declaration);
       if (!policy) {
         const names = declaration.names.map((name) => `"${name}"`).join(' or ');
+        const what = existsSync(source) ? source : `the policy (its file, ${resource.spec.source}, is not found here)`;
         return {
           error: {
             ...at,
-            message: `spec.source: this instance's policies library has no custom policy named ${names}; an import does not add custom policies: add ${source} in the app (Policies library → Add custom policy), then import again`,
+            message: `spec.source: this instance's policies library has no custom policy named ${names}; an import does not add custom policies: add ${what} in the app (Policies library → Add custom policy), then import again`,
           },
         };
       }
