@@ -99,7 +99,12 @@ function declaredPolicies(resources: readonly AnyResource[], checkSources = true
  * in the base lookup would read as a clash with a built-in).
  */
 function libraryLookup(library: CustomPolicyLibrary, declared: readonly DeclaredPolicy[]): PolicyLookup {
-  const declaredNames = new Set(declared.flatMap((policy) => [...policy.names, libraryPolicyFor(library, policy)?.name ?? policy.names[0]!]));
+  const declaredNames = new Set<string>();
+  for (const policy of declared) {
+    for (const name of policy.names) declaredNames.add(name);
+    const own = libraryPolicyFor(library, policy)?.name;
+    if (own !== undefined) declaredNames.add(own);
+  }
   return {
     find: (name) => catalogueLookup.find(name) ?? (declaredNames.has(name) ? undefined : library.catalogueEntry(name)),
     names: () => [...new Set([...catalogueLookup.names(), ...library.policies().map((policy) => policy.name)])],
@@ -156,22 +161,32 @@ function bindToLibraryNames(resources: readonly AnyResource[], library: CustomPo
   for (const use of bindingNames(resources)) {
     const own = byAlias.get(use.name);
     if (own === undefined || own === use.name) continue;
-    let ref: Record<string | number, unknown> = use.resource as unknown as Record<string, unknown>;
-    for (const key of use.path.slice(0, -1)) ref = ref[key] as Record<string | number, unknown>;
-    ref.name = own;
+    use.ref.name = own;
   }
 }
 
 /** Every policy name a binding uses, with where: inline `spec.policies[i].policyRef.name` and PolicyBinding `spec.policyRef.name`. */
-function bindingNames(resources: readonly AnyResource[]): { name: string; resource: AnyResource; path: (string | number)[] }[] {
-  const uses: { name: string; resource: AnyResource; path: (string | number)[] }[] = [];
+function bindingNames(resources: readonly AnyResource[]): BindingUse[] {
+  const uses: BindingUse[] = [];
   for (const resource of resources) {
-    const spec = resource.spec as { policies?: { policyRef?: { name?: unknown } }[]; policyRef?: { name?: unknown } };
+    const spec = resource.spec as { policies?: { policyRef?: PolicyRef }[]; policyRef?: PolicyRef };
     if (resource.kind === 'ApiInstance')
       (spec.policies ?? []).forEach((policy, index) => {
-        if (typeof policy.policyRef?.name === 'string') uses.push({ name: policy.policyRef.name, resource, path: ['spec', 'policies', index, 'policyRef', 'name'] });
+        if (typeof policy.policyRef?.name === 'string') uses.push({ name: policy.policyRef.name, ref: policy.policyRef, resource, path: ['spec', 'policies', index, 'policyRef', 'name'] });
       });
-    if (resource.kind === 'PolicyBinding' && typeof spec.policyRef?.name === 'string') uses.push({ name: spec.policyRef.name, resource, path: ['spec', 'policyRef', 'name'] });
+    if (resource.kind === 'PolicyBinding' && typeof spec.policyRef?.name === 'string') uses.push({ name: spec.policyRef.name, ref: spec.policyRef, resource, path: ['spec', 'policyRef', 'name'] });
   }
   return uses;
+}
+
+interface PolicyRef {
+  name?: unknown;
+}
+
+interface BindingUse {
+  name: string;
+  /** The policyRef object itself (the import stores a binding under the library's name through it). */
+  ref: PolicyRef;
+  resource: AnyResource;
+  path: (string | number)[];
 }

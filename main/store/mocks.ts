@@ -63,7 +63,7 @@ interface ExchangeRow {
 export class MockRepository {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     this.statements = {
       getMock: db.prepare<[string], MockRow>(`SELECT * FROM api_mocks WHERE api_id = ?`),
       putMock: db.prepare(
@@ -128,40 +128,6 @@ export class MockRepository {
 
   putOpenApiDocument(apiId: string, document: string): void {
     this.statements.putDocument.run(apiId, document, nowMs());
-  }
-
-  /**
-   * Before an import clears every API (store.clearResources): the OpenAPI documents, mock
-   * settings and recordings are not in the YAML, so they are kept in temp tables and a temp
-   * trigger puts an API's back when a row with its id is inserted again (as signing keys are).
-   * Recordings come back before the settings that point at them. Rolls back with the transaction.
-   */
-  setAsideForRefill(): void {
-    this.db.exec(`
-      CREATE TEMP TABLE IF NOT EXISTS kept_openapi_documents AS SELECT * FROM main.api_openapi_documents WHERE 0;
-      CREATE TEMP TABLE IF NOT EXISTS kept_recordings AS SELECT * FROM main.recordings WHERE 0;
-      CREATE TEMP TABLE IF NOT EXISTS kept_recording_exchanges AS SELECT * FROM main.recording_exchanges WHERE 0;
-      CREATE TEMP TABLE IF NOT EXISTS kept_api_mocks AS SELECT * FROM main.api_mocks WHERE 0;
-      DELETE FROM temp.kept_openapi_documents;
-      DELETE FROM temp.kept_recordings;
-      DELETE FROM temp.kept_recording_exchanges;
-      DELETE FROM temp.kept_api_mocks;
-      INSERT INTO temp.kept_openapi_documents SELECT * FROM main.api_openapi_documents;
-      INSERT INTO temp.kept_recordings SELECT * FROM main.recordings;
-      INSERT INTO temp.kept_recording_exchanges SELECT * FROM main.recording_exchanges;
-      INSERT INTO temp.kept_api_mocks SELECT * FROM main.api_mocks;
-      CREATE TEMP TRIGGER IF NOT EXISTS restore_api_mock_data AFTER INSERT ON main.apis BEGIN
-        INSERT OR IGNORE INTO main.api_openapi_documents SELECT * FROM temp.kept_openapi_documents WHERE api_id = NEW.id;
-        INSERT OR IGNORE INTO main.recordings SELECT * FROM temp.kept_recordings WHERE api_id = NEW.id;
-        INSERT OR IGNORE INTO main.recording_exchanges SELECT * FROM temp.kept_recording_exchanges
-          WHERE recording_id IN (SELECT id FROM temp.kept_recordings WHERE api_id = NEW.id);
-        INSERT OR IGNORE INTO main.api_mocks SELECT * FROM temp.kept_api_mocks WHERE api_id = NEW.id;
-        DELETE FROM temp.kept_openapi_documents WHERE api_id = NEW.id;
-        DELETE FROM temp.kept_recording_exchanges WHERE recording_id IN (SELECT id FROM temp.kept_recordings WHERE api_id = NEW.id);
-        DELETE FROM temp.kept_recordings WHERE api_id = NEW.id;
-        DELETE FROM temp.kept_api_mocks WHERE api_id = NEW.id;
-      END;
-    `);
   }
 
   listRecordings(apiId: string): RecordingRecord[] {

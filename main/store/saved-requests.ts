@@ -53,7 +53,7 @@ function toRecord(row: Row): SavedRequestRecord {
 export class SavedRequestRepository {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     this.statements = {
       list: db.prepare<[string], Row>(`SELECT * FROM saved_requests WHERE api_id = ? ORDER BY name COLLATE NOCASE, rowid`),
       get: db.prepare<[string], Row>(`SELECT * FROM saved_requests WHERE id = ?`),
@@ -98,22 +98,5 @@ export class SavedRequestRepository {
 
   delete(id: string): boolean {
     return this.statements.delete.run(id).changes > 0;
-  }
-
-  /**
-   * Before a sync import clears every API: keeps the saved requests in a temp table, and a temp
-   * trigger puts an API's back when a row with its id is inserted again (as signing keys do).
-   * Temp objects belong to this connection and roll back with the transaction.
-   */
-  setAsideForRefill(): void {
-    this.db.exec(`
-      CREATE TEMP TABLE IF NOT EXISTS kept_saved_requests AS SELECT * FROM main.saved_requests WHERE 0;
-      DELETE FROM temp.kept_saved_requests;
-      INSERT INTO temp.kept_saved_requests SELECT * FROM main.saved_requests;
-      CREATE TEMP TRIGGER IF NOT EXISTS restore_saved_requests AFTER INSERT ON main.apis BEGIN
-        INSERT OR IGNORE INTO main.saved_requests SELECT * FROM temp.kept_saved_requests WHERE api_id = NEW.id;
-        DELETE FROM temp.kept_saved_requests WHERE api_id = NEW.id;
-      END;
-    `);
   }
 }

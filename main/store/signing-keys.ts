@@ -54,7 +54,7 @@ export class SigningKeyRepository {
   private readonly deleteStatement;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     private readonly secrets: SecretBox,
   ) {
     // Newest first: the default key for minting is the latest one.
@@ -96,24 +96,5 @@ export class SigningKeyRepository {
 
   remove(apiId: string, kid: string): boolean {
     return this.deleteStatement.run(apiId, kid).changes > 0;
-  }
-
-  /**
-   * An import replaces every resource (Store.clearResources) and puts back the APIs it keeps,
-   * with their ids; their keys must survive that, while deleting an API deletes its keys (ON
-   * DELETE CASCADE). So before the clear the keys are set aside in a temp table, and a temp
-   * trigger puts an API's keys back when a row with its id is inserted again. Temp objects
-   * belong to this connection and roll back with the transaction; the private parts stay sealed.
-   */
-  setAsideForRefill(): void {
-    this.db.exec(`
-      CREATE TEMP TABLE IF NOT EXISTS kept_signing_keys AS SELECT * FROM main.signing_keys WHERE 0;
-      DELETE FROM temp.kept_signing_keys;
-      INSERT INTO temp.kept_signing_keys SELECT * FROM main.signing_keys;
-      CREATE TEMP TRIGGER IF NOT EXISTS restore_signing_keys AFTER INSERT ON main.apis BEGIN
-        INSERT OR IGNORE INTO main.signing_keys SELECT * FROM temp.kept_signing_keys WHERE api_id = NEW.id;
-        DELETE FROM temp.kept_signing_keys WHERE api_id = NEW.id;
-      END;
-    `);
   }
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { AlertEventRepository } from './alert-events';
 import { AlertRuleRepository, webhookField } from './alert-rules';
+import { setApiOwnedRowsAsideForRefill } from './api-owned-rows';
 import { ApiRepository } from './apis';
 import { ApplicationRepository } from './applications';
 import { ContractRepository } from './contracts';
@@ -107,10 +108,8 @@ export class Store {
 
   /** Deletes every resource (not settings); callers wrap it in a transaction with the refill. */
   clearResources(): void {
-    // Signing keys, saved requests, OpenAPI documents, mock settings and recordings are not in the YAML: those of APIs the refill keeps come back with them.
-    this.signingKeys.setAsideForRefill();
-    this.savedRequests.setAsideForRefill();
-    this.mocks.setAsideForRefill();
+    // Rows of an API that are not in the YAML come back with the APIs the refill keeps.
+    setApiOwnedRowsAsideForRefill(this.db);
     for (const statement of this.clearStatements) statement.run();
   }
 
